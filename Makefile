@@ -1,0 +1,24 @@
+# The two commands of the README: `make demo` and `make test`. Both run the idempotent set-up first.
+SHELL := /bin/bash
+CARGO ?= cargo
+
+.PHONY: setup build demo test lint bench
+
+setup:
+	bash scripts/setup.sh
+
+build: setup
+	$(CARGO) build --release
+
+demo: build
+	bash scripts/demo.sh
+
+test: setup
+	$(CARGO) test --release -- --test-threads=1
+
+lint:
+	$(CARGO) fmt --check
+	$(CARGO) clippy --release --all-targets -- -D warnings
+
+bench: build
+	$(CARGO) bench --bench pipeline

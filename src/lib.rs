@@ -1,0 +1,13 @@
+//! ugoki (動き): watches a person move on video and says, in numbers and plain words, whether the
+//! movement is made the way the source documents ask.
+//!
+//! The pipeline runs one way: `source` → `pose` → `track` → `signal` → `kinematics` → `movement`
+//! → `criteria` → `report`. See README.md for the conventions every stage keeps.
+
+pub mod error;
+pub mod pose;
+pub mod runtime;
+pub mod skeleton;
+pub mod source;
+
+pub use error::{Error, Result};

@@ -1,0 +1,1 @@
+//! MediaPipe BlazePose: person detector plus the lite landmark model (33 landmarks, heels and toes).

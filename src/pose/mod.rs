@@ -1,0 +1,79 @@
+//! Pose estimators behind one trait, returning canonical skeletons in source-frame pixels.
+//!
+//! Every estimator looks at one square region of the frame at a time (MoveNet's crop,
+//! BlazePose's rotated ROI) and proposes the region for the next frame from what it found, so
+//! that one person is followed without re-running a detector. Which person a region belongs to is
+//! decided by `track`, not here.
+
+pub mod blazepose;
+pub mod movenet;
+pub mod preprocess;
+pub mod segmentation;
+
+use crate::error::Result;
+use crate::skeleton::Skeleton;
+use opencv::core::Mat;
+use serde::{Deserialize, Serialize};
+
+/// A square region of the source frame, in pixels, optionally rotated about its centre.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Region {
+    pub cx: f32,
+    pub cy: f32,
+    /// Side length in pixels (may extend past the frame; the outside is padded).
+    pub size: f32,
+    /// Rotation in radians, clockwise on screen (MediaPipe's convention): the crop's "up" points
+    /// along (sin r, -cos r) in the frame, so a person leaning that way appears upright in it.
+    pub rotation: f32,
+}
+
+impl Region {
+    /// The whole frame padded to a square (MoveNet's first-frame scheme).
+    pub fn whole_frame(width: u32, height: u32) -> Region {
+        Region { cx: width as f32 * 0.5, cy: height as f32 * 0.5, size: width.max(height) as f32, rotation: 0.0 }
+    }
+
+    /// A square around a box, enlarged by `scale`.
+    pub fn around(b: &crate::skeleton::BoxPx, scale: f32) -> Region {
+        let (cx, cy) = b.center();
+        Region { cx, cy, size: b.width().max(b.height()) * scale, rotation: 0.0 }
+    }
+
+    pub fn as_box(&self) -> crate::skeleton::BoxPx {
+        let h = self.size * 0.5;
+        crate::skeleton::BoxPx { x0: self.cx - h, y0: self.cy - h, x1: self.cx + h, y1: self.cy + h }
+    }
+}
+
+/// A person probability mask for a region of the frame.
+#[derive(Debug, Clone)]
+pub struct PersonMask {
+    /// The region the mask covers (its pixels map onto this square).
+    pub region: Region,
+    /// Side length of the mask in cells.
+    pub side: usize,
+    /// Row-major probabilities in 0..1.
+    pub probability: Vec<f32>,
+}
+
+/// What one estimator call found.
+#[derive(Debug, Clone)]
+pub struct PoseEstimate {
+    pub skeleton: Skeleton,
+    /// Overall confidence that a person is in the region (0..1).
+    pub presence: f32,
+    /// Where to look in the next frame, if the person can be followed from this result.
+    pub next_region: Option<Region>,
+    /// 3-D landmarks in metres, hip-centred, in canonical joint order (BlazePose only).
+    pub world: Option<Vec<Option<[f32; 3]>>>,
+    /// Person mask over the region (BlazePose only).
+    pub mask: Option<PersonMask>,
+}
+
+/// A single-person pose model.
+pub trait PoseEstimator: Send {
+    /// Model name as in `models/manifest.toml`.
+    fn name(&self) -> &'static str;
+    /// Looks for one person inside `region` of a BGR frame.
+    fn estimate(&mut self, image: &Mat, region: &Region) -> Result<PoseEstimate>;
+}

@@ -1,0 +1,1 @@
+//! MediaPipe Selfie Segmentation: person probability mask for a crop.
