@@ -67,6 +67,7 @@ PY
 fi
 
 # --- 3. models ---------------------------------------------------------------------------------
+mkdir -p "$root/models"
 shared_models="$root/../shared/models"
 if [[ -d "$shared_models" ]]; then
   for f in "$shared_models"/*.onnx; do
