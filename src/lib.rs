@@ -8,6 +8,7 @@ pub mod error;
 pub mod pose;
 pub mod runtime;
 pub mod skeleton;
+pub mod track;
 pub mod source;
 
 pub use error::{Error, Result};
