@@ -18,7 +18,11 @@ const MODEL_FILES: [&str; 4] = [
 
 fn shared_models() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/models");
-    assert!(dir.is_dir(), "{} is required for these tests (the real model files)", dir.display());
+    assert!(
+        dir.is_dir(),
+        "{} is required for these tests (the real model files)",
+        dir.display()
+    );
     dir
 }
 
@@ -49,12 +53,19 @@ impl Mirror {
                 }
                 // The headers end at the first empty line; none of them matter here.
                 let mut header = String::new();
-                while reader.read_line(&mut header).is_ok_and(|n| n > 0) && header.trim_end() != "" {
+                while reader.read_line(&mut header).is_ok_and(|n| n > 0) && header.trim_end() != ""
+                {
                     header.clear();
                 }
                 let mut parts = request_line.split_whitespace();
-                let (method, path) = (parts.next().unwrap_or(""), parts.next().unwrap_or("").to_string());
-                let body = path.strip_prefix("/mirror/").and_then(|file| files.get(file)).filter(|_| method == "GET");
+                let (method, path) = (
+                    parts.next().unwrap_or(""),
+                    parts.next().unwrap_or("").to_string(),
+                );
+                let body = path
+                    .strip_prefix("/mirror/")
+                    .and_then(|file| files.get(file))
+                    .filter(|_| method == "GET");
                 log.lock().unwrap().push(path);
                 let _ = match body {
                     Some(body) => write!(
@@ -90,7 +101,9 @@ fn text(bytes: &[u8]) -> String {
 
 fn dir_entries(dir: &Path) -> Vec<String> {
     match std::fs::read_dir(dir) {
-        Ok(entries) => entries.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect(),
+        Ok(entries) => entries
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect(),
         Err(_) => Vec::new(),
     }
 }
@@ -107,8 +120,14 @@ fn fetch_downloads_every_model_byte_identical_then_skips_them() {
     let stdout = text(&out.stdout);
     for file in MODEL_FILES {
         let fetched = std::fs::read(dir.join(file)).unwrap();
-        assert!(fetched == original(file), "{file} differs from the original");
-        assert!(stdout.contains(&format!("{}: fetched", file.trim_end_matches(".onnx"))), "{stdout}");
+        assert!(
+            fetched == original(file),
+            "{file} differs from the original"
+        );
+        assert!(
+            stdout.contains(&format!("{}: fetched", file.trim_end_matches(".onnx"))),
+            "{stdout}"
+        );
     }
     let mut entries = dir_entries(&dir);
     entries.sort();
@@ -119,13 +138,23 @@ fn fetch_downloads_every_model_byte_identical_then_skips_them() {
 
     let list = ugoki(&dir, &["models", "list", "--json"]);
     let json: serde_json::Value = serde_json::from_slice(&list.stdout).unwrap();
-    let statuses: Vec<&str> = json["models"].as_array().unwrap().iter().map(|m| m["status"].as_str().unwrap()).collect();
+    let statuses: Vec<&str> = json["models"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["status"].as_str().unwrap())
+        .collect();
     assert_eq!(statuses, ["present"; 4]);
 
     // Everything is present: nothing is requested, and no mirror is needed at all.
     let again = ugoki(&dir, &["models", "fetch"]);
     assert!(again.status.success(), "stderr: {}", text(&again.stderr));
-    assert_eq!(text(&again.stdout).matches("skipped").count(), 4, "{}", text(&again.stdout));
+    assert_eq!(
+        text(&again.stdout).matches("skipped").count(),
+        4,
+        "{}",
+        text(&again.stdout)
+    );
     assert_eq!(mirror.request_count(), 4);
 }
 
@@ -160,20 +189,51 @@ fn a_corrupted_download_is_deleted_and_exits_3() {
     let mirror = Mirror::serve(HashMap::from([(file, corrupted)]));
 
     let dir = tempfile::tempdir().unwrap();
-    let out = ugoki(dir.path(), &["models", "fetch", "selfie_segmentation", "--from", &mirror.base_url]);
+    let out = ugoki(
+        dir.path(),
+        &[
+            "models",
+            "fetch",
+            "selfie_segmentation",
+            "--from",
+            &mirror.base_url,
+        ],
+    );
     assert_eq!(out.status.code(), Some(3));
     let stderr = text(&out.stderr);
     assert_eq!(stderr.lines().count(), 1, "one line: {stderr}");
-    assert!(stderr.starts_with("ugoki: error: model selfie_segmentation: the download from "), "{stderr}");
-    assert!(stderr.contains("is corrupt") && stderr.contains(&corrupted_sha), "{stderr}");
-    assert!(stderr.contains("c5943574c4c4036d90908a8138b14680ba1e58e7c0744739c154e06d370c4e61"), "{stderr}");
+    assert!(
+        stderr.starts_with("ugoki: error: model selfie_segmentation: the download from "),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("is corrupt") && stderr.contains(&corrupted_sha),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("c5943574c4c4036d90908a8138b14680ba1e58e7c0744739c154e06d370c4e61"),
+        "{stderr}"
+    );
     assert!(!stderr.contains("panicked"), "{stderr}");
-    assert!(dir_entries(dir.path()).is_empty(), "left behind: {:?}", dir_entries(dir.path()));
+    assert!(
+        dir_entries(dir.path()).is_empty(),
+        "left behind: {:?}",
+        dir_entries(dir.path())
+    );
 
     // A damaged file already there stays exactly as it was: it is replaced only by a verified one.
     let damaged = b"not a model".to_vec();
     std::fs::write(dir.path().join(file), &damaged).unwrap();
-    let out = ugoki(dir.path(), &["models", "fetch", "selfie_segmentation", "--from", &mirror.base_url]);
+    let out = ugoki(
+        dir.path(),
+        &[
+            "models",
+            "fetch",
+            "selfie_segmentation",
+            "--from",
+            &mirror.base_url,
+        ],
+    );
     assert_eq!(out.status.code(), Some(3));
     assert_eq!(std::fs::read(dir.path().join(file)).unwrap(), damaged);
     assert_eq!(dir_entries(dir.path()), [file]);
@@ -185,15 +245,32 @@ fn a_file_missing_from_the_mirror_is_a_clear_404_and_the_others_are_still_fetche
     let mirror = Mirror::serve(HashMap::from([(present, original(present))]));
     let dir = tempfile::tempdir().unwrap();
 
-    let out = ugoki(dir.path(), &["models", "fetch", "--from", &format!("{}/", mirror.base_url)]);
+    let out = ugoki(
+        dir.path(),
+        &[
+            "models",
+            "fetch",
+            "--from",
+            &format!("{}/", mirror.base_url),
+        ],
+    );
     assert_eq!(out.status.code(), Some(3));
     let stderr = text(&out.stderr);
     // One line for each of the three models the mirror lacks.
     assert_eq!(stderr.lines().count(), 3, "{stderr}");
     for line in stderr.lines() {
-        assert!(line.contains("HTTP 404 Not Found") && line.contains("--from or UGOKI_MODEL_URL"), "{line}");
+        assert!(
+            line.contains("HTTP 404 Not Found") && line.contains("--from or UGOKI_MODEL_URL"),
+            "{line}"
+        );
     }
-    assert!(stderr.contains(&format!("cannot download {}/movenet_lightning.onnx", mirror.base_url)), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "cannot download {}/movenet_lightning.onnx",
+            mirror.base_url
+        )),
+        "{stderr}"
+    );
     assert_eq!(dir_entries(dir.path()), [present]);
 }
 
@@ -203,6 +280,9 @@ fn fetch_without_a_mirror_is_a_usage_error() {
     let out = ugoki(dir.path(), &["models", "fetch", "movenet_lightning"]);
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("--from BASE_URL") && stderr.contains("UGOKI_MODEL_URL"), "{stderr}");
+    assert!(
+        stderr.contains("--from BASE_URL") && stderr.contains("UGOKI_MODEL_URL"),
+        "{stderr}"
+    );
     assert!(dir_entries(dir.path()).is_empty());
 }

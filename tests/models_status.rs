@@ -7,7 +7,11 @@ use std::process::{Command, Output};
 
 fn shared_models() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/models");
-    assert!(dir.is_dir(), "{} is required for these tests (the real model files)", dir.display());
+    assert!(
+        dir.is_dir(),
+        "{} is required for these tests (the real model files)",
+        dir.display()
+    );
     dir
 }
 
@@ -31,7 +35,11 @@ fn text(bytes: &[u8]) -> String {
 fn mixed_models_dir() -> (tempfile::TempDir, Vec<u8>) {
     let shared = shared_models();
     let dir = tempfile::tempdir().unwrap();
-    std::fs::copy(shared.join("movenet_lightning.onnx"), dir.path().join("movenet_lightning.onnx")).unwrap();
+    std::fs::copy(
+        shared.join("movenet_lightning.onnx"),
+        dir.path().join("movenet_lightning.onnx"),
+    )
+    .unwrap();
     let detector = std::fs::read(shared.join("blazepose_detector.onnx")).unwrap();
     let truncated = detector[..detector.len() - 4096].to_vec();
     std::fs::write(dir.path().join("blazepose_detector.onnx"), &truncated).unwrap();
@@ -49,19 +57,45 @@ fn list_reports_present_missing_and_bad_checksum() {
     let models = json["models"].as_array().unwrap();
     let status_of = |name: &str| {
         let m = models.iter().find(|m| m["name"] == name).unwrap();
-        (m["status"].as_str().unwrap().to_string(), m["sha256_found"].as_str().map(String::from))
+        (
+            m["status"].as_str().unwrap().to_string(),
+            m["sha256_found"].as_str().map(String::from),
+        )
     };
     assert_eq!(status_of("movenet_lightning"), ("present".into(), None));
     let truncated_sha = format!("{:x}", Sha256::digest(&truncated));
-    assert_eq!(status_of("blazepose_detector"), ("bad_checksum".into(), Some(truncated_sha)));
-    assert_eq!(status_of("blazepose_landmark_lite"), ("missing".into(), None));
+    assert_eq!(
+        status_of("blazepose_detector"),
+        ("bad_checksum".into(), Some(truncated_sha))
+    );
+    assert_eq!(
+        status_of("blazepose_landmark_lite"),
+        ("missing".into(), None)
+    );
     assert_eq!(status_of("selfie_segmentation"), ("missing".into(), None));
 
     let table = text(&ugoki(dir.path(), None, &["models", "list"]).stdout);
-    let row = |name: &str| table.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap().to_string();
-    assert!(row("movenet_lightning").contains(" present ") && row("movenet_lightning").contains("9.4 MB"), "{table}");
-    assert!(row("blazepose_detector").contains(" bad checksum "), "{table}");
-    assert!(row("selfie_segmentation").contains(" missing ") && row("selfie_segmentation").ends_with("Apache-2.0"), "{table}");
+    let row = |name: &str| {
+        table
+            .lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap()
+            .to_string()
+    };
+    assert!(
+        row("movenet_lightning").contains(" present ")
+            && row("movenet_lightning").contains("9.4 MB"),
+        "{table}"
+    );
+    assert!(
+        row("blazepose_detector").contains(" bad checksum "),
+        "{table}"
+    );
+    assert!(
+        row("selfie_segmentation").contains(" missing ")
+            && row("selfie_segmentation").ends_with("Apache-2.0"),
+        "{table}"
+    );
 }
 
 #[test]
@@ -69,10 +103,18 @@ fn verify_loads_every_real_model_with_the_real_runtime() {
     let out = ugoki(&shared_models(), None, &["models", "verify"]);
     assert_eq!(out.status.code(), Some(0), "stderr: {}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    for name in ["movenet_lightning", "blazepose_detector", "blazepose_landmark_lite", "selfie_segmentation"] {
+    for name in [
+        "movenet_lightning",
+        "blazepose_detector",
+        "blazepose_landmark_lite",
+        "selfie_segmentation",
+    ] {
         assert!(stdout.contains(&format!("{name}: ok: ")), "{stdout}");
     }
-    assert!(stdout.contains("tensors (1 in, 5 out) match the manifest"), "{stdout}");
+    assert!(
+        stdout.contains("tensors (1 in, 5 out) match the manifest"),
+        "{stdout}"
+    );
 }
 
 fn assert_one_line_setup_error(out: &Output, must_contain: &[&str]) {
@@ -90,7 +132,10 @@ fn verify_with_ort_dylib_path_to_nothing_is_one_line_saying_what_to_do() {
     let temp = tempfile::tempdir().unwrap();
     let nowhere = temp.path().join("libonnxruntime.so.1.31.1");
     let out = ugoki(&shared_models(), Some(&nowhere), &["models", "verify"]);
-    assert_one_line_setup_error(&out, &["ORT_DYLIB_PATH", "scripts/setup.sh", "does not exist"]);
+    assert_one_line_setup_error(
+        &out,
+        &["ORT_DYLIB_PATH", "scripts/setup.sh", "does not exist"],
+    );
 }
 
 #[test]
@@ -98,16 +143,31 @@ fn verify_with_ort_dylib_path_to_a_text_file_is_one_line() {
     let temp = tempfile::tempdir().unwrap();
     let not_a_library = temp.path().join("libonnxruntime.so.1.31.1");
     std::fs::write(&not_a_library, "this is not a shared library\n").unwrap();
-    let out = ugoki(&shared_models(), Some(&not_a_library), &["models", "verify"]);
+    let out = ugoki(
+        &shared_models(),
+        Some(&not_a_library),
+        &["models", "verify"],
+    );
     let shown = not_a_library.display().to_string();
-    assert_one_line_setup_error(&out, &["ONNX Runtime: cannot load", &shown, "scripts/setup.sh"]);
+    assert_one_line_setup_error(
+        &out,
+        &["ONNX Runtime: cannot load", &shown, "scripts/setup.sh"],
+    );
 }
 
 #[test]
 fn verify_names_a_missing_model_and_how_to_get_it() {
     let (dir, _) = mixed_models_dir();
-    let out = ugoki(dir.path(), None, &["models", "verify", "selfie_segmentation"]);
-    let path = dir.path().join("selfie_segmentation.onnx").display().to_string();
+    let out = ugoki(
+        dir.path(),
+        None,
+        &["models", "verify", "selfie_segmentation"],
+    );
+    let path = dir
+        .path()
+        .join("selfie_segmentation.onnx")
+        .display()
+        .to_string();
     assert_one_line_setup_error(
         &out,
         &[
@@ -120,12 +180,19 @@ fn verify_names_a_missing_model_and_how_to_get_it() {
 #[test]
 fn verify_names_a_checksum_mismatch_with_both_hashes() {
     let (dir, truncated) = mixed_models_dir();
-    let out = ugoki(dir.path(), None, &["models", "verify", "blazepose_detector"]);
+    let out = ugoki(
+        dir.path(),
+        None,
+        &["models", "verify", "blazepose_detector"],
+    );
     let got = format!("{:x}", Sha256::digest(&truncated));
     let want = "1b6d6d12cfb5ffd8bbed98dce5f2b021fccf359419f37ae663c7b2c1598b7077";
     assert_one_line_setup_error(
         &out,
-        &[&format!("has SHA-256 {got}, expected {want}: re-fetch it"), "ugoki models fetch blazepose_detector"],
+        &[
+            &format!("has SHA-256 {got}, expected {want}: re-fetch it"),
+            "ugoki models fetch blazepose_detector",
+        ],
     );
 }
 
@@ -134,11 +201,22 @@ fn verify_reports_every_bad_model_and_passes_the_good_one() {
     let (dir, _) = mixed_models_dir();
     let out = ugoki(dir.path(), None, &["models", "verify"]);
     assert_eq!(out.status.code(), Some(3));
-    assert!(text(&out.stdout).contains("movenet_lightning: ok: "), "{}", text(&out.stdout));
+    assert!(
+        text(&out.stdout).contains("movenet_lightning: ok: "),
+        "{}",
+        text(&out.stdout)
+    );
     let stderr = text(&out.stderr);
     assert_eq!(stderr.lines().count(), 3, "{stderr}");
-    for name in ["blazepose_detector", "blazepose_landmark_lite", "selfie_segmentation"] {
-        assert!(stderr.contains(&format!("ugoki: error: model {name}: ")), "{stderr}");
+    for name in [
+        "blazepose_detector",
+        "blazepose_landmark_lite",
+        "selfie_segmentation",
+    ] {
+        assert!(
+            stderr.contains(&format!("ugoki: error: model {name}: ")),
+            "{stderr}"
+        );
     }
 }
 
@@ -146,5 +224,7 @@ fn verify_reports_every_bad_model_and_passes_the_good_one() {
 fn an_unknown_model_name_is_a_usage_error() {
     let out = ugoki(&shared_models(), None, &["models", "verify", "posenet"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("unknown model 'posenet'; the manifest has: movenet_lightning"));
+    assert!(
+        text(&out.stderr).contains("unknown model 'posenet'; the manifest has: movenet_lightning")
+    );
 }

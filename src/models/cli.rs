@@ -120,20 +120,44 @@ fn list(args: &ListArgs) -> Result<()> {
         });
     }
     if args.json {
-        let output = ListOutput { schema_version: LIST_SCHEMA_VERSION, models_dir: dir.display().to_string(), models: rows };
-        let json = serde_json::to_string_pretty(&output).map_err(|e| Error::Internal(e.to_string()))?;
+        let output = ListOutput {
+            schema_version: LIST_SCHEMA_VERSION,
+            models_dir: dir.display().to_string(),
+            models: rows,
+        };
+        let json =
+            serde_json::to_string_pretty(&output).map_err(|e| Error::Internal(e.to_string()))?;
         print_line(&json)?;
         return Ok(());
     }
     print_line(&format!("models in {}", dir.display()))?;
-    let table: Vec<[String; 5]> = std::iter::once(["NAME", "FILE", "STATUS", "SIZE", "LICENCE"].map(String::from))
-        .chain(rows.iter().map(|r| {
-            [r.name.into(), r.file.into(), r.status.replace('_', " "), human_bytes(r.bytes), r.licence.into()]
-        }))
+    let table: Vec<[String; 5]> =
+        std::iter::once(["NAME", "FILE", "STATUS", "SIZE", "LICENCE"].map(String::from))
+            .chain(rows.iter().map(|r| {
+                [
+                    r.name.into(),
+                    r.file.into(),
+                    r.status.replace('_', " "),
+                    human_bytes(r.bytes),
+                    r.licence.into(),
+                ]
+            }))
+            .collect();
+    let widths: Vec<usize> = (0..5)
+        .map(|c| {
+            table
+                .iter()
+                .map(|row| row[c].chars().count())
+                .max()
+                .unwrap_or(0)
+        })
         .collect();
-    let widths: Vec<usize> = (0..5).map(|c| table.iter().map(|row| row[c].chars().count()).max().unwrap_or(0)).collect();
     for row in &table {
-        let cells: Vec<String> = row.iter().zip(&widths).map(|(cell, &w)| format!("{cell:<w$}")).collect();
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(cell, &w)| format!("{cell:<w$}"))
+            .collect();
         print_line(cells.join("  ").trim_end())?;
     }
     Ok(())
@@ -153,7 +177,11 @@ fn fetch(args: &FetchArgs) -> Result<()> {
     for m in selected(args.name.as_deref())? {
         if m.status_in(&dir)? == ModelStatus::Present {
             if !args.quiet {
-                print_line(&format!("{}: present in {}, skipped", m.name, dir.display()))?;
+                print_line(&format!(
+                    "{}: present in {}, skipped",
+                    m.name,
+                    dir.display()
+                ))?;
             }
         } else {
             wanted.push(m);
@@ -228,7 +256,9 @@ fn verify_one(m: &ModelSpec) -> Result<(PathBuf, u128)> {
 /// not an error.
 fn print_line(line: &str) -> Result<()> {
     match writeln!(std::io::stdout().lock(), "{line}") {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::io("cannot write to stdout", e)),
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(Error::io("cannot write to stdout", e))
+        }
         _ => Ok(()),
     }
 }
@@ -265,7 +295,10 @@ mod tests {
     fn mirror_urls_join_base_and_file_with_one_slash() {
         let m = spec("movenet_lightning").unwrap();
         for base in ["http://127.0.0.1:8000/m", "http://127.0.0.1:8000/m/"] {
-            assert_eq!(Mirror::new(base).unwrap().url_of(m), "http://127.0.0.1:8000/m/movenet_lightning.onnx");
+            assert_eq!(
+                Mirror::new(base).unwrap().url_of(m),
+                "http://127.0.0.1:8000/m/movenet_lightning.onnx"
+            );
         }
     }
 }

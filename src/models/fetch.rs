@@ -30,7 +30,10 @@ impl Mirror {
             .timeout_read(Duration::from_secs(60))
             .user_agent(concat!("ugoki/", env!("CARGO_PKG_VERSION")))
             .build();
-        Ok(Mirror { base_url: base_url.trim_end_matches('/').to_string(), agent })
+        Ok(Mirror {
+            base_url: base_url.trim_end_matches('/').to_string(),
+            agent,
+        })
     }
 
     /// Where this mirror keeps `spec`'s file.
@@ -40,10 +43,19 @@ impl Mirror {
 
     /// Downloads `spec`'s file into `dir`, replacing whatever is there once the download is
     /// verified. On any failure nothing is left behind (no `.part`, the old file untouched).
-    pub(super) fn download(&self, spec: &ModelSpec, dir: &Path, progress: &ProgressBar) -> Result<PathBuf> {
+    pub(super) fn download(
+        &self,
+        spec: &ModelSpec,
+        dir: &Path,
+        progress: &ProgressBar,
+    ) -> Result<PathBuf> {
         let url = self.url_of(spec);
-        let fail = |reason: String| Error::Model { name: spec.name.clone(), reason };
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
+        let fail = |reason: String| Error::Model {
+            name: spec.name.clone(),
+            reason,
+        };
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
         let response = self.agent.get(&url).call().map_err(|e| match e {
             ureq::Error::Status(code, response) => fail(format!(
                 "cannot download {url}: HTTP {code} {}; check the mirror (--from or UGOKI_MODEL_URL)",
@@ -71,10 +83,15 @@ impl Mirror {
                 Ok(0) => break,
                 Ok(n) => n,
                 Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(fail(format!("download of {url} broke off after {received} bytes ({e})"))),
+                Err(e) => {
+                    return Err(fail(format!(
+                        "download of {url} broke off after {received} bytes ({e})"
+                    )))
+                }
             };
             hasher.update(&buffer[..n]);
-            out.write_all(&buffer[..n]).map_err(|e| part.write_error(e))?;
+            out.write_all(&buffer[..n])
+                .map_err(|e| part.write_error(e))?;
             received += n as u64;
             progress.inc(n as u64);
         }
@@ -83,7 +100,11 @@ impl Mirror {
 
         let got = format!("{:x}", hasher.finalize());
         if received != spec.bytes || got != spec.sha256 {
-            let size = if received > spec.bytes { format!("more than {}", spec.bytes) } else { received.to_string() };
+            let size = if received > spec.bytes {
+                format!("more than {}", spec.bytes)
+            } else {
+                received.to_string()
+            };
             return Err(fail(format!(
                 "the download from {url} is corrupt ({size} bytes with SHA-256 {got}, expected {} bytes with \
                  SHA-256 {}); it was deleted: fix the mirror's copy and fetch again",
@@ -104,8 +125,13 @@ struct PartFile {
 
 impl PartFile {
     fn create(path: PathBuf) -> Result<Self> {
-        let file = File::create(&path).map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
-        Ok(PartFile { path, file, persisted: false })
+        let file = File::create(&path)
+            .map_err(|e| Error::io(format!("cannot create {}", path.display()), e))?;
+        Ok(PartFile {
+            path,
+            file,
+            persisted: false,
+        })
     }
 
     fn write_error(&self, e: std::io::Error) -> Error {
@@ -116,8 +142,16 @@ impl PartFile {
     /// file or the complete new one.
     fn persist(mut self, target: &Path) -> Result<()> {
         self.file.sync_all().map_err(|e| self.write_error(e))?;
-        std::fs::rename(&self.path, target)
-            .map_err(|e| Error::io(format!("cannot rename {} to {}", self.path.display(), target.display()), e))?;
+        std::fs::rename(&self.path, target).map_err(|e| {
+            Error::io(
+                format!(
+                    "cannot rename {} to {}",
+                    self.path.display(),
+                    target.display()
+                ),
+                e,
+            )
+        })?;
         self.persisted = true;
         Ok(())
     }

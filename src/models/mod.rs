@@ -20,7 +20,6 @@ use std::time::SystemTime;
 /// Environment variable naming the folder that holds the ONNX files (overrides discovery).
 pub const MODELS_DIR_ENV: &str = "UGOKI_MODELS_DIR";
 
-
 const MANIFEST_TOML: &str = include_str!("../../models/manifest.toml");
 
 /// `models/manifest.toml`: every model ugoki can run.
@@ -162,7 +161,9 @@ pub enum ModelStatus {
 pub fn manifest() -> &'static Manifest {
     static MANIFEST: OnceLock<Manifest> = OnceLock::new();
     // The manifest is compiled in, not user input; the unit tests parse this exact text.
-    MANIFEST.get_or_init(|| toml::from_str(MANIFEST_TOML).expect("models/manifest.toml is valid (unit-tested)"))
+    MANIFEST.get_or_init(|| {
+        toml::from_str(MANIFEST_TOML).expect("models/manifest.toml is valid (unit-tested)")
+    })
 }
 
 /// The manifest entry called `name`; an unknown name is a usage error listing the known ones.
@@ -170,7 +171,10 @@ pub fn spec(name: &str) -> Result<&'static ModelSpec> {
     let models = &manifest().models;
     models.iter().find(|m| m.name == name).ok_or_else(|| {
         let known: Vec<&str> = models.iter().map(|m| m.name.as_str()).collect();
-        Error::Usage(format!("unknown model '{name}'; the manifest has: {}", known.join(", ")))
+        Error::Usage(format!(
+            "unknown model '{name}'; the manifest has: {}",
+            known.join(", ")
+        ))
     })
 }
 
@@ -234,7 +238,10 @@ impl ModelSpec {
     }
 
     fn error(&self, reason: String) -> Error {
-        Error::Model { name: self.name.clone(), reason }
+        Error::Model {
+            name: self.name.clone(),
+            reason,
+        }
     }
 }
 
@@ -251,9 +258,16 @@ struct FileVersion {
 fn file_sha256(path: &Path) -> std::io::Result<String> {
     static DIGESTS: OnceLock<Mutex<HashMap<FileVersion, String>>> = OnceLock::new();
     let metadata = std::fs::metadata(path)?;
-    let version = FileVersion { path: path.to_path_buf(), len: metadata.len(), modified: metadata.modified().ok() };
+    let version = FileVersion {
+        path: path.to_path_buf(),
+        len: metadata.len(),
+        modified: metadata.modified().ok(),
+    };
     // Held while hashing, so that threads resolving the same model at once hash it once.
-    let mut digests = DIGESTS.get_or_init(Default::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    let mut digests = DIGESTS
+        .get_or_init(Default::default)
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
     if let Some(digest) = digests.get(&version) {
         return Ok(digest.clone());
     }
@@ -271,18 +285,33 @@ mod tests {
 
     fn shared_models() -> PathBuf {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/models");
-        assert!(dir.is_dir(), "{} is required for this test (the real model files)", dir.display());
+        assert!(
+            dir.is_dir(),
+            "{} is required for this test (the real model files)",
+            dir.display()
+        );
         dir
     }
 
     #[test]
     fn manifest_lists_the_four_models_with_unique_names_and_files() {
         let names: Vec<&str> = manifest().models.iter().map(|m| m.name.as_str()).collect();
-        assert_eq!(names, ["movenet_lightning", "blazepose_detector", "blazepose_landmark_lite", "selfie_segmentation"]);
+        assert_eq!(
+            names,
+            [
+                "movenet_lightning",
+                "blazepose_detector",
+                "blazepose_landmark_lite",
+                "selfie_segmentation"
+            ]
+        );
         for m in &manifest().models {
             assert_eq!(m.file, format!("{}.onnx", m.name));
             for hash in [&m.sha256, &m.upstream.sha256] {
-                assert!(hash.len() == 64 && hash.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')), "{hash}");
+                assert!(
+                    hash.len() == 64 && hash.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')),
+                    "{hash}"
+                );
             }
         }
     }
@@ -291,7 +320,13 @@ mod tests {
     fn upstream_urls_are_raw_github_at_the_pinned_commit() {
         for m in &manifest().models {
             let u = &m.upstream;
-            assert_eq!(u.url, format!("https://raw.githubusercontent.com/{}/{}/{}", u.repository, u.commit, u.path));
+            assert_eq!(
+                u.url,
+                format!(
+                    "https://raw.githubusercontent.com/{}/{}/{}",
+                    u.repository, u.commit, u.path
+                )
+            );
             assert_eq!(u.commit.len(), 40, "{}", m.name);
         }
     }
@@ -300,14 +335,27 @@ mod tests {
     fn keypoint_layouts_name_an_output_and_coco17_matches_the_skeleton() {
         for m in &manifest().models {
             if let Some(k) = &m.keypoints {
-                assert!(m.outputs.iter().any(|o| o.name == k.tensor), "{}: {} is not an output", m.name, k.tensor);
+                assert!(
+                    m.outputs.iter().any(|o| o.name == k.tensor),
+                    "{}: {} is not an output",
+                    m.name,
+                    k.tensor
+                );
             }
         }
-        let movenet = spec("movenet_lightning").unwrap().keypoints.as_ref().unwrap();
+        let movenet = spec("movenet_lightning")
+            .unwrap()
+            .keypoints
+            .as_ref()
+            .unwrap();
         let coco: Vec<&str> = Joint::ALL[..17].iter().map(|j| j.name()).collect();
         assert_eq!(movenet.layout, "coco17");
         assert_eq!(movenet.names, coco);
-        let landmarks = spec("blazepose_landmark_lite").unwrap().keypoints.as_ref().unwrap();
+        let landmarks = spec("blazepose_landmark_lite")
+            .unwrap()
+            .keypoints
+            .as_ref()
+            .unwrap();
         assert_eq!(landmarks.names.len(), 33);
     }
 
@@ -317,7 +365,12 @@ mod tests {
         for m in &manifest().models {
             let len = std::fs::metadata(m.path_in(&dir)).unwrap().len();
             assert_eq!(len, m.bytes, "{}", m.name);
-            assert_eq!(m.status_in(&dir).unwrap(), ModelStatus::Present, "{}", m.name);
+            assert_eq!(
+                m.status_in(&dir).unwrap(),
+                ModelStatus::Present,
+                "{}",
+                m.name
+            );
         }
     }
 
@@ -331,7 +384,10 @@ mod tests {
         let truncated = &good[..good.len() / 2];
         std::fs::write(m.path_in(dir.path()), truncated).unwrap();
         let want = format!("{:x}", Sha256::digest(truncated));
-        assert_eq!(m.status_in(dir.path()).unwrap(), ModelStatus::BadChecksum { got: want });
+        assert_eq!(
+            m.status_in(dir.path()).unwrap(),
+            ModelStatus::BadChecksum { got: want }
+        );
 
         // The digest cache must notice that the file was replaced.
         std::fs::write(m.path_in(dir.path()), &good).unwrap();
@@ -342,6 +398,10 @@ mod tests {
     fn unknown_model_is_a_usage_error_listing_the_known_ones() {
         let e = spec("posenet").unwrap_err();
         assert_eq!(e.exit_code(), crate::error::exit_code::BAD_INPUT);
-        assert!(e.to_string().contains("movenet_lightning, blazepose_detector"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("movenet_lightning, blazepose_detector"),
+            "{e}"
+        );
     }
 }

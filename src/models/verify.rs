@@ -16,7 +16,10 @@ pub(super) fn check_tensors(spec: &ModelSpec, session: &Session) -> Result<()> {
     } else {
         Err(Error::Model {
             name: spec.name.clone(),
-            reason: format!("the file's tensors differ from the manifest: {}", problems.join("; ")),
+            reason: format!(
+                "the file's tensors differ from the manifest: {}",
+                problems.join("; ")
+            ),
         })
     }
 }
@@ -28,17 +31,28 @@ fn compare(kind: &str, expected: &[TensorSpec], actual: &[Outlet], problems: &mu
             continue;
         };
         let dtype = outlet.dtype();
-        let got_type = dtype.tensor_type().map_or_else(|| dtype.to_string(), onnx_type_name);
+        let got_type = dtype
+            .tensor_type()
+            .map_or_else(|| dtype.to_string(), onnx_type_name);
         if got_type != want.dtype {
-            problems.push(format!("{kind} {} is {got_type}, expected {}", want.name, want.dtype));
+            problems.push(format!(
+                "{kind} {} is {got_type}, expected {}",
+                want.name, want.dtype
+            ));
         }
         match dtype.tensor_shape() {
             Some(shape) if **shape == *want.shape => {}
-            Some(shape) => problems.push(format!("{kind} {} has shape {shape:?}, expected {:?}", want.name, want.shape)),
+            Some(shape) => problems.push(format!(
+                "{kind} {} has shape {shape:?}, expected {:?}",
+                want.name, want.shape
+            )),
             None => problems.push(format!("{kind} {} is not a tensor", want.name)),
         }
     }
-    for extra in actual.iter().filter(|o| expected.iter().all(|t| t.name != o.name())) {
+    for extra in actual
+        .iter()
+        .filter(|o| expected.iter().all(|t| t.name != o.name()))
+    {
         problems.push(format!("unexpected {kind} {}", extra.name()));
     }
 }
@@ -66,8 +80,14 @@ mod tests {
 
     fn open(name: &str) -> Session {
         let file = &spec(name).unwrap().file;
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/models").join(file);
-        assert!(path.is_file(), "{} is required for this test (the real model file)", path.display());
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../shared/models")
+            .join(file);
+        assert!(
+            path.is_file(),
+            "{} is required for this test (the real model file)",
+            path.display()
+        );
         crate::runtime::open_session(&path, 1).unwrap()
     }
 
@@ -81,12 +101,29 @@ mod tests {
     fn a_real_model_under_another_name_is_reported_tensor_by_tensor() {
         // Same input name and shape as the landmark model, different outputs.
         let session = open("selfie_segmentation");
-        let e = check_tensors(spec("blazepose_landmark_lite").unwrap(), &session).unwrap_err().to_string();
-        assert!(e.starts_with("model blazepose_landmark_lite: the file's tensors differ"), "{e}");
-        assert!(e.contains("no output Identity;") && e.contains("unexpected output activation_10"), "{e}");
-        assert!(!e.contains("input_1"), "the inputs agree, so they must not be reported: {e}");
+        let e = check_tensors(spec("blazepose_landmark_lite").unwrap(), &session)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.starts_with("model blazepose_landmark_lite: the file's tensors differ"),
+            "{e}"
+        );
+        assert!(
+            e.contains("no output Identity;") && e.contains("unexpected output activation_10"),
+            "{e}"
+        );
+        assert!(
+            !e.contains("input_1"),
+            "the inputs agree, so they must not be reported: {e}"
+        );
 
-        let e = check_tensors(spec("movenet_lightning").unwrap(), &session).unwrap_err().to_string();
-        assert!(e.contains("no input serving_default_input:0") && e.contains("unexpected input input_1"), "{e}");
+        let e = check_tensors(spec("movenet_lightning").unwrap(), &session)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("no input serving_default_input:0")
+                && e.contains("unexpected input input_1"),
+            "{e}"
+        );
     }
 }
