@@ -286,3 +286,34 @@ fn fetch_without_a_mirror_is_a_usage_error() {
     );
     assert!(dir_entries(dir.path()).is_empty());
 }
+
+#[test]
+fn a_download_longer_than_the_manifest_says_is_rejected() {
+    let file = "selfie_segmentation.onnx";
+    let mut padded = original(file);
+    padded.extend_from_slice(&[0u8; 4096]);
+    let mirror = Mirror::serve(HashMap::from([(file, padded)]));
+    let dir = tempfile::tempdir().unwrap();
+
+    let out = ugoki(
+        dir.path(),
+        &[
+            "models",
+            "fetch",
+            "selfie_segmentation",
+            "--from",
+            &mirror.base_url,
+        ],
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = text(&out.stderr);
+    assert!(
+        stderr.contains("is corrupt (more than 457830 bytes"),
+        "{stderr}"
+    );
+    assert!(
+        dir_entries(dir.path()).is_empty(),
+        "left behind: {:?}",
+        dir_entries(dir.path())
+    );
+}
