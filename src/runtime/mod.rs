@@ -39,7 +39,9 @@ pub fn locate_library() -> Result<PathBuf> {
         .ok_or_else(|| Error::Runtime(format!("{ORT_LIBRARY} not found; {HOW_TO_GET_IT}")))
 }
 
-fn candidate_dirs() -> Vec<PathBuf> {
+/// Folders searched for the project's `.runtime/` (and `models/`): near the executable, the
+/// source tree it was built from, the current directory.
+pub(crate) fn candidate_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Ok(exe) = std::env::current_exe() {
         dirs.extend(exe.ancestors().skip(1).take(4).map(Path::to_path_buf));
