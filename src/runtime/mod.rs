@@ -93,9 +93,11 @@ pub fn open_session(model_path: &Path, threads: usize) -> Result<Session> {
         reason,
     };
     let builder = Session::builder(env).map_err(|e| Error::Runtime(e.to_string()))?;
-    let mut builder = builder
+    let builder = builder
         .with_intra_threads(threads.max(1))
-        .and_then(|b| b.with_inter_threads(1))
+        .map_err(|e| Error::Runtime(e.to_string()))?;
+    let mut builder = builder
+        .with_inter_threads(1)
         .map_err(|e| Error::Runtime(e.to_string()))?;
     builder
         .commit_from_file(model_path)
