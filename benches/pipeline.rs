@@ -31,7 +31,9 @@ struct Row {
 }
 
 fn clip(name: &str) -> PathBuf {
-    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/videos").join(name);
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/videos")
+        .join(name);
     assert!(p.is_file(), "missing {}", p.display());
     p
 }
@@ -42,7 +44,8 @@ fn ms_per(total: std::time::Duration, n: usize) -> f64 {
 
 fn measure(name: &str, cores: usize) -> Row {
     let path = clip(name);
-    let model = ugoki::models::resolve("movenet_lightning").expect("model present (scripts/setup.sh)");
+    let model =
+        ugoki::models::resolve("movenet_lightning").expect("model present (scripts/setup.sh)");
 
     // Decode only, keeping the frames' sizes for the next steps.
     let mut source = VideoFile::open(&path).unwrap();
@@ -63,7 +66,12 @@ fn measure(name: &str, cores: usize) -> Row {
     let motion_time = t.elapsed();
 
     // A person-sized crop, as the tracker cuts once it follows someone.
-    let region = Region { cx: w as f32 * 0.5, cy: h as f32 * 0.6, size: h as f32 * 0.8, rotation: 0.0 };
+    let region = Region {
+        cx: w as f32 * 0.5,
+        cy: h as f32 * 0.6,
+        size: h as f32 * 0.8,
+        rotation: 0.0,
+    };
     let t = Instant::now();
     let mut crops = Vec::new();
     for f in &frames {
@@ -105,8 +113,13 @@ fn measure(name: &str, cores: usize) -> Row {
 
 fn main() {
     let cores = ugoki::runtime::default_threads();
-    let rows: Vec<Row> =
-        ["walk_side_sports2d.mp4", "squat_formfit_front_squat_side.mp4"].iter().map(|c| measure(c, cores)).collect();
+    let rows: Vec<Row> = [
+        "walk_side_sports2d.mp4",
+        "squat_formfit_front_squat_side.mp4",
+    ]
+    .iter()
+    .map(|c| measure(c, cores))
+    .collect();
     println!("\nPose pipeline on {cores} cores (ms per frame unless stated)\n");
     println!(
         "| clip | frames | decode | motion | crop | MoveNet 1 thread | MoveNet {cores} threads | model runs/frame | \

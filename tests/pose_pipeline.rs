@@ -251,3 +251,151 @@ fn a_video_truncated_mid_stream_keeps_the_frames_it_has_and_exits_2() {
     assert!(track.frames.len() > 10 && track.frames.len() < complete);
     assert!(track.frames.iter().filter(|f| f.skeleton.is_some()).count() > track.frames.len() / 2);
 }
+
+#[test]
+fn pointing_at_the_man_on_the_box_tracks_him_instead() {
+    let video = shared_video("walk_side_sports2d.mp4");
+    let out_dir = tempfile::tempdir().unwrap();
+    let dir = out_dir.path().to_str().unwrap();
+    // At 1 s the man stands on the box in the upper left (the woman has not entered yet).
+    let out = ugoki(&[
+        "pose",
+        video.to_str().unwrap(),
+        "-o",
+        dir,
+        "--quiet",
+        "--subject",
+        "1.0:600,200",
+    ]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let track = read_json(&out_dir.path().join("keypoints.json")).unwrap();
+    let (w, h) = (track.source.width as f32, track.source.height as f32);
+    let hips: Vec<(usize, f32, f32)> = track
+        .frames
+        .iter()
+        .filter_map(|f| {
+            let hip = f
+                .skeleton
+                .as_ref()?
+                .midpoint(Joint::LeftHip, Joint::RightHip, 0.0)?;
+            Some((f.index, hip.x, hip.y))
+        })
+        .collect();
+    // On the box until his flip (about frame 150): hips in the upper half. He lands right of
+    // the centre, far from the woman, who is at the left edge by then.
+    let on_box: Vec<_> = hips.iter().filter(|(i, _, _)| *i <= 150).collect();
+    let upper = on_box.iter().filter(|(_, _, y)| *y < h * 0.5).count();
+    let landed: Vec<_> = hips.iter().filter(|(i, _, _)| *i >= 195).collect();
+    let right_of_centre = landed.iter().filter(|(_, x, _)| *x > w * 0.5).count();
+    println!(
+        "man: {} frames; on the box {upper}/{} with hips in the upper half; after landing {right_of_centre}/{} right of centre",
+        hips.len(),
+        on_box.len(),
+        landed.len()
+    );
+    assert!(on_box.len() > 100 && upper as f64 >= 0.95 * on_box.len() as f64);
+    assert!(right_of_centre == landed.len());
+
+    let nobody = ugoki(&[
+        "pose",
+        video.to_str().unwrap(),
+        "-o",
+        dir,
+        "--quiet",
+        "--subject",
+        "1.0:1700,50",
+    ]);
+    assert_clean_failure(&nobody, 4);
+}
+
+#[test]
+fn rotation_metadata_is_honoured() {
+    let dir = tempfile::tempdir().unwrap();
+    // Pixels stored turned a quarter anticlockwise, with metadata saying "show turned 90°
+    // clockwise" (as a phone held sideways records): shown, it is upright again.
+    let turned = dir.path().join("turned.mp4");
+    let rotated = dir.path().join("rotated.mp4");
+    let ffmpeg = |args: &[&str]| {
+        let status = std::process::Command::new("ffmpeg")
+            .args(["-v", "error", "-y"])
+            .args(args)
+            .status()
+            .expect("ffmpeg runs (scripts/setup.sh installs it)");
+        assert!(status.success());
+    };
+    let source_clip = shared_video("squat_formfit_front_squat_side.mp4");
+    ffmpeg(
+        &[
+            "-i",
+            source_clip.to_str().unwrap(),
+            "-t",
+            "2",
+            "-vf",
+            "transpose=2",
+            "-c:v",
+            "libx264",
+        ]
+        .into_iter()
+        .chain(["-preset", "ultrafast", turned.to_str().unwrap()])
+        .collect::<Vec<_>>(),
+    );
+    ffmpeg(&[
+        "-i",
+        turned.to_str().unwrap(),
+        "-c",
+        "copy",
+        "-metadata:s:v:0",
+        "rotate=90",
+        rotated.to_str().unwrap(),
+    ]);
+    let mut source = VideoFile::open(&rotated).unwrap();
+    let info = source.info().clone();
+    println!(
+        "rotated clip: {}x{}, rotation {}°",
+        info.width, info.height, info.rotation_deg
+    );
+    assert_eq!((info.width, info.height, info.rotation_deg), (620, 720, 90));
+    let frame = source.next_frame().unwrap().unwrap();
+    use opencv::prelude::MatTraitConst;
+    assert_eq!((frame.image.cols(), frame.image.rows()), (620, 720));
+    // The same person is found at the same upright pixels as in the original clip.
+    let track_of = |clip: &std::path::Path, name: &str| {
+        let out_dir = dir.path().join(name);
+        let out = ugoki(&[
+            "pose",
+            clip.to_str().unwrap(),
+            "-o",
+            out_dir.to_str().unwrap(),
+            "-q",
+        ]);
+        assert!(out.status.success(), "{}", common::stderr(&out));
+        read_json(&out_dir.join("keypoints.json")).unwrap()
+    };
+    let (turned_track, original) = (
+        track_of(&rotated, "rotated"),
+        track_of(&source_clip, "original"),
+    );
+    let mut distances = Vec::new();
+    for (a, b) in turned_track.frames.iter().zip(&original.frames) {
+        if let (Some(a), Some(b)) = (&a.skeleton, &b.skeleton) {
+            for j in [
+                Joint::LeftHip,
+                Joint::RightHip,
+                Joint::LeftKnee,
+                Joint::RightKnee,
+                Joint::LeftAnkle,
+            ] {
+                if let (Some(p), Some(q)) = (a.confident(j, 0.3), b.confident(j, 0.3)) {
+                    distances.push(p.distance(&q));
+                }
+            }
+        }
+    }
+    distances.sort_by(f32::total_cmp);
+    let median = distances[distances.len() / 2];
+    println!(
+        "{} joint positions compared; median distance to the original {median:.1} px",
+        distances.len()
+    );
+    assert!(distances.len() > 100 && median < 0.02 * 720.0);
+}

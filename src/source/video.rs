@@ -38,11 +38,6 @@ fn probe(name: String, capture: &VideoCapture, live: bool) -> Result<SourceInfo>
         .unwrap_or(0.0)
         .round() as i32;
     // CAP_PROP_FRAME_WIDTH/HEIGHT report the coded size; frames are delivered upright.
-    let (width, height) = if rotation.rem_euclid(180) == 90 {
-        (height, width)
-    } else {
-        (width, height)
-    };
     Ok(SourceInfo {
         name,
         width,
@@ -117,7 +112,8 @@ impl VideoFile {
         Ok(source)
     }
 
-    /// Decodes the first frame once and rewinds, so a corrupt stream is reported at open time.
+    /// Decodes the first frame once and rewinds, so a corrupt stream is reported at open time;
+    /// the upright size is taken from that frame, whatever the container's fields say.
     fn check_first_frame(&mut self) -> Result<()> {
         let mut probe_frame = Mat::default();
         let ok = self.capture.read(&mut probe_frame)?;
@@ -127,6 +123,8 @@ impl VideoFile {
                 "the video stream cannot be decoded (corrupt or truncated file)",
             ));
         }
+        self.info.width = probe_frame.cols() as u32;
+        self.info.height = probe_frame.rows() as u32;
         self.capture.set(videoio::CAP_PROP_POS_FRAMES, 0.0)?;
         Ok(())
     }
