@@ -7,6 +7,7 @@
 pub mod error;
 pub mod pose;
 pub mod runtime;
+pub mod signal;
 pub mod skeleton;
 pub mod track;
 pub mod source;
