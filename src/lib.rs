@@ -5,6 +5,7 @@
 //! → `criteria` → `report`. See README.md for the conventions every stage keeps.
 
 pub mod error;
+pub mod kinematics;
 pub mod pose;
 pub mod runtime;
 pub mod signal;

@@ -11,7 +11,10 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Joint and segment angles, calibration and view from a keypoint track.
+    Kinematics(ugoki::kinematics::cli::Args),
+}
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -19,7 +22,9 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let result: ugoki::Result<()> = match cli.command {};
+    let result: ugoki::Result<()> = match cli.command {
+        Command::Kinematics(args) => ugoki::kinematics::cli::run(args),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
