@@ -4,7 +4,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "ugoki", version, about = "Movement analysis from video: hip hinge, sit-to-stand, gait, thoracic rotation")]
+#[command(
+    name = "ugoki",
+    version,
+    about = "Movement analysis from video: hip hinge, sit-to-stand, gait, thoracic rotation"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -12,18 +16,24 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Joint and segment angles, calibration and view from a keypoint track.
-    Kinematics(ugoki::kinematics::cli::Args),
+    /// Track the subject's keypoints through a video (JSON + CSV, optional overlay video).
+    Pose(ugoki::cli::pose::PoseArgs),
+    /// Joint and segment angles, calibration and view from a keypoint track or a video.
+    Kinematics(ugoki::cli::kinematics::KinematicsArgs),
 }
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("UGOKI_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("UGOKI_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     let result: ugoki::Result<()> = match cli.command {
-        Command::Kinematics(args) => ugoki::kinematics::cli::run(args),
+        Command::Pose(args) => ugoki::cli::pose::run(args),
+        Command::Kinematics(args) => ugoki::cli::kinematics::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -10,7 +10,6 @@
 
 pub mod angles;
 pub mod calibration;
-pub mod cli;
 pub mod export;
 pub mod geometry;
 pub mod landmarks;

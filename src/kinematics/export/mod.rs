@@ -1,13 +1,12 @@
 //! Writing [`Kinematics`] to a folder: `kinematics.json` (everything, with `schema_version`),
 //! `angles.csv`, `angles.mot` and `keypoints.trc`. Every file is written atomically.
 
-pub mod atomic;
 pub mod csv;
 pub mod opensim;
 
 use crate::error::{Error, Result};
 use crate::kinematics::Kinematics;
-use atomic::write_atomically;
+use crate::report::atomic;
 use std::path::{Path, PathBuf};
 
 /// File names inside the output folder.
@@ -26,7 +25,7 @@ pub struct Written {
 
 fn put(dir: &Path, name: &str, bytes: &[u8], written: &mut Written) -> Result<()> {
     let path = dir.join(name);
-    write_atomically(&path, bytes)?;
+    atomic::write(&path, bytes)?;
     written.files.push(path);
     Ok(())
 }

@@ -1,12 +1,16 @@
-//! `ugoki kinematics INPUT -o DIR`: angle channels, calibration and view from a pose track.
+//! `ugoki kinematics INPUT -o DIR`: angle channels, calibration and view from a keypoint track
+//! (`keypoints.json`, or the folder holding it) or from a video, which is first run through
+//! the pose pipeline (its `keypoints.json` is written beside the kinematics).
 
 use crate::error::{Error, Result};
 use crate::kinematics::calibration::{CalibrationMethod, KnownDistance};
 use crate::kinematics::{compute, export, Kinematics, KinematicsOptions};
 use crate::signal::one_euro::OneEuroOptions;
 use crate::signal::Smoothing;
-use crate::track::{PoseTrack, TRACK_SCHEMA_VERSION};
-use clap::{Args as ClapArgs, ValueEnum};
+use crate::cli::pose::{track_video, PoseModel};
+use crate::report::keypoints;
+use crate::track::{PoseTrack, SubjectOptions, TRACK_SCHEMA_VERSION};
+use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
 
 /// Smoothing choices on the command line.
@@ -21,9 +25,9 @@ pub enum SmoothingChoice {
 }
 
 /// Arguments of `ugoki kinematics`.
-#[derive(Debug, Clone, ClapArgs)]
-pub struct Args {
-    /// A keypoint track (`keypoints.json` written by `ugoki pose`, or the folder holding it).
+#[derive(Debug, Clone, Args)]
+pub struct KinematicsArgs {
+    /// A video, or a keypoint track (`keypoints.json` written by `ugoki pose`, or its folder).
     pub input: PathBuf,
     /// Output folder (created if needed).
     #[arg(short, long)]
@@ -57,6 +61,9 @@ pub struct Args {
     /// Do not repair left/right swaps.
     #[arg(long)]
     pub no_swap_repair: bool,
+    /// No progress bar while tracking a video.
+    #[arg(short, long)]
+    pub quiet: bool,
 }
 
 fn parse_known_distance(text: &str) -> Result<KnownDistance> {
@@ -73,7 +80,7 @@ fn parse_known_distance(text: &str) -> Result<KnownDistance> {
     }
 }
 
-impl Args {
+impl KinematicsArgs {
     /// The library options these arguments ask for.
     pub fn options(&self) -> Result<KinematicsOptions> {
         let mut options = KinematicsOptions::default();
@@ -103,12 +110,14 @@ impl Args {
     }
 }
 
+fn is_track_file(path: &Path) -> bool {
+    path.is_dir() || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+}
+
 /// Reads a pose track from `keypoints.json` (or a folder holding one).
 pub fn read_track(path: &Path) -> Result<PoseTrack> {
     let file = if path.is_dir() { path.join("keypoints.json") } else { path.to_path_buf() };
-    let text = std::fs::read_to_string(&file).map_err(|e| Error::io(format!("reading {}", file.display()), e))?;
-    let track: PoseTrack = serde_json::from_str(&text)
-        .map_err(|e| Error::bad_input(&file, format!("not a ugoki keypoint track: {e}")))?;
+    let track = keypoints::read_json(&file)?;
     if track.schema_version != TRACK_SCHEMA_VERSION {
         return Err(Error::bad_input(
             &file,
@@ -148,10 +157,24 @@ fn summary(kinematics: &Kinematics) -> String {
     lines.join("\n")
 }
 
+/// The subject's track from a video, with the pose pipeline's defaults (MoveNet, automatic
+/// subject choice); its `keypoints.json` is written into `output`.
+fn track_from_video(video: &Path, output: &Path, quiet: bool) -> Result<PoseTrack> {
+    let spec = video.to_string_lossy();
+    let outcome = track_video(&spec, PoseModel::Movenet, None, &SubjectOptions::default(), quiet)?;
+    std::fs::create_dir_all(output).map_err(|e| Error::io(format!("creating {}", output.display()), e))?;
+    keypoints::write_json(&outcome.track, &output.join("keypoints.json"))?;
+    Ok(outcome.track)
+}
+
 /// Runs `ugoki kinematics`.
-pub fn run(args: Args) -> Result<()> {
+pub fn run(args: KinematicsArgs) -> Result<()> {
     let options = args.options()?;
-    let track = read_track(&args.input)?;
+    let track = if is_track_file(&args.input) {
+        read_track(&args.input)?
+    } else {
+        track_from_video(&args.input, &args.output, args.quiet)?
+    };
     let kinematics = compute(&track, &options)?;
     let written = export::write_all(&kinematics, &args.output)?;
     println!("{}", summary(&kinematics));
