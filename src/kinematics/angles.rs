@@ -163,10 +163,13 @@ impl Formula {
     ) -> Result<(f64, f64), Missing> {
         let landmarks = self.landmarks();
         let located: Vec<Option<Located>> = landmarks.iter().map(|l| find(*l)).collect();
-        let mut absent: Vec<&'static str> =
-            landmarks.iter().zip(&located).filter(|(_, p)| p.is_none()).map(|(l, _)| l.name()).collect();
+        let mut absent: Vec<&'static str> = Vec::new();
+        for (landmark, _) in landmarks.iter().zip(&located).filter(|(_, p)| p.is_none()) {
+            if !absent.contains(&landmark.name()) {
+                absent.push(landmark.name());
+            }
+        }
         if !absent.is_empty() {
-            absent.dedup();
             return Err(Missing::Landmarks(absent));
         }
         let p: Vec<Located> = located.into_iter().flatten().collect();

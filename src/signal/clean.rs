@@ -1,7 +1,8 @@
 //! The signal stage: a raw pose track in, trustworthy keypoint time series out.
 //!
 //! Order of operations, each on the output of the one before:
-//! 1. **Confidence gating**: keypoints scoring below `min_score` are dropped.
+//! 1. **Confidence gating**: keypoints scoring below `min_score` are dropped, and so are
+//!    keypoints outside the picture (a model's guess at a limb out of view).
 //! 2. **Left/right swap repair** on the gated skeletons ([`super::swap`]).
 //! 3. **Hampel** outlier replacement on each coordinate, within runs of consecutive samples.
 //! 4. **Gap filling** by linear interpolation in time, for gaps within [`GapLimit`].
@@ -101,7 +102,7 @@ pub struct UnfilteredRun {
 /// Counts of what the signal stage did.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct CleaningSummary {
-    /// Keypoints dropped for low confidence.
+    /// Keypoints dropped for low confidence or for lying outside the picture.
     pub gated: usize,
     /// Positions filled by interpolation.
     pub interpolated: usize,
@@ -133,6 +134,14 @@ pub fn clean_track(track: &PoseTrack, options: &SignalOptions) -> CleanTrack {
     let times: Vec<f64> = track.frames.iter().map(|f| f.time_s).collect();
     let frame_indices: Vec<usize> = track.frames.iter().map(|f| f.index).collect();
     let mut summary = CleaningSummary::default();
+    let (width, height) = (track.source.width as f32, track.source.height as f32);
+    // A source of unknown size (0 × 0) puts no bound on the points.
+    let bounded = width > 0.0 && height > 0.0;
+    let in_picture = |k: &crate::skeleton::Keypoint| {
+        k.x.is_finite()
+            && k.y.is_finite()
+            && (!bounded || ((0.0..=width).contains(&k.x) && (0.0..=height).contains(&k.y)))
+    };
     let mut skeletons: Vec<Option<Skeleton>> = track
         .frames
         .iter()
@@ -140,7 +149,7 @@ pub fn clean_track(track: &PoseTrack, options: &SignalOptions) -> CleanTrack {
             f.skeleton.as_ref().map(|s| {
                 let mut gated = s.clone();
                 for slot in gated.points.iter_mut() {
-                    if slot.is_some_and(|k| !(k.score >= options.min_score && k.x.is_finite() && k.y.is_finite())) {
+                    if slot.is_some_and(|k| !(k.score >= options.min_score && in_picture(&k))) {
                         *slot = None;
                         summary.gated += 1;
                     }

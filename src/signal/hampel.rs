@@ -34,20 +34,21 @@ fn median(values: &mut [f64]) -> f64 {
     }
 }
 
-/// Filters one run of consecutive samples in place; returns the indices replaced. Windows are
-/// cut at the ends of the run and always read the unfiltered input.
+/// Filters one run of consecutive samples in place; returns the indices replaced. Windows
+/// always read the unfiltered input. Samples closer than half a window to an end of the run
+/// are not judged: their window would be one-sided, and a trend there looks like an outlier.
 pub fn hampel(values: &mut [f64], options: &HampelOptions) -> Vec<usize> {
     let half = options.window / 2;
     let n = values.len();
-    if n < 3 || half == 0 {
+    if n < 2 * half + 1 || half == 0 {
         return Vec::new();
     }
     let input = values.to_vec();
     let mut replaced = Vec::new();
     let mut window = Vec::with_capacity(2 * half + 1);
-    for i in 0..n {
+    for i in half..n - half {
         window.clear();
-        window.extend_from_slice(&input[i.saturating_sub(half)..(i + half + 1).min(n)]);
+        window.extend_from_slice(&input[i - half..=i + half]);
         let centre = median(&mut window);
         for w in window.iter_mut() {
             *w = (*w - centre).abs();

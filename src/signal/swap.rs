@@ -11,8 +11,8 @@
 //! two shoulders overlapping in side view) are left alone.
 //!
 //! Groups are tried from the trunk outwards: the whole body (decided by the face, shoulders
-//! and hips), then each leg chain from the knee or from the ankle down, then each arm chain
-//! from the elbow or from the wrist. The first frame of each visible run is the reference: a
+//! and hips), then the legs from the knee down, the knees alone or the feet alone, then the arms
+//! from the elbow down or the wrists alone. The first frame of each visible run is the reference: a
 //! track whose first frame is mislabelled is kept consistent with that frame.
 
 use crate::skeleton::{Joint, Keypoint, Skeleton};
@@ -26,6 +26,8 @@ pub enum SwapGroup {
     Body,
     /// Knees, ankles, heels and toes.
     Legs,
+    /// Knees alone (legs crossing mid-swing).
+    Knees,
     /// Ankles, heels and toes.
     Feet,
     /// Elbows and wrists.
@@ -52,6 +54,7 @@ impl SwapGroup {
                 LeftToe,
             ],
             SwapGroup::Legs => &[LeftKnee, LeftAnkle, LeftHeel, LeftToe],
+            SwapGroup::Knees => &[LeftKnee],
             SwapGroup::Feet => &[LeftAnkle, LeftHeel, LeftToe],
             SwapGroup::Arms => &[LeftElbow, LeftWrist],
             SwapGroup::Hands => &[LeftWrist],
@@ -246,7 +249,7 @@ pub fn repair_swaps(
             let scorer = Scorer { history: &history, time, options, scale };
             let stages: [(&[Joint], &[SwapGroup]); 3] = [
                 (&TRUNK_LEFT, &[SwapGroup::Body]),
-                (SwapGroup::Legs.left_joints(), &[SwapGroup::Legs, SwapGroup::Feet]),
+                (SwapGroup::Legs.left_joints(), &[SwapGroup::Legs, SwapGroup::Knees, SwapGroup::Feet]),
                 (SwapGroup::Arms.left_joints(), &[SwapGroup::Arms, SwapGroup::Hands]),
             ];
             for (judged, candidates) in stages {
@@ -318,7 +321,16 @@ mod tests {
         let times: Vec<f64> = (0..n).map(|i| i as f64 / 30.0).collect();
         let truth: Vec<Option<Skeleton>> = times.iter().map(|&t| Some(walker(t))).collect();
         let mut track = truth.clone();
-        let injected = [(10, 1, SwapGroup::Body), (25, 2, SwapGroup::Legs), (40, 3, SwapGroup::Body), (62, 4, SwapGroup::Feet), (80, 5, SwapGroup::Legs), (100, 3, SwapGroup::Arms)];
+        let injected = [
+            (10, 1, SwapGroup::Body),
+            (25, 2, SwapGroup::Legs),
+            (40, 3, SwapGroup::Body),
+            (52, 2, SwapGroup::Knees),
+            (62, 4, SwapGroup::Feet),
+            (80, 5, SwapGroup::Legs),
+            (100, 3, SwapGroup::Arms),
+            (110, 1, SwapGroup::Hands),
+        ];
         let mut expected = Vec::new();
         for (start, len, group) in injected {
             for position in start..start + len {
