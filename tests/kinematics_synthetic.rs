@@ -42,11 +42,19 @@ fn dir(deg: f64) -> (f64, f64) {
 /// `pose`. Index 0 is the left side. Left and right joints sit 4 px apart across the body.
 fn figure(pose: &Pose, facing: f64, hip_at: (f64, f64)) -> (Skeleton, Truth) {
     let mut s = Skeleton::default();
-    let mut put = |j: Joint, (x, y): (f64, f64)| s.set(j, Some(Keypoint::new(x as f32, (1800.0 - y) as f32, 0.9)));
+    let mut put = |j: Joint, (x, y): (f64, f64)| {
+        s.set(j, Some(Keypoint::new(x as f32, (1800.0 - y) as f32, 0.9)))
+    };
     let add = |p: (f64, f64), d: f64, len: f64| (p.0 + len * dir(d).0, p.1 + len * dir(d).1);
     let neck = add(hip_at, pose.trunk, 200.0);
     let down = pose.trunk + 180.0;
-    let mut truth = Truth { thigh: [0.0; 2], shank: [0.0; 2], foot: [0.0; 2], arm: [0.0; 2], forearm: [0.0; 2] };
+    let mut truth = Truth {
+        thigh: [0.0; 2],
+        shank: [0.0; 2],
+        foot: [0.0; 2],
+        arm: [0.0; 2],
+        forearm: [0.0; 2],
+    };
     for side in 0..2 {
         let offset = if side == 0 { 2.0 } else { -2.0 };
         let across = add((0.0, 0.0), pose.trunk - 90.0, offset);
@@ -63,7 +71,7 @@ fn figure(pose: &Pose, facing: f64, hip_at: (f64, f64)) -> (Skeleton, Truth) {
         let toe = add(heel, foot, 70.0);
         let elbow = add(shoulder, arm, 120.0);
         let wrist = add(elbow, forearm, 110.0);
-        let (l, r) = (side == 0, side == 1);
+        let l = side == 0;
         let pick = |left: Joint| if l { left } else { left.mirror() };
         put(pick(Joint::LeftHip), hip);
         put(pick(Joint::LeftShoulder), shoulder);
@@ -75,8 +83,10 @@ fn figure(pose: &Pose, facing: f64, hip_at: (f64, f64)) -> (Skeleton, Truth) {
         put(pick(Joint::LeftWrist), wrist);
         let ear = add(neck, pose.trunk, 40.0);
         put(pick(Joint::LeftEar), (ear.0 + across.0, ear.1 + across.1));
-        put(pick(Joint::LeftEye), add(ear, pose.trunk - facing * 90.0, 14.0));
-        let _ = r;
+        put(
+            pick(Joint::LeftEye),
+            add(ear, pose.trunk - facing * 90.0, 14.0),
+        );
         truth.thigh[side] = thigh;
         truth.shank[side] = shank;
         truth.foot[side] = foot;
@@ -108,14 +118,22 @@ fn track_of(skeletons: Vec<Option<Skeleton>>, times: &[f64]) -> PoseTrack {
         frames: skeletons
             .into_iter()
             .enumerate()
-            .map(|(index, skeleton)| PoseFrame { index, time_s: times[index], skeleton, world: None })
+            .map(|(index, skeleton)| PoseFrame {
+                index,
+                time_s: times[index],
+                skeleton,
+                world: None,
+            })
             .collect(),
     }
 }
 
 fn unsmoothed() -> KinematicsOptions {
     KinematicsOptions {
-        signal: SignalOptions { smoothing: Smoothing::None, ..SignalOptions::default() },
+        signal: SignalOptions {
+            smoothing: Smoothing::None,
+            ..SignalOptions::default()
+        },
         ..KinematicsOptions::default()
     }
 }
@@ -126,7 +144,10 @@ fn turn_error(a: f64, b: f64) -> f64 {
 }
 
 fn values(k: &Kinematics, name: &str) -> Vec<Option<f64>> {
-    k.angle(name).unwrap_or_else(|| panic!("no channel {name}")).values.clone()
+    k.angle(name)
+        .unwrap_or_else(|| panic!("no channel {name}"))
+        .values
+        .clone()
 }
 
 fn walking_pose(t: f64) -> Pose {
@@ -179,28 +200,49 @@ fn analytic_joint_and_segment_angles_are_within_half_a_degree_facing_either_way(
                 ];
                 for (channel, truth_deg) in expected {
                     let got = values(&k, &format!("{name}_{channel}"))[i].expect("value");
-                    let error = if channel.ends_with("flexion") || channel.ends_with("dorsiflexion") {
+                    let error = if channel.ends_with("flexion") || channel.ends_with("dorsiflexion")
+                    {
                         (got - truth_deg).abs()
                     } else {
                         turn_error(got, truth_deg)
                     };
                     worst = worst.max(error);
-                    assert!(error < 0.5, "{facing:?} frame {i} {name}_{channel}: {got:.3} vs {truth_deg:.3}");
+                    assert!(
+                        error < 0.5,
+                        "{facing:?} frame {i} {name}_{channel}: {got:.3} vs {truth_deg:.3}"
+                    );
                 }
             }
             let trunk = values(&k, "trunk")[i].unwrap();
-            assert!(turn_error(trunk, pose.trunk) < 0.5, "trunk {trunk} vs {}", pose.trunk);
+            assert!(
+                turn_error(trunk, pose.trunk) < 0.5,
+                "trunk {trunk} vs {}",
+                pose.trunk
+            );
             let head = values(&k, "head")[i].unwrap();
-            assert!(turn_error(head, pose.trunk) < 0.5, "head {head} vs {}", pose.trunk);
+            assert!(
+                turn_error(head, pose.trunk) < 0.5,
+                "head {head} vs {}",
+                pose.trunk
+            );
             // Right hip → left hip points across the body, 90° clockwise of the trunk.
             let pelvis = values(&k, "pelvis")[i].unwrap();
-            assert!(turn_error(pelvis, pose.trunk - 90.0) < 0.5, "pelvis {pelvis}");
+            assert!(
+                turn_error(pelvis, pose.trunk - 90.0) < 0.5,
+                "pelvis {pelvis}"
+            );
             let shoulders = values(&k, "shoulders")[i].unwrap();
-            assert!(turn_error(shoulders, pose.trunk - 90.0) < 0.5, "shoulders {shoulders}");
+            assert!(
+                turn_error(shoulders, pose.trunk - 90.0) < 0.5,
+                "shoulders {shoulders}"
+            );
         }
         eprintln!("facing {facing:?}: worst error {worst:.2e} deg");
     }
 }
+
+/// Reads one channel's true value from a pose and its segment directions.
+type TruthOf = fn(&Pose, &Truth) -> f64;
 
 #[test]
 fn a_full_rotation_unwraps_without_jumps() {
@@ -227,11 +269,11 @@ fn a_full_rotation_unwraps_without_jumps() {
         .collect();
     let k = compute(&track_of(skeletons, &times), &unsmoothed()).unwrap();
     assert_eq!(k.passes[0].facing, Some(Facing::Right));
-    let checks: [(&str, Box<dyn Fn(&Pose, &Truth) -> f64>); 4] = [
-        ("trunk", Box::new(|p: &Pose, _: &Truth| p.trunk)),
-        ("left_thigh", Box::new(|_: &Pose, t: &Truth| t.thigh[0] - 360.0)),
-        ("right_knee_flexion", Box::new(|p: &Pose, _: &Truth| p.knee[1])),
-        ("left_knee_flexion", Box::new(|p: &Pose, _: &Truth| p.knee[0])),
+    let checks: [(&str, TruthOf); 4] = [
+        ("trunk", |p: &Pose, _: &Truth| p.trunk),
+        ("left_thigh", |_: &Pose, t: &Truth| t.thigh[0] - 360.0),
+        ("right_knee_flexion", |p: &Pose, _: &Truth| p.knee[1]),
+        ("left_knee_flexion", |p: &Pose, _: &Truth| p.knee[0]),
     ];
     for (name, truth_of) in checks {
         let v = values(&k, name);
@@ -241,9 +283,15 @@ fn a_full_rotation_unwraps_without_jumps() {
         let shift = 360.0 * ((truth[0] - first) / 360.0).round();
         for (i, (got, want)) in v.iter().zip(&truth).enumerate() {
             let got = got.unwrap() + shift;
-            assert!((got - want).abs() < 0.5, "{name} frame {i}: {got:.3} vs {want:.3}");
+            assert!(
+                (got - want).abs() < 0.5,
+                "{name} frame {i}: {got:.3} vs {want:.3}"
+            );
         }
-        let biggest_step = v.windows(2).map(|w| (w[1].unwrap() - w[0].unwrap()).abs()).fold(0.0, f64::max);
+        let biggest_step = v
+            .windows(2)
+            .map(|w| (w[1].unwrap() - w[0].unwrap()).abs())
+            .fold(0.0, f64::max);
         assert!(biggest_step < 10.0, "{name} jumps by {biggest_step}");
     }
     let knee = values(&k, "right_knee_flexion");
@@ -256,7 +304,8 @@ fn standing(stature_px: f64, floor_y: f64, x: f64, feet: bool) -> Skeleton {
     // Drillis & Contini proportions (fractions of stature above the floor).
     let at = |fraction: f64| floor_y - fraction * stature_px;
     let mut s = Skeleton::default();
-    let mut put = |j: Joint, dx: f64, y: f64| s.set(j, Some(Keypoint::new((x + dx) as f32, y as f32, 0.9)));
+    let mut put =
+        |j: Joint, dx: f64, y: f64| s.set(j, Some(Keypoint::new((x + dx) as f32, y as f32, 0.9)));
     for (side, dx) in [(Joint::LeftEye, 6.0), (Joint::RightEye, -6.0)] {
         put(side, dx, at(EYE_HEIGHT));
     }
@@ -284,37 +333,81 @@ fn calibration_from_a_standing_subject_is_within_one_percent() {
     for feet in [true, false] {
         let (height_m, stature_px, floor_y) = (1.80, 540.0, 1500.0);
         let times: Vec<f64> = (0..40).map(|i| i as f64 / 30.0).collect();
-        let skeletons = times.iter().map(|t| Some(standing(stature_px, floor_y, 900.0 + 2.0 * (5.0 * t).sin(), feet))).collect();
-        let options = KinematicsOptions { subject_height_m: Some(height_m), ..KinematicsOptions::default() };
+        let skeletons = times
+            .iter()
+            .map(|t| {
+                Some(standing(
+                    stature_px,
+                    floor_y,
+                    900.0 + 2.0 * (5.0 * t).sin(),
+                    feet,
+                ))
+            })
+            .collect();
+        let options = KinematicsOptions {
+            subject_height_m: Some(height_m),
+            ..KinematicsOptions::default()
+        };
         let k = compute(&track_of(skeletons, &times), &options).unwrap();
         let scale = k.calibration.metres_per_pixel.expect("calibrated");
         let truth = height_m / stature_px;
-        assert!((scale / truth - 1.0).abs() < 0.01, "feet {feet}: {scale} m/px vs {truth}");
+        assert!(
+            (scale / truth - 1.0).abs() < 0.01,
+            "feet {feet}: {scale} m/px vs {truth}"
+        );
         match &k.calibration.method {
-            Some(CalibrationMethod::SubjectHeight { assumed, standing_frames, .. }) => {
+            Some(CalibrationMethod::SubjectHeight {
+                assumed,
+                standing_frames,
+                ..
+            }) => {
                 assert!(!assumed);
                 assert_eq!(*standing_frames, 40);
             }
             other => panic!("calibration method {other:?}"),
         }
         // A known length in metres: hip height 0.53 × 1.80 m.
-        let hip_px = floor_y - (k.points.iter().find(|p| p.name == "left_hip").unwrap().y[20].unwrap());
+        let hip_px =
+            floor_y - (k.points.iter().find(|p| p.name == "left_hip").unwrap().y[20].unwrap());
         assert!((hip_px * scale / (0.53 * height_m) - 1.0).abs() < 0.01);
         let floor = k.calibration.floor.as_ref().expect("floor");
-        assert!((floor.origin_px[1] - floor_y).abs() < 0.01 * stature_px, "floor at {}", floor.origin_px[1]);
+        assert!(
+            (floor.origin_px[1] - floor_y).abs() < 0.01 * stature_px,
+            "floor at {}",
+            floor.origin_px[1]
+        );
         assert!(floor.angle_deg.abs() < 1.0);
 
-        let assumed = compute(&track_of(times.iter().map(|_| Some(standing(stature_px, floor_y, 900.0, feet))).collect(), &times), &KinematicsOptions::default()).unwrap();
-        assert!(matches!(assumed.calibration.method, Some(CalibrationMethod::SubjectHeight { assumed: true, height_m, .. }) if height_m == 1.65));
+        let assumed = compute(
+            &track_of(
+                times
+                    .iter()
+                    .map(|_| Some(standing(stature_px, floor_y, 900.0, feet)))
+                    .collect(),
+                &times,
+            ),
+            &KinematicsOptions::default(),
+        )
+        .unwrap();
+        assert!(
+            matches!(assumed.calibration.method, Some(CalibrationMethod::SubjectHeight { assumed: true, height_m, .. }) if height_m == 1.65)
+        );
     }
 }
 
 #[test]
 fn known_distance_calibration_overrides_the_height() {
     let times: Vec<f64> = (0..20).map(|i| i as f64 / 30.0).collect();
-    let skeletons = times.iter().map(|_| Some(standing(540.0, 1500.0, 900.0, true))).collect();
+    let skeletons = times
+        .iter()
+        .map(|_| Some(standing(540.0, 1500.0, 900.0, true)))
+        .collect();
     let options = KinematicsOptions {
-        known_distance: Some(ugoki::kinematics::calibration::KnownDistance { a: [100.0, 100.0], b: [400.0, 500.0], metres: 2.0 }),
+        known_distance: Some(ugoki::kinematics::calibration::KnownDistance {
+            a: [100.0, 100.0],
+            b: [400.0, 500.0],
+            metres: 2.0,
+        }),
         ..KinematicsOptions::default()
     };
     let k = compute(&track_of(skeletons, &times), &options).unwrap();
@@ -322,9 +415,15 @@ fn known_distance_calibration_overrides_the_height() {
 }
 
 fn read_vfr_timestamps() -> Vec<f64> {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/gait_bog_normal_01_side.pts.txt"))
-        .expect("VFR timestamp fixture");
-    text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()).map(|l| l.trim().parse().unwrap()).collect()
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/gait_bog_normal_01_side.pts.txt"
+    ))
+    .expect("VFR timestamp fixture");
+    text.lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.trim().parse().unwrap())
+        .collect()
 }
 
 #[test]
@@ -333,13 +432,22 @@ fn butterworth_on_the_real_vfr_timestamps_keeps_the_signal_and_the_cutoff() {
     assert_eq!(times.len(), 124);
     let step = median_interval(&times).unwrap();
     let first_step = times[1] - times[0];
-    assert!((first_step - step).abs() > 0.3 * step, "the clip's frame intervals are irregular");
+    assert!(
+        (first_step - step).abs() > 0.3 * step,
+        "the clip's frame intervals are irregular"
+    );
     // A 1 Hz movement passes (gain > 0.99), with no lag and no NaN.
     let slow: Vec<f64> = times.iter().map(|t| (2.0 * PI * 1.0 * t).sin()).collect();
     let filtered = lowpass_timestamped(&times, &slow, 4, 6.0, step).unwrap();
     assert_eq!(filtered.len(), times.len());
     assert!(filtered.iter().all(|v| v.is_finite()));
-    for (i, (a, b)) in slow.iter().zip(&filtered).enumerate().skip(5).take(times.len() - 10) {
+    for (i, (a, b)) in slow
+        .iter()
+        .zip(&filtered)
+        .enumerate()
+        .skip(5)
+        .take(times.len() - 10)
+    {
         assert!((a - b).abs() < 0.015, "sample {i}: {a} vs {b}");
     }
     // At the 6 Hz cutoff the zero-phase response is -3 dB (Winter-corrected), measured by a
@@ -360,7 +468,10 @@ fn butterworth_on_the_real_vfr_timestamps_keeps_the_signal_and_the_cutoff() {
     let gain_db = 20.0 * a.hypot(b).log10();
     let lag_s = b.atan2(a) / (2.0 * PI * 6.0);
     eprintln!("VFR: gain at 6 Hz {gain_db:.3} dB, lag {lag_s:.2e} s");
-    assert!((gain_db + 3.01).abs() < 0.5, "gain at cutoff on VFR timestamps {gain_db:.2} dB");
+    assert!(
+        (gain_db + 3.01).abs() < 0.5,
+        "gain at cutoff on VFR timestamps {gain_db:.2} dB"
+    );
     assert!(lag_s.abs() < step, "lag {lag_s} s");
 }
 
@@ -369,7 +480,19 @@ fn check_trc(text: &str) -> (Vec<String>, Vec<Vec<f64>>) {
     let lines: Vec<&str> = text.lines().collect();
     assert!(lines[0].starts_with("PathFileType\t4\t(X/Y/Z)\t"));
     let keys: Vec<&str> = lines[1].split('\t').filter(|k| !k.is_empty()).collect();
-    assert_eq!(keys, ["DataRate", "CameraRate", "NumFrames", "NumMarkers", "Units", "OrigDataRate", "OrigDataStartFrame", "OrigNumFrames"]);
+    assert_eq!(
+        keys,
+        [
+            "DataRate",
+            "CameraRate",
+            "NumFrames",
+            "NumMarkers",
+            "Units",
+            "OrigDataRate",
+            "OrigDataStartFrame",
+            "OrigNumFrames"
+        ]
+    );
     let values: Vec<&str> = lines[2].split('\t').filter(|k| !k.is_empty()).collect();
     assert_eq!(values.len(), keys.len());
     assert_eq!(values[4], "m");
@@ -380,13 +503,19 @@ fn check_trc(text: &str) -> (Vec<String>, Vec<Vec<f64>>) {
     assert_eq!(&labels[..2], ["Frame#", "Time"]);
     let xyz: Vec<&str> = lines[4].split('\t').filter(|k| !k.is_empty()).collect();
     for i in 1..=num_markers {
-        assert_eq!(&xyz[3 * (i - 1)..3 * i], [format!("X{i}"), format!("Y{i}"), format!("Z{i}")]);
+        assert_eq!(
+            &xyz[3 * (i - 1)..3 * i],
+            [format!("X{i}"), format!("Y{i}"), format!("Z{i}")]
+        );
     }
     assert!(lines[5].is_empty());
     let rows: Vec<Vec<f64>> = lines[6..]
         .iter()
         .map(|l| {
-            let fields: Vec<f64> = l.split('\t').map(|f| f.parse::<f64>().expect("number")).collect();
+            let fields: Vec<f64> = l
+                .split('\t')
+                .map(|f| f.parse::<f64>().expect("number"))
+                .collect();
             assert_eq!(fields.len(), 2 + 3 * num_markers);
             assert!(fields.iter().all(|v| v.is_finite()));
             fields
@@ -400,12 +529,21 @@ fn check_trc(text: &str) -> (Vec<String>, Vec<Vec<f64>>) {
 fn check_mot(text: &str) -> (Vec<String>, Vec<Vec<f64>>) {
     let (header, body) = text.split_once("endheader\n").expect("endheader");
     let field = |key: &str| -> String {
-        header.lines().find_map(|l| l.strip_prefix(&format!("{key}="))).unwrap_or_else(|| panic!("{key}")).to_string()
+        header
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{key}=")))
+            .unwrap_or_else(|| panic!("{key}"))
+            .to_string()
     };
     assert_eq!(field("version"), "1");
     assert_eq!(field("inDegrees"), "yes");
     let mut lines = body.lines();
-    let columns: Vec<String> = lines.next().unwrap().split('\t').map(String::from).collect();
+    let columns: Vec<String> = lines
+        .next()
+        .unwrap()
+        .split('\t')
+        .map(String::from)
+        .collect();
     assert_eq!(columns[0], "time");
     assert_eq!(field("nColumns").parse::<usize>().unwrap(), columns.len());
     let rows: Vec<Vec<f64>> = lines
@@ -424,8 +562,21 @@ fn check_mot(text: &str) -> (Vec<String>, Vec<Vec<f64>>) {
 fn opensim_csv_and_json_files_are_written_and_well_formed() {
     let times: Vec<f64> = (0..60).map(|i| i as f64 / 30.0).collect();
     let (stature_px, floor_y) = (540.0, 1500.0);
-    let skeletons = times.iter().map(|t| Some(standing(stature_px, floor_y, 900.0 + 3.0 * (4.0 * t).sin(), true))).collect();
-    let options = KinematicsOptions { subject_height_m: Some(1.8), ..KinematicsOptions::default() };
+    let skeletons = times
+        .iter()
+        .map(|t| {
+            Some(standing(
+                stature_px,
+                floor_y,
+                900.0 + 3.0 * (4.0 * t).sin(),
+                true,
+            ))
+        })
+        .collect();
+    let options = KinematicsOptions {
+        subject_height_m: Some(1.8),
+        ..KinematicsOptions::default()
+    };
     let k = compute(&track_of(skeletons, &times), &options).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let written = export::write_all(&k, dir.path()).unwrap();
@@ -434,38 +585,70 @@ fn opensim_csv_and_json_files_are_written_and_well_formed() {
 
     let trc = std::fs::read_to_string(dir.path().join(export::TRC_FILE)).unwrap();
     let (markers, rows) = check_trc(&trc);
-    let hip = markers.iter().position(|m| m == "mid_hip").expect("mid_hip marker");
+    let hip = markers
+        .iter()
+        .position(|m| m == "mid_hip")
+        .expect("mid_hip marker");
     // Y is metres above the floor: the hip at 0.53 × 1.80 m.
     let hip_y = rows[30][2 + 3 * hip + 1];
-    assert!((hip_y - 0.53 * 1.8).abs() < 0.01 * 0.53 * 1.8, "hip height {hip_y} m");
+    assert!(
+        (hip_y - 0.53 * 1.8).abs() < 0.01 * 0.53 * 1.8,
+        "hip height {hip_y} m"
+    );
 
     let mot = std::fs::read_to_string(dir.path().join(export::MOT_FILE)).unwrap();
     let (columns, rows) = check_mot(&mot);
     // Seen from the front: sagittal joint angles are refused, segment angles are written.
     assert!(!columns.iter().any(|c| c == "left_knee_flexion"));
-    let shank = columns.iter().position(|c| c == "left_shank").expect("shank column");
-    assert!(rows.iter().all(|r| (r[shank] + 90.0).abs() < 0.5), "standing shank points down");
+    let shank = columns
+        .iter()
+        .position(|c| c == "left_shank")
+        .expect("shank column");
+    assert!(
+        rows.iter().all(|r| (r[shank] + 90.0).abs() < 0.5),
+        "standing shank points down"
+    );
 
     let csv = std::fs::read_to_string(dir.path().join(export::CSV_FILE)).unwrap();
     let header = csv.lines().next().unwrap();
-    assert!(header.starts_with("frame,time [s],left_hip_flexion [deg],left_hip_flexion confidence [0-1]"));
+    assert!(header
+        .starts_with("frame,time [s],left_hip_flexion [deg],left_hip_flexion confidence [0-1]"));
     assert_eq!(csv.lines().count(), 61);
 
-    let json: serde_json::Value = serde_json::from_slice(&std::fs::read(dir.path().join(export::JSON_FILE)).unwrap()).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join(export::JSON_FILE)).unwrap())
+            .unwrap();
     assert_eq!(json["schema_version"], 1);
     assert_eq!(json["angles"][0]["unit"], "deg");
-    assert!(json["angles"][0]["method"].as_str().unwrap().contains("anatomical neutral"));
+    assert!(json["angles"][0]["method"]
+        .as_str()
+        .unwrap()
+        .contains("anatomical neutral"));
     assert_eq!(opensim::keypoints_trc(&k, "x.trc").map(|_| ()), Ok(()));
 }
 
 /// No NaN or infinity anywhere: every measured number is finite, every confidence in 0..1.
 fn assert_no_nan(k: &Kinematics) {
     for c in &k.angles {
-        assert!(c.values.iter().flatten().all(|v| v.is_finite()), "{}", c.name);
-        assert!(c.confidence.iter().all(|v| v.is_finite() && (0.0..=1.0).contains(v)), "{}", c.name);
+        assert!(
+            c.values.iter().flatten().all(|v| v.is_finite()),
+            "{}",
+            c.name
+        );
+        assert!(
+            c.confidence
+                .iter()
+                .all(|v| v.is_finite() && (0.0..=1.0).contains(v)),
+            "{}",
+            c.name
+        );
     }
     for p in &k.points {
-        assert!(p.x.iter().chain(&p.y).flatten().all(|v| v.is_finite()), "{}", p.name);
+        assert!(
+            p.x.iter().chain(&p.y).flatten().all(|v| v.is_finite()),
+            "{}",
+            p.name
+        );
     }
     assert!(k.calibration.metres_per_pixel.is_none_or(f64::is_finite));
     for pass in &k.passes {
@@ -475,16 +658,31 @@ fn assert_no_nan(k: &Kinematics) {
     let written = export::write_all(k, dir.path()).unwrap();
     for file in &written.files {
         let text = std::fs::read_to_string(file).unwrap().to_lowercase();
-        assert!(!text.contains("nan") && !text.contains("inf"), "{} holds NaN or inf", file.display());
+        assert!(
+            !text.contains("nan") && !text.contains("inf"),
+            "{} holds NaN or inf",
+            file.display()
+        );
     }
 }
 
 /// Every angle channel cannot be computed, and says why.
 fn assert_all_refused(k: &Kinematics, why: &str) {
     for c in &k.angles {
-        assert!(c.values.iter().all(Option::is_none), "{} has values", c.name);
-        let reason = c.cannot_compute.as_deref().unwrap_or_else(|| panic!("{} gives no reason", c.name));
-        assert!(reason.contains(why), "{}: '{reason}' does not mention '{why}'", c.name);
+        assert!(
+            c.values.iter().all(Option::is_none),
+            "{} has values",
+            c.name
+        );
+        let reason = c
+            .cannot_compute
+            .as_deref()
+            .unwrap_or_else(|| panic!("{} gives no reason", c.name));
+        assert!(
+            reason.contains(why),
+            "{}: '{reason}' does not mention '{why}'",
+            c.name
+        );
     }
 }
 
@@ -493,17 +691,33 @@ fn bad_tracks_give_reasons_not_nan_or_panics() {
     let times: Vec<f64> = (0..40).map(|i| i as f64 / 30.0).collect();
 
     let empty = compute(&track_of(Vec::new(), &[]), &KinematicsOptions::default()).unwrap();
-    assert!(empty.cannot_compute.as_deref().unwrap().contains("0 of 0 frames"));
+    assert!(empty
+        .cannot_compute
+        .as_deref()
+        .unwrap()
+        .contains("0 of 0 frames"));
     assert_all_refused(&empty, "frames show the torso");
     assert_no_nan(&empty);
 
     let (one, _) = figure(&walking_pose(0.0), 1.0, (1000.0, 800.0));
-    let single = compute(&track_of(vec![Some(one)], &[0.0]), &KinematicsOptions::default()).unwrap();
-    assert!(single.cannot_compute.as_deref().unwrap().contains("1 of 1 frames"));
+    let single = compute(
+        &track_of(vec![Some(one)], &[0.0]),
+        &KinematicsOptions::default(),
+    )
+    .unwrap();
+    assert!(single
+        .cannot_compute
+        .as_deref()
+        .unwrap()
+        .contains("1 of 1 frames"));
     assert_all_refused(&single, "at least 5 are needed");
     assert_no_nan(&single);
 
-    let unseen = compute(&track_of(vec![None; 40], &times), &KinematicsOptions::default()).unwrap();
+    let unseen = compute(
+        &track_of(vec![None; 40], &times),
+        &KinematicsOptions::default(),
+    )
+    .unwrap();
     assert_all_refused(&unseen, "0 of 40 frames");
     assert_no_nan(&unseen);
 
@@ -517,7 +731,11 @@ fn bad_tracks_give_reasons_not_nan_or_panics() {
             Some(s)
         })
         .collect();
-    let faint = compute(&track_of(low_confidence, &times), &KinematicsOptions::default()).unwrap();
+    let faint = compute(
+        &track_of(low_confidence, &times),
+        &KinematicsOptions::default(),
+    )
+    .unwrap();
     assert_all_refused(&faint, "0 of 40 frames show the torso");
     assert_no_nan(&faint);
 
@@ -526,7 +744,14 @@ fn bad_tracks_give_reasons_not_nan_or_panics() {
         .iter()
         .map(|&t| {
             let (mut s, _) = figure(&walking_pose(t), 1.0, (1000.0 + 100.0 * t, 800.0));
-            for j in [Joint::LeftKnee, Joint::RightKnee, Joint::LeftHeel, Joint::RightHeel, Joint::LeftToe, Joint::RightToe] {
+            for j in [
+                Joint::LeftKnee,
+                Joint::RightKnee,
+                Joint::LeftHeel,
+                Joint::RightHeel,
+                Joint::LeftToe,
+                Joint::RightToe,
+            ] {
                 s.set(j, None);
             }
             Some(s)
@@ -535,8 +760,20 @@ fn bad_tracks_give_reasons_not_nan_or_panics() {
     let legless = compute(&track_of(no_legs, &times), &KinematicsOptions::default()).unwrap();
     assert!(legless.cannot_compute.is_none());
     let knee = legless.angle("left_knee_flexion").unwrap();
-    assert!(knee.cannot_compute.as_deref().unwrap().contains("missing keypoints: left_knee"), "{:?}", knee.cannot_compute);
-    assert!(legless.angle("trunk").unwrap().values.iter().all(Option::is_some));
+    assert!(
+        knee.cannot_compute
+            .as_deref()
+            .unwrap()
+            .contains("missing keypoints: left_knee"),
+        "{:?}",
+        knee.cannot_compute
+    );
+    assert!(legless
+        .angle("trunk")
+        .unwrap()
+        .values
+        .iter()
+        .all(Option::is_some));
     assert_no_nan(&legless);
 
     // Constant signals: a perfectly still subject is measured (constant angles)...
@@ -557,11 +794,17 @@ fn bad_tracks_give_reasons_not_nan_or_panics() {
         .collect();
     let collapsed = compute(&track_of(dot, &times), &KinematicsOptions::default()).unwrap();
     assert_all_refused(&collapsed, "keypoints coincide");
-    assert!(collapsed.calibration.metres_per_pixel.is_none() && collapsed.calibration.cannot_compute.is_some());
+    assert!(
+        collapsed.calibration.metres_per_pixel.is_none()
+            && collapsed.calibration.cannot_compute.is_some()
+    );
     assert_no_nan(&collapsed);
 
     // Timestamps that go backwards are a bad input, not a panic.
     let (a, _) = figure(&walking_pose(0.0), 1.0, (1000.0, 800.0));
     let backwards = track_of(vec![Some(a.clone()), Some(a)], &[1.0, 0.5]);
-    assert!(matches!(compute(&backwards, &KinematicsOptions::default()), Err(ugoki::Error::BadInput { .. })));
+    assert!(matches!(
+        compute(&backwards, &KinematicsOptions::default()),
+        Err(ugoki::Error::BadInput { .. })
+    ));
 }

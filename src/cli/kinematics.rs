@@ -2,13 +2,13 @@
 //! (`keypoints.json`, or the folder holding it) or from a video, which is first run through
 //! the pose pipeline (its `keypoints.json` is written beside the kinematics).
 
+use crate::cli::pose::{track_video, PoseModel};
 use crate::error::{Error, Result};
 use crate::kinematics::calibration::{CalibrationMethod, KnownDistance};
 use crate::kinematics::{compute, export, Kinematics, KinematicsOptions};
+use crate::report::keypoints;
 use crate::signal::one_euro::OneEuroOptions;
 use crate::signal::Smoothing;
-use crate::cli::pose::{track_video, PoseModel};
-use crate::report::keypoints;
 use crate::track::{PoseTrack, SubjectOptions, TRACK_SCHEMA_VERSION};
 use clap::{Args, ValueEnum};
 use std::path::{Path, PathBuf};
@@ -71,12 +71,20 @@ fn parse_known_distance(text: &str) -> Result<KnownDistance> {
         .split(',')
         .map(|p| p.trim().parse::<f64>())
         .collect::<std::result::Result<_, _>>()
-        .map_err(|_| Error::Usage(format!("--known-distance '{text}': expected five numbers X1,Y1,X2,Y2,METRES")))?;
+        .map_err(|_| {
+            Error::Usage(format!(
+                "--known-distance '{text}': expected five numbers X1,Y1,X2,Y2,METRES"
+            ))
+        })?;
     match numbers[..] {
-        [x1, y1, x2, y2, metres] if numbers.iter().all(|v| v.is_finite()) => {
-            Ok(KnownDistance { a: [x1, y1], b: [x2, y2], metres })
-        }
-        _ => Err(Error::Usage(format!("--known-distance '{text}': expected five numbers X1,Y1,X2,Y2,METRES"))),
+        [x1, y1, x2, y2, metres] if numbers.iter().all(|v| v.is_finite()) => Ok(KnownDistance {
+            a: [x1, y1],
+            b: [x2, y2],
+            metres,
+        }),
+        _ => Err(Error::Usage(format!(
+            "--known-distance '{text}': expected five numbers X1,Y1,X2,Y2,METRES"
+        ))),
     }
 }
 
@@ -87,7 +95,10 @@ impl KinematicsArgs {
         options.signal.min_score = self.min_score;
         options.signal.gap_limit.max_frames = self.max_gap_frames;
         options.signal.smoothing = match self.smoothing {
-            SmoothingChoice::Butterworth => Smoothing::Butterworth { order: self.order, cutoff_hz: self.cutoff_hz },
+            SmoothingChoice::Butterworth => Smoothing::Butterworth {
+                order: self.order,
+                cutoff_hz: self.cutoff_hz,
+            },
             SmoothingChoice::OneEuro => Smoothing::OneEuro(OneEuroOptions {
                 min_cutoff_hz: self.one_euro_min_cutoff,
                 beta: self.one_euro_beta,
@@ -99,29 +110,51 @@ impl KinematicsArgs {
             options.signal.swap_repair = None;
         }
         options.subject_height_m = self.height;
-        options.known_distance = self.known_distance.as_deref().map(parse_known_distance).transpose()?;
-        if self.smoothing == SmoothingChoice::Butterworth && (self.order < 2 || self.order % 2 != 0) {
-            return Err(Error::Usage(format!("--order {} must be an even number ≥ 2", self.order)));
+        options.known_distance = self
+            .known_distance
+            .as_deref()
+            .map(parse_known_distance)
+            .transpose()?;
+        if self.smoothing == SmoothingChoice::Butterworth
+            && (self.order < 2 || !self.order.is_multiple_of(2))
+        {
+            return Err(Error::Usage(format!(
+                "--order {} must be an even number ≥ 2",
+                self.order
+            )));
         }
         if !(self.cutoff_hz.is_finite() && self.cutoff_hz > 0.0) {
-            return Err(Error::Usage(format!("--cutoff-hz {} must be a positive number", self.cutoff_hz)));
+            return Err(Error::Usage(format!(
+                "--cutoff-hz {} must be a positive number",
+                self.cutoff_hz
+            )));
         }
         Ok(options)
     }
 }
 
 fn is_track_file(path: &Path) -> bool {
-    path.is_dir() || path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    path.is_dir()
+        || path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 /// Reads a pose track from `keypoints.json` (or a folder holding one).
 pub fn read_track(path: &Path) -> Result<PoseTrack> {
-    let file = if path.is_dir() { path.join("keypoints.json") } else { path.to_path_buf() };
+    let file = if path.is_dir() {
+        path.join("keypoints.json")
+    } else {
+        path.to_path_buf()
+    };
     let track = keypoints::read_json(&file)?;
     if track.schema_version != TRACK_SCHEMA_VERSION {
         return Err(Error::bad_input(
             &file,
-            format!("keypoint track schema {} (this ugoki reads {TRACK_SCHEMA_VERSION})", track.schema_version),
+            format!(
+                "keypoint track schema {} (this ugoki reads {TRACK_SCHEMA_VERSION})",
+                track.schema_version
+            ),
         ));
     }
     Ok(track)
@@ -130,7 +163,10 @@ pub fn read_track(path: &Path) -> Result<PoseTrack> {
 fn summary(kinematics: &Kinematics) -> String {
     let mut lines = Vec::new();
     for pass in &kinematics.passes {
-        let facing = pass.view.facing.map_or(String::new(), |f| format!(", facing {f:?}").to_lowercase());
+        let facing = pass
+            .view
+            .facing
+            .map_or(String::new(), |f| format!(", facing {f:?}").to_lowercase());
         lines.push(format!(
             "pass {:.2}-{:.2} s: {:?} view{facing} (confidence {:.2}), travel {:?}",
             pass.start_s, pass.end_s, pass.view.view, pass.view.confidence, pass.travel
@@ -138,10 +174,22 @@ fn summary(kinematics: &Kinematics) -> String {
     }
     let calibration = &kinematics.calibration;
     match (&calibration.method, &calibration.cannot_compute) {
-        (Some(CalibrationMethod::SubjectHeight { height_m, assumed, stature_px, .. }), _) => lines.push(format!(
+        (
+            Some(CalibrationMethod::SubjectHeight {
+                height_m,
+                assumed,
+                stature_px,
+                ..
+            }),
+            _,
+        ) => lines.push(format!(
             "scale: {:.5} m/px from a {height_m} m subject{} ({stature_px:.0} px tall)",
             calibration.metres_per_pixel.unwrap_or_default(),
-            if *assumed { " (assumed height: pass --height)" } else { "" }
+            if *assumed {
+                " (assumed height: pass --height)"
+            } else {
+                ""
+            }
         )),
         (Some(CalibrationMethod::KnownDistance { pixels, distance }), _) => lines.push(format!(
             "scale: {:.5} m/px from {} m over {pixels:.1} px",
@@ -152,7 +200,10 @@ fn summary(kinematics: &Kinematics) -> String {
         (None, None) => {}
     }
     if !kinematics.swaps.is_empty() {
-        lines.push(format!("left/right swaps repaired: {}", kinematics.swaps.len()));
+        lines.push(format!(
+            "left/right swaps repaired: {}",
+            kinematics.swaps.len()
+        ));
     }
     lines.join("\n")
 }
@@ -161,8 +212,15 @@ fn summary(kinematics: &Kinematics) -> String {
 /// subject choice); its `keypoints.json` is written into `output`.
 fn track_from_video(video: &Path, output: &Path, quiet: bool) -> Result<PoseTrack> {
     let spec = video.to_string_lossy();
-    let outcome = track_video(&spec, PoseModel::Movenet, None, &SubjectOptions::default(), quiet)?;
-    std::fs::create_dir_all(output).map_err(|e| Error::io(format!("creating {}", output.display()), e))?;
+    let outcome = track_video(
+        &spec,
+        PoseModel::Movenet,
+        None,
+        &SubjectOptions::default(),
+        quiet,
+    )?;
+    std::fs::create_dir_all(output)
+        .map_err(|e| Error::io(format!("creating {}", output.display()), e))?;
     keypoints::write_json(&outcome.track, &output.join("keypoints.json"))?;
     Ok(outcome.track)
 }
@@ -185,7 +243,10 @@ pub fn run(args: KinematicsArgs) -> Result<()> {
         println!("not written: {name}: {reason}");
     }
     match kinematics.cannot_compute {
-        Some(reason) => Err(Error::NoSubject(format!("{}: cannot compute kinematics: {reason}", args.input.display()))),
+        Some(reason) => Err(Error::NoSubject(format!(
+            "{}: cannot compute kinematics: {reason}",
+            args.input.display()
+        ))),
         None => Ok(()),
     }
 }

@@ -120,9 +120,13 @@ impl Formula {
                 match angle {
                     JointAngle::HipFlexion => [NECK, MID_HIP, j(LeftHip), j(LeftKnee)],
                     JointAngle::KneeFlexion => [j(LeftHip), j(LeftKnee), j(LeftKnee), j(LeftAnkle)],
-                    JointAngle::AnkleDorsiflexion => [j(LeftKnee), j(LeftAnkle), j(LeftHeel), j(LeftToe)],
+                    JointAngle::AnkleDorsiflexion => {
+                        [j(LeftKnee), j(LeftAnkle), j(LeftHeel), j(LeftToe)]
+                    }
                     JointAngle::ShoulderFlexion => [NECK, MID_HIP, j(LeftShoulder), j(LeftElbow)],
-                    JointAngle::ElbowFlexion => [j(LeftShoulder), j(LeftElbow), j(LeftElbow), j(LeftWrist)],
+                    JointAngle::ElbowFlexion => {
+                        [j(LeftShoulder), j(LeftElbow), j(LeftElbow), j(LeftWrist)]
+                    }
                 }
             }
         }
@@ -176,7 +180,10 @@ impl Formula {
         let confidence = p.iter().map(|l| l.confidence).fold(1.0, f64::min);
         let first = UpVector::between(p[0].xy(), p[1].xy());
         match *self {
-            Formula::Segment { .. } => first.direction_deg().map(|d| (d, confidence)).ok_or(Missing::ZeroLength),
+            Formula::Segment { .. } => first
+                .direction_deg()
+                .map(|d| (d, confidence))
+                .ok_or(Missing::ZeroLength),
             Formula::Joint { angle, .. } => {
                 let second = UpVector::between(p[2].xy(), p[3].xy());
                 let between = first.angle_to_deg(&second).ok_or(Missing::ZeroLength)?;
@@ -214,7 +221,11 @@ pub fn all_specs() -> Vec<AngleSpec> {
     }
     let j = Landmark::Joint;
     let mut segment = |name: String, from, to| {
-        specs.push(AngleSpec { name, kind: AngleKind::Segment, formula: Formula::Segment { from, to } })
+        specs.push(AngleSpec {
+            name,
+            kind: AngleKind::Segment,
+            formula: Formula::Segment { from, to },
+        })
     };
     segment("trunk".into(), MID_HIP, NECK);
     segment("pelvis".into(), j(RightHip), j(LeftHip));

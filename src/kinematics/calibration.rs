@@ -102,16 +102,27 @@ fn standing_stature(clean: &CleanTrack, i: usize) -> Option<f64> {
     let mut best: Option<f64> = None;
     for left in [true, false] {
         let side = |j: Joint| joint(if left { j } else { j.mirror() });
-        let (Some(h), Some(k), Some(a)) = (side(Joint::LeftHip), side(Joint::LeftKnee), side(Joint::LeftAnkle)) else {
+        let (Some(h), Some(k), Some(a)) = (
+            side(Joint::LeftHip),
+            side(Joint::LeftKnee),
+            side(Joint::LeftAnkle),
+        ) else {
             continue;
         };
         let thigh = UpVector::between(h.xy(), k.xy());
         let shank = UpVector::between(k.xy(), a.xy());
-        let (Some(thigh_dir), Some(bend)) = (thigh.direction_deg(), thigh.angle_to_deg(&shank)) else { continue };
+        let (Some(thigh_dir), Some(bend)) = (thigh.direction_deg(), thigh.angle_to_deg(&shank))
+        else {
+            continue;
+        };
         if (thigh_dir + 90.0).abs() > UPRIGHT_TOLERANCE_DEG || bend.abs() > UPRIGHT_TOLERANCE_DEG {
             continue;
         }
-        let sole = [side(Joint::LeftHeel), side(Joint::LeftToe)].into_iter().flatten().map(|p| p.y).reduce(f64::max);
+        let sole = [side(Joint::LeftHeel), side(Joint::LeftToe)]
+            .into_iter()
+            .flatten()
+            .map(|p| p.y)
+            .reduce(f64::max);
         let stature = match sole {
             Some(floor_y) => (floor_y - eye_y) / EYE_HEIGHT,
             None => (a.y - eye_y) / (EYE_HEIGHT - ANKLE_HEIGHT),
@@ -134,9 +145,17 @@ fn median(mut v: Vec<f64>) -> f64 {
 }
 
 /// The lowest point of one foot in a frame, and whether it is a sole point (heel/toe).
-fn foot_bottom(clean: &CleanTrack, i: usize, left: bool, stature_px: f64) -> Option<((f64, f64), bool)> {
+fn foot_bottom(
+    clean: &CleanTrack,
+    i: usize,
+    left: bool,
+    stature_px: f64,
+) -> Option<((f64, f64), bool)> {
     let joint = |j: Joint| locate(clean, Landmark::Joint(if left { j } else { j.mirror() }), i);
-    let sole = [joint(Joint::LeftHeel), joint(Joint::LeftToe)].into_iter().flatten().max_by(|a, b| a.y.total_cmp(&b.y));
+    let sole = [joint(Joint::LeftHeel), joint(Joint::LeftToe)]
+        .into_iter()
+        .flatten()
+        .max_by(|a, b| a.y.total_cmp(&b.y));
     match sole {
         Some(p) => Some(((p.x, p.y), true)),
         None => joint(Joint::LeftAnkle).map(|a| ((a.x, a.y + ANKLE_HEIGHT * stature_px), false)),
@@ -153,9 +172,10 @@ fn floor_line(clean: &CleanTrack, stature_px: f64) -> Result<FloorLine, String> 
             continue;
         }
         for left in [true, false] {
-            let (Some((p, sole)), Some((q, _))) =
-                (foot_bottom(clean, i, left, stature_px), foot_bottom(clean, i + 1, left, stature_px))
-            else {
+            let (Some((p, sole)), Some((q, _))) = (
+                foot_bottom(clean, i, left, stature_px),
+                foot_bottom(clean, i + 1, left, stature_px),
+            ) else {
                 continue;
             };
             let speed = (q.0 - p.0).hypot(q.1 - p.1) / dt;
@@ -172,7 +192,10 @@ fn floor_line(clean: &CleanTrack, stature_px: f64) -> Result<FloorLine, String> 
         ));
     }
     let min_x = samples.iter().map(|p| p.0).fold(f64::INFINITY, f64::min);
-    let max_x = samples.iter().map(|p| p.0).fold(f64::NEG_INFINITY, f64::max);
+    let max_x = samples
+        .iter()
+        .map(|p| p.0)
+        .fold(f64::NEG_INFINITY, f64::max);
     let (slope, intercept) = if max_x - min_x < 0.5 * stature_px {
         (0.0, median(samples.iter().map(|p| p.1).collect()))
     } else {
@@ -180,11 +203,18 @@ fn floor_line(clean: &CleanTrack, stature_px: f64) -> Result<FloorLine, String> 
         let mean_x = samples.iter().map(|p| p.0).sum::<f64>() / count;
         let mean_y = samples.iter().map(|p| p.1).sum::<f64>() / count;
         let sxx: f64 = samples.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
-        let sxy: f64 = samples.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
+        let sxy: f64 = samples
+            .iter()
+            .map(|p| (p.0 - mean_x) * (p.1 - mean_y))
+            .sum();
         let slope = sxy / sxx;
         (slope, mean_y - slope * mean_x)
     };
-    let from = if sole_samples * 2 >= samples.len() { "heels and toes" } else { "ankles (raised by the ankle height)" };
+    let from = if sole_samples * 2 >= samples.len() {
+        "heels and toes"
+    } else {
+        "ankles (raised by the ankle height)"
+    };
     Ok(FloorLine {
         origin_px: [min_x, intercept + slope * min_x],
         angle_deg: (-slope).atan().to_degrees(),
@@ -194,20 +224,36 @@ fn floor_line(clean: &CleanTrack, stature_px: f64) -> Result<FloorLine, String> 
 }
 
 /// Finds the scale and the floor. `height_m` is the subject's height when known.
-pub fn calibrate(clean: &CleanTrack, height_m: Option<f64>, known: Option<&KnownDistance>) -> Calibration {
-    let statures: Vec<f64> = (0..clean.times.len()).filter_map(|i| standing_stature(clean, i)).collect();
+pub fn calibrate(
+    clean: &CleanTrack,
+    height_m: Option<f64>,
+    known: Option<&KnownDistance>,
+) -> Calibration {
+    let statures: Vec<f64> = (0..clean.times.len())
+        .filter_map(|i| standing_stature(clean, i))
+        .collect();
     let stature_px = (statures.len() >= MIN_STANDING_FRAMES).then(|| median(statures.clone()));
-    let mut calibration =
-        Calibration { metres_per_pixel: None, method: None, cannot_compute: None, floor: None, floor_cannot_compute: None };
+    let mut calibration = Calibration {
+        metres_per_pixel: None,
+        method: None,
+        cannot_compute: None,
+        floor: None,
+        floor_cannot_compute: None,
+    };
 
     if let Some(distance) = known {
         let pixels = (distance.a[0] - distance.b[0]).hypot(distance.a[1] - distance.b[1]);
         if pixels > 0.0 && distance.metres > 0.0 && distance.metres.is_finite() {
             calibration.metres_per_pixel = Some(distance.metres / pixels);
-            calibration.method = Some(CalibrationMethod::KnownDistance { distance: *distance, pixels });
+            calibration.method = Some(CalibrationMethod::KnownDistance {
+                distance: *distance,
+                pixels,
+            });
         } else {
-            calibration.cannot_compute =
-                Some(format!("known distance unusable: {pixels} px apart for {} m", distance.metres));
+            calibration.cannot_compute = Some(format!(
+                "known distance unusable: {pixels} px apart for {} m",
+                distance.metres
+            ));
         }
     } else if let Some(stature_px) = stature_px {
         let (height_m, assumed) = match height_m {
@@ -215,8 +261,12 @@ pub fn calibrate(clean: &CleanTrack, height_m: Option<f64>, known: Option<&Known
             None => (DEFAULT_HEIGHT_M, true),
         };
         calibration.metres_per_pixel = Some(height_m / stature_px);
-        calibration.method =
-            Some(CalibrationMethod::SubjectHeight { height_m, assumed, stature_px, standing_frames: statures.len() });
+        calibration.method = Some(CalibrationMethod::SubjectHeight {
+            height_m,
+            assumed,
+            stature_px,
+            standing_frames: statures.len(),
+        });
     } else {
         calibration.cannot_compute = Some(format!(
             "{} standing frames (upright trunk, a straight vertical leg, eyes or ears seen); at least {MIN_STANDING_FRAMES} are needed to scale by the subject's height",
@@ -228,7 +278,10 @@ pub fn calibrate(clean: &CleanTrack, height_m: Option<f64>, known: Option<&Known
     match body_px.map(|b| floor_line(clean, b)) {
         Some(Ok(floor)) => calibration.floor = Some(floor),
         Some(Err(reason)) => calibration.floor_cannot_compute = Some(reason),
-        None => calibration.floor_cannot_compute = Some("no body size to judge still feet by (no trunk seen)".into()),
+        None => {
+            calibration.floor_cannot_compute =
+                Some("no body size to judge still feet by (no trunk seen)".into())
+        }
     }
     calibration
 }

@@ -17,7 +17,10 @@ const MIN_LENGTH: f64 = 1e-6;
 impl UpVector {
     /// From image point `from` to image point `to` (both `(x, y)` with y down).
     pub fn between(from: (f64, f64), to: (f64, f64)) -> UpVector {
-        UpVector { x: to.0 - from.0, y: from.1 - to.1 }
+        UpVector {
+            x: to.0 - from.0,
+            y: from.1 - to.1,
+        }
     }
 
     pub fn length(&self) -> f64 {
@@ -25,7 +28,10 @@ impl UpVector {
     }
 
     pub fn reversed(&self) -> UpVector {
-        UpVector { x: -self.x, y: -self.y }
+        UpVector {
+            x: -self.x,
+            y: -self.y,
+        }
     }
 
     /// Direction anticlockwise from the image's +x axis, degrees in (-180, 180]; `None` for a
@@ -81,14 +87,34 @@ mod tests {
         assert_eq!(right.angle_to_deg(&up), Some(90.0));
         assert_eq!(up.angle_to_deg(&right), Some(-90.0));
         assert_eq!(right.reversed().direction_deg(), Some(180.0));
-        assert_eq!(UpVector::between((1.0, 1.0), (1.0, 1.0)).direction_deg(), None);
+        assert_eq!(
+            UpVector::between((1.0, 1.0), (1.0, 1.0)).direction_deg(),
+            None
+        );
     }
 
     #[test]
     fn unwrapping_removes_whole_turns_only() {
-        let mut v = vec![Some(170.0), Some(-175.0), None, Some(-160.0), Some(179.0), Some(10.0)];
+        let mut v = vec![
+            Some(170.0),
+            Some(-175.0),
+            None,
+            Some(-160.0),
+            Some(179.0),
+            Some(10.0),
+        ];
         unwrap_deg(&mut v);
-        assert_eq!(v, vec![Some(170.0), Some(185.0), None, Some(200.0), Some(179.0), Some(10.0)]);
+        assert_eq!(
+            v,
+            vec![
+                Some(170.0),
+                Some(185.0),
+                None,
+                Some(200.0),
+                Some(179.0),
+                Some(10.0)
+            ]
+        );
         assert_eq!(wrap_deg(-180.0), 180.0);
         assert_eq!(wrap_deg(540.0), 180.0);
     }

@@ -23,7 +23,8 @@ pub enum DerivedPoint {
 }
 
 impl DerivedPoint {
-    pub const ALL: [DerivedPoint; 3] = [DerivedPoint::MidHip, DerivedPoint::Neck, DerivedPoint::Head];
+    pub const ALL: [DerivedPoint; 3] =
+        [DerivedPoint::MidHip, DerivedPoint::Neck, DerivedPoint::Head];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -65,21 +66,36 @@ impl Located {
 }
 
 fn midpoint(a: Located, b: Located) -> Located {
-    Located { x: 0.5 * (a.x + b.x), y: 0.5 * (a.y + b.y), confidence: a.confidence.min(b.confidence) }
+    Located {
+        x: 0.5 * (a.x + b.x),
+        y: 0.5 * (a.y + b.y),
+        confidence: a.confidence.min(b.confidence),
+    }
 }
 
 /// Where `landmark` is at track position `position`, if its keypoints are there.
 pub fn locate(clean: &CleanTrack, landmark: Landmark, position: usize) -> Option<Located> {
-    let joint = |j: Joint| clean.point(j, position).map(|p| Located { x: p.x, y: p.y, confidence: p.confidence });
+    let joint = |j: Joint| {
+        clean.point(j, position).map(|p| Located {
+            x: p.x,
+            y: p.y,
+            confidence: p.confidence,
+        })
+    };
     match landmark {
         Landmark::Joint(j) => joint(j),
-        Landmark::Derived(DerivedPoint::MidHip) => Some(midpoint(joint(Joint::LeftHip)?, joint(Joint::RightHip)?)),
-        Landmark::Derived(DerivedPoint::Neck) => {
-            Some(midpoint(joint(Joint::LeftShoulder)?, joint(Joint::RightShoulder)?))
+        Landmark::Derived(DerivedPoint::MidHip) => {
+            Some(midpoint(joint(Joint::LeftHip)?, joint(Joint::RightHip)?))
         }
-        Landmark::Derived(DerivedPoint::Head) => match (joint(Joint::LeftEar), joint(Joint::RightEar)) {
-            (Some(l), Some(r)) => Some(midpoint(l, r)),
-            (one, other) => one.or(other),
-        },
+        Landmark::Derived(DerivedPoint::Neck) => Some(midpoint(
+            joint(Joint::LeftShoulder)?,
+            joint(Joint::RightShoulder)?,
+        )),
+        Landmark::Derived(DerivedPoint::Head) => {
+            match (joint(Joint::LeftEar), joint(Joint::RightEar)) {
+                (Some(l), Some(r)) => Some(midpoint(l, r)),
+                (one, other) => one.or(other),
+            }
+        }
     }
 }

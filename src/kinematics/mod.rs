@@ -135,33 +135,50 @@ impl Kinematics {
 
     /// The pass containing track position `position`.
     pub fn pass_at(&self, position: usize) -> Option<&Pass> {
-        self.passes.iter().find(|p| (p.start..p.end).contains(&position))
+        self.passes
+            .iter()
+            .find(|p| (p.start..p.end).contains(&position))
     }
 }
 
 fn check_options(options: &KinematicsOptions) -> Result<()> {
     if let Some(h) = options.subject_height_m {
         if !(h.is_finite() && (0.5..=2.6).contains(&h)) {
-            return Err(Error::Usage(format!("subject height {h} m is not between 0.5 and 2.6 m")));
+            return Err(Error::Usage(format!(
+                "subject height {h} m is not between 0.5 and 2.6 m"
+            )));
         }
     }
     if !(0.0..=1.0).contains(&options.signal.min_score) {
-        return Err(Error::Usage(format!("minimum score {} is not between 0 and 1", options.signal.min_score)));
+        return Err(Error::Usage(format!(
+            "minimum score {} is not between 0 and 1",
+            options.signal.min_score
+        )));
     }
     Ok(())
 }
 
 fn check_times(track: &PoseTrack) -> Result<()> {
     for (i, w) in track.frames.windows(2).enumerate() {
-        if !(w[1].time_s >= w[0].time_s) {
+        let forwards = w[1]
+            .time_s
+            .partial_cmp(&w[0].time_s)
+            .is_some_and(|o| o.is_ge());
+        if !forwards {
             return Err(Error::bad_input(
                 &track.source.name,
-                format!("frame timestamps go backwards (or are not numbers) at frame {}", i + 1),
+                format!(
+                    "frame timestamps go backwards (or are not numbers) at frame {}",
+                    i + 1
+                ),
             ));
         }
     }
     match track.frames.first() {
-        Some(f) if !f.time_s.is_finite() => Err(Error::bad_input(&track.source.name, "first timestamp is not a number")),
+        Some(f) if !f.time_s.is_finite() => Err(Error::bad_input(
+            &track.source.name,
+            "first timestamp is not a number",
+        )),
         _ => Ok(()),
     }
 }
@@ -172,11 +189,22 @@ pub fn compute(track: &PoseTrack, options: &KinematicsOptions) -> Result<Kinemat
     check_options(options)?;
     check_times(track)?;
     let clean = clean_track(track, &options.signal);
-    let torso = [Joint::LeftShoulder, Joint::RightShoulder, Joint::LeftHip, Joint::RightHip];
+    let torso = [
+        Joint::LeftShoulder,
+        Joint::RightShoulder,
+        Joint::LeftHip,
+        Joint::RightHip,
+    ];
     let confident_frames = track
         .frames
         .iter()
-        .filter(|f| f.skeleton.as_ref().is_some_and(|s| torso.iter().all(|j| s.confident(*j, options.signal.min_score).is_some())))
+        .filter(|f| {
+            f.skeleton.as_ref().is_some_and(|s| {
+                torso
+                    .iter()
+                    .all(|j| s.confident(*j, options.signal.min_score).is_some())
+            })
+        })
         .count();
     let too_few = (confident_frames < options.min_confident_frames).then(|| {
         format!(
@@ -209,7 +237,11 @@ pub fn compute(track: &PoseTrack, options: &KinematicsOptions) -> Result<Kinemat
             floor: None,
             floor_cannot_compute: Some(reason.clone()),
         },
-        None => calibration::calibrate(&clean, options.subject_height_m, options.known_distance.as_ref()),
+        None => calibration::calibrate(
+            &clean,
+            options.subject_height_m,
+            options.known_distance.as_ref(),
+        ),
     };
     Ok(Kinematics {
         schema_version: KINEMATICS_SCHEMA_VERSION,
@@ -229,8 +261,11 @@ pub fn compute(track: &PoseTrack, options: &KinematicsOptions) -> Result<Kinemat
 }
 
 fn find_passes_with_views(track: &PoseTrack, clean: &CleanTrack) -> Vec<Pass> {
-    let Some(trunk) = passes::median_trunk_length(clean) else { return Vec::new() };
-    let world: Vec<Option<Vec<Option<[f32; 3]>>>> = track.frames.iter().map(|f| f.world.clone()).collect();
+    let Some(trunk) = passes::median_trunk_length(clean) else {
+        return Vec::new();
+    };
+    let world: Vec<Option<Vec<Option<[f32; 3]>>>> =
+        track.frames.iter().map(|f| f.world.clone()).collect();
     passes::find_passes(clean, 0.5 * trunk)
         .into_iter()
         .map(|span| {
@@ -252,7 +287,12 @@ fn find_passes_with_views(track: &PoseTrack, clean: &CleanTrack) -> Vec<Pass> {
         .collect()
 }
 
-fn angle_channel(clean: &CleanTrack, spec: angles::AngleSpec, facing_sign: &[Option<f64>], too_few: Option<&str>) -> AngleChannel {
+fn angle_channel(
+    clean: &CleanTrack,
+    spec: angles::AngleSpec,
+    facing_sign: &[Option<f64>],
+    too_few: Option<&str>,
+) -> AngleChannel {
     let n = clean.times.len();
     let mut values = vec![None; n];
     let mut confidence = vec![0.0; n];
@@ -272,10 +312,12 @@ fn angle_channel(clean: &CleanTrack, spec: angles::AngleSpec, facing_sign: &[Opt
     geometry::unwrap_deg(&mut values);
     let cannot_compute = match too_few {
         Some(reason) => Some(reason.to_string()),
-        None if values.iter().all(Option::is_none) => Some(match missing.iter().max_by_key(|(_, count)| **count) {
-            Some((reason, count)) => format!("{reason} ({count} of {n} frames)"),
-            None => "the track has no frames".into(),
-        }),
+        None if values.iter().all(Option::is_none) => {
+            Some(match missing.iter().max_by_key(|(_, count)| **count) {
+                Some((reason, count)) => format!("{reason} ({count} of {n} frames)"),
+                None => "the track has no frames".into(),
+            })
+        }
         None => None,
     };
     let mut keypoints: Vec<String> = Vec::new();
@@ -293,22 +335,33 @@ fn angle_channel(clean: &CleanTrack, spec: angles::AngleSpec, facing_sign: &[Opt
         keypoints,
         values,
         confidence,
-        missing: missing.into_iter().map(|(k, v)| (k.to_string(), v)).collect(),
+        missing: missing
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
         cannot_compute,
     }
 }
 
 fn point_channels(clean: &CleanTrack) -> Vec<PointChannel> {
-    let landmarks = Joint::ALL.iter().map(|j| Landmark::Joint(*j)).chain(DerivedPoint::ALL.iter().map(|d| Landmark::Derived(*d)));
+    let landmarks = Joint::ALL
+        .iter()
+        .map(|j| Landmark::Joint(*j))
+        .chain(DerivedPoint::ALL.iter().map(|d| Landmark::Derived(*d)));
     landmarks
         .map(|landmark| {
-            let located: Vec<_> = (0..clean.times.len()).map(|i| locate(clean, landmark, i)).collect();
+            let located: Vec<_> = (0..clean.times.len())
+                .map(|i| locate(clean, landmark, i))
+                .collect();
             PointChannel {
                 name: landmark.name().into(),
                 unit: "px".into(),
                 x: located.iter().map(|p| p.map(|p| p.x)).collect(),
                 y: located.iter().map(|p| p.map(|p| p.y)).collect(),
-                confidence: located.iter().map(|p| p.map_or(0.0, |p| p.confidence)).collect(),
+                confidence: located
+                    .iter()
+                    .map(|p| p.map_or(0.0, |p| p.confidence))
+                    .collect(),
             }
         })
         .collect()

@@ -10,6 +10,7 @@
 //! - travel: the direction of travel when the subject moves more than half a trunk length;
 //! - head: the nose ahead of the ears (mean vote of frames where it is clear);
 //! - feet: the toes ahead of the heels (mean vote, when the model gives feet).
+//!
 //! The facing is the sign of their sum; its confidence is |sum| / number of cues present.
 
 use super::landmarks::{locate, DerivedPoint, Landmark, Located};
@@ -58,12 +59,19 @@ pub struct FacingEvidence {
 impl FacingEvidence {
     /// The facing and its confidence (0..1), or `None` when there is no cue or they cancel.
     pub fn decide(&self) -> (Option<Facing>, f64) {
-        let cues: Vec<f64> = [self.travel, self.head, self.feet].into_iter().flatten().collect();
+        let cues: Vec<f64> = [self.travel, self.head, self.feet]
+            .into_iter()
+            .flatten()
+            .collect();
         let sum: f64 = cues.iter().sum();
         if cues.is_empty() || sum == 0.0 {
             return (None, 0.0);
         }
-        let facing = if sum > 0.0 { Facing::Right } else { Facing::Left };
+        let facing = if sum > 0.0 {
+            Facing::Right
+        } else {
+            Facing::Left
+        };
         (Some(facing), (sum.abs() / cues.len() as f64).min(1.0))
     }
 }
@@ -85,7 +93,9 @@ pub fn trunk_length(clean: &CleanTrack, position: usize) -> Option<f64> {
 
 /// Median trunk length over the track, pixels.
 pub fn median_trunk_length(clean: &CleanTrack) -> Option<f64> {
-    let mut lengths: Vec<f64> = (0..clean.times.len()).filter_map(|i| trunk_length(clean, i)).collect();
+    let mut lengths: Vec<f64> = (0..clean.times.len())
+        .filter_map(|i| trunk_length(clean, i))
+        .collect();
     if lengths.is_empty() {
         return None;
     }
@@ -122,7 +132,10 @@ fn span(x: &[f64], local: Range<usize>, offset: usize, turn_px: f64) -> PassSpan
     } else {
         Travel::Leftward
     };
-    PassSpan { frames: local.start + offset..local.end + offset, travel }
+    PassSpan {
+        frames: local.start + offset..local.end + offset,
+        travel,
+    }
 }
 
 /// Indices of the extremes where the signal reverses by more than `threshold` (a zigzag).
@@ -184,14 +197,22 @@ pub fn facing_evidence(clean: &CleanTrack, pass: &PassSpan) -> FacingEvidence {
     };
     let (mut head, mut feet) = (Vec::new(), Vec::new());
     for i in pass.frames.clone() {
-        let Some(trunk) = trunk_length(clean, i) else { continue };
+        let Some(trunk) = trunk_length(clean, i) else {
+            continue;
+        };
         let nose = find(Landmark::Joint(Joint::Nose), i);
         let ears = find(Landmark::Derived(DerivedPoint::Head), i);
         if let (Some(nose), Some(ears)) = (nose, ears) {
             head.extend(clear_sign(nose, ears, trunk));
         }
-        for (heel, toe) in [(Joint::LeftHeel, Joint::LeftToe), (Joint::RightHeel, Joint::RightToe)] {
-            if let (Some(h), Some(t)) = (find(Landmark::Joint(heel), i), find(Landmark::Joint(toe), i)) {
+        for (heel, toe) in [
+            (Joint::LeftHeel, Joint::LeftToe),
+            (Joint::RightHeel, Joint::RightToe),
+        ] {
+            if let (Some(h), Some(t)) = (
+                find(Landmark::Joint(heel), i),
+                find(Landmark::Joint(toe), i),
+            ) {
                 feet.extend(clear_sign(t, h, trunk));
             }
         }
@@ -201,7 +222,11 @@ pub fn facing_evidence(clean: &CleanTrack, pass: &PassSpan) -> FacingEvidence {
         Travel::Rightward => Some(1.0),
         Travel::Stationary => None,
     };
-    FacingEvidence { travel, head: mean_vote(&head), feet: mean_vote(&feet) }
+    FacingEvidence {
+        travel,
+        head: mean_vote(&head),
+        feet: mean_vote(&feet),
+    }
 }
 
 #[cfg(test)]
@@ -211,7 +236,9 @@ mod tests {
     #[test]
     fn turns_are_found_only_beyond_the_threshold() {
         // Walk right 300 px with 10 px sway, turn, walk left 250 px.
-        let mut x: Vec<f64> = (0..60).map(|i| i as f64 * 5.0 + 10.0 * (i as f64).sin()).collect();
+        let mut x: Vec<f64> = (0..60)
+            .map(|i| i as f64 * 5.0 + 10.0 * (i as f64).sin())
+            .collect();
         x.extend((0..50).map(|i| 300.0 - i as f64 * 5.0));
         assert_eq!(turning_points(&x, 40.0), vec![59]);
         let sway: Vec<f64> = (0..60).map(|i| 10.0 * (i as f64 * 0.7).sin()).collect();
@@ -220,10 +247,22 @@ mod tests {
 
     #[test]
     fn facing_follows_the_majority_of_cues() {
-        let evidence = FacingEvidence { travel: Some(-1.0), head: Some(-0.8), feet: None };
+        let evidence = FacingEvidence {
+            travel: Some(-1.0),
+            head: Some(-0.8),
+            feet: None,
+        };
         let (facing, confidence) = evidence.decide();
         assert_eq!(facing, Some(Facing::Left));
         assert!((confidence - 0.9).abs() < 1e-12);
-        assert_eq!(FacingEvidence { travel: None, head: None, feet: None }.decide(), (None, 0.0));
+        assert_eq!(
+            FacingEvidence {
+                travel: None,
+                head: None,
+                feet: None
+            }
+            .decide(),
+            (None, 0.0)
+        );
     }
 }

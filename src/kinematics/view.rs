@@ -83,10 +83,14 @@ pub fn classify(
     facing: Option<Facing>,
 ) -> ViewEstimate {
     let joint = |j: Joint, i: usize| locate(clean, Landmark::Joint(j), i);
-    let (mut shoulder_ratios, mut hip_ratios, mut width_index) = (Vec::new(), Vec::new(), Vec::new());
+    let (mut shoulder_ratios, mut hip_ratios, mut width_index) =
+        (Vec::new(), Vec::new(), Vec::new());
     let (mut order_votes, mut face_seen, mut world_yaws) = (Vec::new(), 0usize, Vec::new());
     for i in frames.clone() {
-        if [Joint::Nose, Joint::LeftEye, Joint::RightEye].iter().all(|j| joint(*j, i).is_some()) {
+        if [Joint::Nose, Joint::LeftEye, Joint::RightEye]
+            .iter()
+            .all(|j| joint(*j, i).is_some())
+        {
             face_seen += 1;
         }
         if let Some(w) = world.get(i).and_then(|w| w.as_ref()) {
@@ -98,7 +102,9 @@ pub fn classify(
                 }
             }
         }
-        let Some(trunk) = trunk_length(clean, i) else { continue };
+        let Some(trunk) = trunk_length(clean, i) else {
+            continue;
+        };
         let shoulders = joint(Joint::LeftShoulder, i).zip(joint(Joint::RightShoulder, i));
         let hips = joint(Joint::LeftHip, i).zip(joint(Joint::RightHip, i));
         if let Some((l, r)) = shoulders {
@@ -122,10 +128,18 @@ pub fn classify(
     let measured_share = width_index.len() as f64 / count;
     let use_world = world_yaws.len() as f64 >= 0.5 * count;
     let (yaw, coverage, method) = if use_world {
-        (median(world_yaws.clone()), world_yaws.len() as f64 / count, "BlazePose world landmarks: shoulder-line depth")
+        (
+            median(world_yaws.clone()),
+            world_yaws.len() as f64 / count,
+            "BlazePose world landmarks: shoulder-line depth",
+        )
     } else {
         let yaw = median(width_index).map(|w| w.clamp(0.0, 1.0).acos().to_degrees());
-        (yaw, measured_share, "2-D shoulder (or hip) width relative to trunk length")
+        (
+            yaw,
+            measured_share,
+            "2-D shoulder (or hip) width relative to trunk length",
+        )
     };
     let mut estimate = ViewEstimate {
         view: View::Unknown,
@@ -144,10 +158,19 @@ pub fn classify(
         estimate.confidence = band_confidence(yaw - SIDE_MIN_YAW, 20.0) * coverage;
     } else if yaw <= FRONTAL_MAX_YAW {
         // +1: the subject's left shoulder is on the image's right (facing the camera).
-        let order = if order_votes.is_empty() { 0.0 } else { order_votes.iter().sum::<f64>() / order_votes.len() as f64 };
+        let order = if order_votes.is_empty() {
+            0.0
+        } else {
+            order_votes.iter().sum::<f64>() / order_votes.len() as f64
+        };
         let score = order + (2.0 * face_visible_fraction - 1.0);
-        estimate.view = if score >= 0.0 { View::Front } else { View::Back };
-        estimate.confidence = band_confidence(FRONTAL_MAX_YAW - yaw, 20.0) * coverage * (score.abs() / 2.0).min(1.0);
+        estimate.view = if score >= 0.0 {
+            View::Front
+        } else {
+            View::Back
+        };
+        estimate.confidence =
+            band_confidence(FRONTAL_MAX_YAW - yaw, 20.0) * coverage * (score.abs() / 2.0).min(1.0);
     } else {
         estimate.view = View::Oblique;
         estimate.facing = facing;
@@ -156,4 +179,3 @@ pub fn classify(
     }
     estimate
 }
-

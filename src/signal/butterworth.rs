@@ -80,12 +80,15 @@ impl ZeroPhaseButterworth {
 
     /// Designs a zero-phase low-pass of combined order `order` (even), -3 dB at `cutoff_hz`.
     pub fn design(order: usize, cutoff_hz: f64, sample_rate_hz: f64) -> Result<Self, FilterError> {
-        if order < 2 || order % 2 != 0 {
+        if order < 2 || !order.is_multiple_of(2) {
             return Err(FilterError::BadOrder(order));
         }
         let in_range = cutoff_hz.is_finite() && sample_rate_hz.is_finite() && cutoff_hz > 0.0;
         if !in_range || cutoff_hz >= sample_rate_hz / 2.0 {
-            return Err(FilterError::CutoffOutOfRange { cutoff_hz, sample_rate_hz });
+            return Err(FilterError::CutoffOutOfRange {
+                cutoff_hz,
+                sample_rate_hz,
+            });
         }
         let pass_order = order / 2;
         // Winter's correction: the combined response 1/(1 + (w/wk)^2n)^2 is 1/2 at the cutoff
@@ -106,7 +109,10 @@ impl ZeroPhaseButterworth {
         }
         if pass_order % 2 == 1 {
             let b0 = k / (1.0 + k);
-            sections.push(Section { b: [b0, b0, 0.0], a: [(k - 1.0) / (k + 1.0), 0.0] });
+            sections.push(Section {
+                b: [b0, b0, 0.0],
+                a: [(k - 1.0) / (k + 1.0), 0.0],
+            });
         }
         // About one period of the cutoff, and never less than SciPy's 3 × (order + 1).
         let padding = ((sample_rate_hz / cutoff_hz).ceil() as usize).max(3 * (pass_order + 1));
@@ -117,7 +123,10 @@ impl ZeroPhaseButterworth {
     pub fn filtfilt(&self, samples: &[f64]) -> Result<Vec<f64>, FilterError> {
         let n = samples.len();
         if n < Self::MIN_SAMPLES {
-            return Err(FilterError::TooShort { samples: n, needed: Self::MIN_SAMPLES });
+            return Err(FilterError::TooShort {
+                samples: n,
+                needed: Self::MIN_SAMPLES,
+            });
         }
         let pad = self.padding.min(n - 1);
         let (first, last) = (samples[0], samples[n - 1]);
@@ -160,21 +169,36 @@ mod tests {
         let (fs, fc) = (100.0, 6.0);
         let filter = ZeroPhaseButterworth::design(4, fc, fs).unwrap();
         // Whole number of periods of 6 Hz: 2000 samples = 120 periods.
-        let x: Vec<f64> = (0..2000).map(|i| (2.0 * PI * fc * i as f64 / fs).sin()).collect();
+        let x: Vec<f64> = (0..2000)
+            .map(|i| (2.0 * PI * fc * i as f64 / fs).sin())
+            .collect();
         let y = filter.filtfilt(&x).unwrap();
         let (gain, phase) = fit_sine(&y, fs, fc, 500..1500);
         let gain_db = 20.0 * gain.log10();
-        assert!((gain_db + 3.0103).abs() < 0.5, "gain at cutoff {gain_db:.3} dB");
+        assert!(
+            (gain_db + 3.0103).abs() < 0.5,
+            "gain at cutoff {gain_db:.3} dB"
+        );
         let lag_samples = phase / (2.0 * PI * fc) * fs;
-        assert!(lag_samples.abs() < 1.0, "phase lag {lag_samples:.4} samples");
-        assert!(lag_samples.abs() < 0.01, "zero-phase lag should vanish, got {lag_samples:.4} samples");
+        assert!(
+            lag_samples.abs() < 1.0,
+            "phase lag {lag_samples:.4} samples"
+        );
+        assert!(
+            lag_samples.abs() < 0.01,
+            "zero-phase lag should vanish, got {lag_samples:.4} samples"
+        );
     }
 
     #[test]
     fn passband_passes_and_stopband_is_attenuated() {
         let fs = 30.0;
         let filter = ZeroPhaseButterworth::design(4, 6.0, fs).unwrap();
-        let tone = |f: f64| -> Vec<f64> { (0..900).map(|i| (2.0 * PI * f * i as f64 / fs).sin()).collect() };
+        let tone = |f: f64| -> Vec<f64> {
+            (0..900)
+                .map(|i| (2.0 * PI * f * i as f64 / fs).sin())
+                .collect()
+        };
         let (low, _) = fit_sine(&filter.filtfilt(&tone(1.0)).unwrap(), fs, 1.0, 150..750);
         let (high, _) = fit_sine(&filter.filtfilt(&tone(12.0)).unwrap(), fs, 12.0, 150..750);
         assert!((low - 1.0).abs() < 0.01, "1 Hz gain {low}");
@@ -185,7 +209,9 @@ mod tests {
     fn odd_order_per_pass_designs_and_keeps_the_cutoff() {
         let (fs, fc) = (100.0, 10.0);
         let filter = ZeroPhaseButterworth::design(6, fc, fs).unwrap();
-        let x: Vec<f64> = (0..2000).map(|i| (2.0 * PI * fc * i as f64 / fs).sin()).collect();
+        let x: Vec<f64> = (0..2000)
+            .map(|i| (2.0 * PI * fc * i as f64 / fs).sin())
+            .collect();
         let (gain, _) = fit_sine(&filter.filtfilt(&x).unwrap(), fs, fc, 500..1500);
         assert!((20.0 * gain.log10() + 3.0103).abs() < 0.5);
     }
@@ -205,8 +231,20 @@ mod tests {
         let filter = ZeroPhaseButterworth::design(4, 6.0, 30.0).unwrap();
         let y = filter.filtfilt(&[2.5; 12]).unwrap();
         assert!(y.iter().all(|v| (v - 2.5).abs() < 1e-12));
-        assert_eq!(filter.filtfilt(&[1.0; 3]), Err(FilterError::TooShort { samples: 3, needed: 9 }));
-        assert!(matches!(ZeroPhaseButterworth::design(4, 20.0, 30.0), Err(FilterError::CutoffOutOfRange { .. })));
-        assert_eq!(ZeroPhaseButterworth::design(3, 6.0, 30.0).unwrap_err(), FilterError::BadOrder(3));
+        assert_eq!(
+            filter.filtfilt(&[1.0; 3]),
+            Err(FilterError::TooShort {
+                samples: 3,
+                needed: 9
+            })
+        );
+        assert!(matches!(
+            ZeroPhaseButterworth::design(4, 20.0, 30.0),
+            Err(FilterError::CutoffOutOfRange { .. })
+        ));
+        assert_eq!(
+            ZeroPhaseButterworth::design(3, 6.0, 30.0).unwrap_err(),
+            FilterError::BadOrder(3)
+        );
     }
 }

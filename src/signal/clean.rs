@@ -39,7 +39,10 @@ pub enum Smoothing {
 
 impl Default for Smoothing {
     fn default() -> Self {
-        Smoothing::Butterworth { order: 4, cutoff_hz: 6.0 }
+        Smoothing::Butterworth {
+            order: 4,
+            cutoff_hz: 6.0,
+        }
     }
 }
 
@@ -160,7 +163,10 @@ pub fn clean_track(track: &PoseTrack, options: &SignalOptions) -> CleanTrack {
         .collect();
     let swaps = match &options.swap_repair {
         Some(swap_options) => {
-            let swap_options = SwapOptions { min_score: options.min_score, ..*swap_options };
+            let swap_options = SwapOptions {
+                min_score: options.min_score,
+                ..*swap_options
+            };
             repair_swaps(&mut skeletons, &times, &frame_indices, &swap_options)
         }
         None => Vec::new(),
@@ -168,9 +174,24 @@ pub fn clean_track(track: &PoseTrack, options: &SignalOptions) -> CleanTrack {
     let nominal_step = median_interval(&times);
     let points = Joint::ALL
         .iter()
-        .map(|&joint| clean_joint(joint, &skeletons, &times, nominal_step, options, &mut summary))
+        .map(|&joint| {
+            clean_joint(
+                joint,
+                &skeletons,
+                &times,
+                nominal_step,
+                options,
+                &mut summary,
+            )
+        })
         .collect();
-    CleanTrack { times, frame_indices, points, swaps, summary }
+    CleanTrack {
+        times,
+        frame_indices,
+        points,
+        swaps,
+        summary,
+    }
 }
 
 fn clean_joint(
@@ -181,11 +202,16 @@ fn clean_joint(
     options: &SignalOptions,
     summary: &mut CleaningSummary,
 ) -> Vec<Option<CleanPoint>> {
-    let raw: Vec<Option<crate::skeleton::Keypoint>> =
-        skeletons.iter().map(|s| s.as_ref().and_then(|s| s.get(joint))).collect();
+    let raw: Vec<Option<crate::skeleton::Keypoint>> = skeletons
+        .iter()
+        .map(|s| s.as_ref().and_then(|s| s.get(joint)))
+        .collect();
     let mut xs: Vec<Option<f64>> = raw.iter().map(|k| k.map(|k| k.x as f64)).collect();
     let mut ys: Vec<Option<f64>> = raw.iter().map(|k| k.map(|k| k.y as f64)).collect();
-    let mut confidence: Vec<f64> = raw.iter().map(|k| k.map_or(0.0, |k| k.score as f64)).collect();
+    let mut confidence: Vec<f64> = raw
+        .iter()
+        .map(|k| k.map_or(0.0, |k| k.score as f64))
+        .collect();
     let mut origin: Vec<PointOrigin> = vec![PointOrigin::Measured; raw.len()];
 
     if let Some(hampel_options) = &options.hampel {
@@ -233,7 +259,9 @@ fn clean_joint(
                 let mut smoothed = Vec::with_capacity(2);
                 for series in [&xs, &ys] {
                     let values: Vec<f64> = series[run.clone()].iter().flatten().copied().collect();
-                    smoothed.push(lowpass_timestamped(run_times, &values, order, cutoff_hz, step));
+                    smoothed.push(lowpass_timestamped(
+                        run_times, &values, order, cutoff_hz, step,
+                    ));
                 }
                 match (smoothed.remove(0), smoothed.remove(0)) {
                     (Ok(x), Ok(y)) => Ok((x, y)),
@@ -243,8 +271,14 @@ fn clean_joint(
             Smoothing::OneEuro(one_euro) => {
                 let mut fx = OneEuroFilter::new(one_euro);
                 let mut fy = OneEuroFilter::new(one_euro);
-                let x = run.clone().map(|i| fx.filter(times[i], xs[i].unwrap_or_default())).collect();
-                let y = run.clone().map(|i| fy.filter(times[i], ys[i].unwrap_or_default())).collect();
+                let x = run
+                    .clone()
+                    .map(|i| fx.filter(times[i], xs[i].unwrap_or_default()))
+                    .collect();
+                let y = run
+                    .clone()
+                    .map(|i| fy.filter(times[i], ys[i].unwrap_or_default()))
+                    .collect();
                 Ok((x, y))
             }
         };
@@ -256,7 +290,12 @@ fn clean_joint(
                     filtered[position] = true;
                 }
             }
-            Err(reason) => summary.unfiltered_runs.push(UnfilteredRun { joint, start: run.start, end: run.end, reason }),
+            Err(reason) => summary.unfiltered_runs.push(UnfilteredRun {
+                joint,
+                start: run.start,
+                end: run.end,
+                reason,
+            }),
         }
     }
 

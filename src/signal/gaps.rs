@@ -18,7 +18,10 @@ pub struct GapLimit {
 
 impl Default for GapLimit {
     fn default() -> Self {
-        GapLimit { max_frames: 10, max_seconds: 0.33 }
+        GapLimit {
+            max_frames: 10,
+            max_seconds: 0.33,
+        }
     }
 }
 
@@ -43,7 +46,11 @@ pub fn present_runs<T>(values: &[Option<T>]) -> Vec<Range<usize>> {
 }
 
 /// Interior gaps (index ranges of missing samples) that `limit` allows filling.
-pub fn fillable_gaps<T>(times: &[f64], values: &[Option<T>], limit: &GapLimit) -> Vec<Range<usize>> {
+pub fn fillable_gaps<T>(
+    times: &[f64],
+    values: &[Option<T>],
+    limit: &GapLimit,
+) -> Vec<Range<usize>> {
     let runs = present_runs(values);
     runs.windows(2)
         .map(|w| w[0].end..w[1].start)
@@ -59,10 +66,16 @@ pub fn fill_gaps(times: &[f64], values: &mut [Option<f64>], limit: &GapLimit) ->
     let gaps = fillable_gaps(times, values, limit);
     for gap in &gaps {
         let (i0, i1) = (gap.start - 1, gap.end);
-        let (Some(v0), Some(v1)) = (values[i0], values[i1]) else { continue };
+        let (Some(v0), Some(v1)) = (values[i0], values[i1]) else {
+            continue;
+        };
         let (t0, t1) = (times[i0], times[i1]);
         for i in gap.clone() {
-            let w = if t1 > t0 { (times[i] - t0) / (t1 - t0) } else { 0.5 };
+            let w = if t1 > t0 {
+                (times[i] - t0) / (t1 - t0)
+            } else {
+                0.5
+            };
             values[i] = Some(v0 + w * (v1 - v0));
         }
     }
@@ -92,12 +105,26 @@ mod tests {
     #[test]
     fn the_seconds_limit_applies_on_slow_video_and_edges_are_not_filled() {
         let times: Vec<f64> = (0..10).map(|i| i as f64 * 0.2).collect();
-        let mut values: Vec<Option<f64>> = vec![None, Some(1.0), None, None, Some(4.0), None, Some(6.0), Some(7.0), Some(8.0), None];
+        let mut values: Vec<Option<f64>> = vec![
+            None,
+            Some(1.0),
+            None,
+            None,
+            Some(4.0),
+            None,
+            Some(6.0),
+            Some(7.0),
+            Some(8.0),
+            None,
+        ];
         let filled = fill_gaps(&times, &mut values, &GapLimit::default());
         // Two missing frames 0.2 s apart are within 0.33 s; the edges are never filled.
         assert_eq!(filled, vec![2..4, 5..6]);
         assert!(values[0].is_none() && values[9].is_none());
-        let strict = GapLimit { max_frames: 10, max_seconds: 0.1 };
+        let strict = GapLimit {
+            max_frames: 10,
+            max_seconds: 0.1,
+        };
         let mut again: Vec<Option<f64>> = vec![Some(0.0), None, None, Some(3.0)];
         assert!(fill_gaps(&times[..4], &mut again, &strict).is_empty());
     }

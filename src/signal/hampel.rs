@@ -18,7 +18,11 @@ pub struct HampelOptions {
 
 impl Default for HampelOptions {
     fn default() -> Self {
-        HampelOptions { window: 7, n_sigma: 3.0, min_sigma: 0.5 }
+        HampelOptions {
+            window: 7,
+            n_sigma: 3.0,
+            min_sigma: 0.5,
+        }
     }
 }
 
@@ -68,13 +72,20 @@ mod tests {
 
     #[test]
     fn spikes_are_replaced_and_a_smooth_signal_is_untouched() {
-        let mut values: Vec<f64> = (0..50).map(|i| 100.0 + 20.0 * (i as f64 * 0.2).sin()).collect();
+        let mut values: Vec<f64> = (0..50)
+            .map(|i| 100.0 + 20.0 * (i as f64 * 0.2).sin())
+            .collect();
         let clean = values.clone();
         values[10] += 60.0;
         values[30] -= 45.0;
         let replaced = hampel(&mut values, &HampelOptions::default());
         assert_eq!(replaced, vec![10, 30]);
-        assert!((values[10] - clean[10]).abs() < 6.0, "{} vs {}", values[10], clean[10]);
+        assert!(
+            (values[10] - clean[10]).abs() < 6.0,
+            "{} vs {}",
+            values[10],
+            clean[10]
+        );
         for i in (0..50).filter(|i| *i != 10 && *i != 30) {
             assert_eq!(values[i], clean[i]);
         }

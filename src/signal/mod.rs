@@ -13,4 +13,6 @@ pub mod one_euro;
 pub mod resample;
 pub mod swap;
 
-pub use clean::{clean_track, CleanPoint, CleanTrack, CleaningSummary, PointOrigin, SignalOptions, Smoothing};
+pub use clean::{
+    clean_track, CleanPoint, CleanTrack, CleaningSummary, PointOrigin, SignalOptions, Smoothing,
+};

@@ -21,7 +21,11 @@ pub struct OneEuroOptions {
 
 impl Default for OneEuroOptions {
     fn default() -> Self {
-        OneEuroOptions { min_cutoff_hz: 1.0, beta: 0.007, d_cutoff_hz: 1.0 }
+        OneEuroOptions {
+            min_cutoff_hz: 1.0,
+            beta: 0.007,
+            d_cutoff_hz: 1.0,
+        }
     }
 }
 
@@ -39,7 +43,10 @@ fn smoothing_factor(cutoff_hz: f64, dt: f64) -> f64 {
 
 impl OneEuroFilter {
     pub fn new(options: OneEuroOptions) -> Self {
-        OneEuroFilter { options, last: None }
+        OneEuroFilter {
+            options,
+            last: None,
+        }
     }
 
     /// Forgets the history (after a gap, the next sample starts afresh).
@@ -88,17 +95,36 @@ mod tests {
 
     #[test]
     fn with_beta_zero_it_is_a_first_order_low_pass_at_min_cutoff() {
-        let options = OneEuroOptions { min_cutoff_hz: 1.0, beta: 0.0, d_cutoff_hz: 1.0 };
+        let options = OneEuroOptions {
+            min_cutoff_hz: 1.0,
+            beta: 0.0,
+            d_cutoff_hz: 1.0,
+        };
         let gain_db = 20.0 * sine_gain(options, 1.0, 1000.0).log10();
-        assert!((gain_db + 3.0103).abs() < 0.2, "gain at min cutoff {gain_db:.3} dB");
+        assert!(
+            (gain_db + 3.0103).abs() < 0.2,
+            "gain at min cutoff {gain_db:.3} dB"
+        );
     }
 
     #[test]
     fn a_larger_beta_follows_fast_motion_more_closely() {
         let slow = sine_gain(OneEuroOptions::default(), 3.0, 30.0);
-        let fast = sine_gain(OneEuroOptions { beta: 1.5, ..Default::default() }, 3.0, 30.0);
-        assert!(fast > slow + 0.2, "beta 1.5 gain {fast} vs beta 0.007 gain {slow}");
+        let fast = sine_gain(
+            OneEuroOptions {
+                beta: 1.5,
+                ..Default::default()
+            },
+            3.0,
+            30.0,
+        );
+        assert!(
+            fast > slow + 0.2,
+            "beta 1.5 gain {fast} vs beta 0.007 gain {slow}"
+        );
         let mut still = OneEuroFilter::new(OneEuroOptions::default());
-        assert!((0..30).map(|i| still.filter(i as f64 / 30.0, 4.0)).all(|v| v == 4.0));
+        assert!((0..30)
+            .map(|i| still.filter(i as f64 / 30.0, 4.0))
+            .all(|v| v == 4.0));
     }
 }

@@ -11,13 +11,21 @@ use super::butterworth::{FilterError, ZeroPhaseButterworth};
 
 /// Median of the positive intervals between consecutive timestamps.
 pub fn median_interval(times: &[f64]) -> Option<f64> {
-    let mut steps: Vec<f64> = times.windows(2).map(|w| w[1] - w[0]).filter(|d| *d > 0.0 && d.is_finite()).collect();
+    let mut steps: Vec<f64> = times
+        .windows(2)
+        .map(|w| w[1] - w[0])
+        .filter(|d| *d > 0.0 && d.is_finite())
+        .collect();
     if steps.is_empty() {
         return None;
     }
     steps.sort_by(f64::total_cmp);
     let mid = steps.len() / 2;
-    Some(if steps.len() % 2 == 1 { steps[mid] } else { 0.5 * (steps[mid - 1] + steps[mid]) })
+    Some(if steps.len() % 2 == 1 {
+        steps[mid]
+    } else {
+        0.5 * (steps[mid - 1] + steps[mid])
+    })
 }
 
 /// Evenly spaced times from `start` to `end` inclusive, with a step as close as possible to
@@ -86,7 +94,10 @@ pub fn lowpass_timestamped(
     nominal_step: f64,
 ) -> Result<Vec<f64>, FilterError> {
     if times.len() < ZeroPhaseButterworth::MIN_SAMPLES {
-        return Err(FilterError::TooShort { samples: times.len(), needed: ZeroPhaseButterworth::MIN_SAMPLES });
+        return Err(FilterError::TooShort {
+            samples: times.len(),
+            needed: ZeroPhaseButterworth::MIN_SAMPLES,
+        });
     }
     let grid = uniform_grid(times[0], times[times.len() - 1], nominal_step);
     let step = (grid[grid.len() - 1] - grid[0]) / (grid.len() - 1).max(1) as f64;
@@ -113,7 +124,10 @@ mod tests {
     fn interpolation_reproduces_a_line_and_is_clamped() {
         let t = [0.0, 1.0, 3.0];
         let v = [0.0, 10.0, 30.0];
-        assert_eq!(interpolate(&t, &v, &[-1.0, 0.5, 2.0, 3.0, 9.0]), vec![0.0, 5.0, 20.0, 30.0, 30.0]);
+        assert_eq!(
+            interpolate(&t, &v, &[-1.0, 0.5, 2.0, 3.0, 9.0]),
+            vec![0.0, 5.0, 20.0, 30.0, 30.0]
+        );
     }
 
     #[test]

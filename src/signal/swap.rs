@@ -69,7 +69,12 @@ impl SwapGroup {
 }
 
 /// Joints that decide a whole-body swap: they rarely swap on their own.
-const TRUNK_LEFT: [Joint; 4] = [Joint::LeftEye, Joint::LeftEar, Joint::LeftShoulder, Joint::LeftHip];
+const TRUNK_LEFT: [Joint; 4] = [
+    Joint::LeftEye,
+    Joint::LeftEar,
+    Joint::LeftShoulder,
+    Joint::LeftHip,
+];
 /// Bones whose length is checked, left side (proximal, distal).
 const CHECKED_BONES: [(Joint, Joint); 4] = [
     (Joint::LeftHip, Joint::LeftKnee),
@@ -105,7 +110,11 @@ pub struct SwapOptions {
 
 impl Default for SwapOptions {
     fn default() -> Self {
-        SwapOptions { min_score: 0.3, max_history_s: 0.5, min_gain: 0.05 }
+        SwapOptions {
+            min_score: 0.3,
+            max_history_s: 0.5,
+            min_gain: 0.05,
+        }
     }
 }
 
@@ -126,7 +135,10 @@ const BONE_HISTORY: usize = 31;
 
 impl History {
     fn new() -> Self {
-        History { seen: vec![[None, None]; Joint::ALL.len()], bone_lengths: vec![Vec::new(); 2 * CHECKED_BONES.len()] }
+        History {
+            seen: vec![[None, None]; Joint::ALL.len()],
+            bone_lengths: vec![Vec::new(); 2 * CHECKED_BONES.len()],
+        }
     }
 
     fn predict(&self, joint: Joint, time: f64, max_age: f64) -> Option<(f64, f64)> {
@@ -159,11 +171,18 @@ impl History {
             if let Some(k) = skeleton.confident(joint, min_score) {
                 let slot = &mut self.seen[joint.index()];
                 slot[0] = slot[1];
-                slot[1] = Some(Seen { time, x: k.x as f64, y: k.y as f64 });
+                slot[1] = Some(Seen {
+                    time,
+                    x: k.x as f64,
+                    y: k.y as f64,
+                });
             }
         }
         for (slot, (a, b)) in bone_slots().enumerate() {
-            if let (Some(p), Some(q)) = (skeleton.confident(a, min_score), skeleton.confident(b, min_score)) {
+            if let (Some(p), Some(q)) = (
+                skeleton.confident(a, min_score),
+                skeleton.confident(b, min_score),
+            ) {
                 let lengths = &mut self.bone_lengths[slot];
                 if lengths.len() == BONE_HISTORY {
                     lengths.remove(0);
@@ -180,7 +199,10 @@ impl History {
 
 /// Checked bones on both sides: left ones, then their right twins.
 fn bone_slots() -> impl Iterator<Item = (Joint, Joint)> {
-    CHECKED_BONES.iter().copied().chain(CHECKED_BONES.iter().map(|(a, b)| (a.mirror(), b.mirror())))
+    CHECKED_BONES
+        .iter()
+        .copied()
+        .chain(CHECKED_BONES.iter().map(|(a, b)| (a.mirror(), b.mirror())))
 }
 
 fn distance(k: Keypoint, (x, y): (f64, f64)) -> f64 {
@@ -203,8 +225,13 @@ impl Scorer<'_> {
         let mut total = 0.0;
         for &left in left_joints {
             let right = left.mirror();
-            let (pl, pr) = (self.history.predict(left, self.time, max_age), self.history.predict(right, self.time, max_age));
-            let (Some(pl), Some(pr)) = (pl, pr) else { continue };
+            let (pl, pr) = (
+                self.history.predict(left, self.time, max_age),
+                self.history.predict(right, self.time, max_age),
+            );
+            let (Some(pl), Some(pr)) = (pl, pr) else {
+                continue;
+            };
             if let Some(k) = skeleton.confident(left, self.options.min_score) {
                 total += distance(k, pl);
             }
@@ -213,13 +240,20 @@ impl Scorer<'_> {
             }
         }
         for (slot, (a, b)) in bone_slots().enumerate() {
-            let touches = left_joints.iter().any(|j| [a, b].contains(j) || [a, b].contains(&j.mirror()));
-            let (Some(reference), true) = (self.history.bone_reference(slot), touches) else { continue };
+            let touches = left_joints
+                .iter()
+                .any(|j| [a, b].contains(j) || [a, b].contains(&j.mirror()));
+            let (Some(reference), true) = (self.history.bone_reference(slot), touches) else {
+                continue;
+            };
             let twin = (slot + CHECKED_BONES.len()) % (2 * CHECKED_BONES.len());
             if self.history.bone_reference(twin).is_none() {
                 continue;
             }
-            let (p, q) = (skeleton.confident(a, self.options.min_score), skeleton.confident(b, self.options.min_score));
+            let (p, q) = (
+                skeleton.confident(a, self.options.min_score),
+                skeleton.confident(b, self.options.min_score),
+            );
             if let (Some(p), Some(q)) = (p, q) {
                 total += (p.distance(&q) as f64 - reference).abs();
             }
@@ -244,13 +278,26 @@ pub fn repair_swaps(
             history.clear();
             continue;
         };
-        let scale = skeleton.body_height_px(options.min_score).map_or(0.0, |h| h as f64);
+        let scale = skeleton
+            .body_height_px(options.min_score)
+            .map_or(0.0, |h| h as f64);
         if scale > 1.0 {
-            let scorer = Scorer { history: &history, time, options, scale };
+            let scorer = Scorer {
+                history: &history,
+                time,
+                options,
+                scale,
+            };
             let stages: [(&[Joint], &[SwapGroup]); 3] = [
                 (&TRUNK_LEFT, &[SwapGroup::Body]),
-                (SwapGroup::Legs.left_joints(), &[SwapGroup::Legs, SwapGroup::Knees, SwapGroup::Feet]),
-                (SwapGroup::Arms.left_joints(), &[SwapGroup::Arms, SwapGroup::Hands]),
+                (
+                    SwapGroup::Legs.left_joints(),
+                    &[SwapGroup::Legs, SwapGroup::Knees, SwapGroup::Feet],
+                ),
+                (
+                    SwapGroup::Arms.left_joints(),
+                    &[SwapGroup::Arms, SwapGroup::Hands],
+                ),
             ];
             for (judged, candidates) in stages {
                 let before = scorer.cost(skeleton, judged);
@@ -292,14 +339,19 @@ mod tests {
         let mut s = Skeleton::default();
         let base_x = 200.0 + 120.0 * t;
         let phase = 2.0 * std::f64::consts::PI * t;
-        let put = |s: &mut Skeleton, j: Joint, x: f64, y: f64| s.set(j, Some(Keypoint::new(x as f32, y as f32, 0.9)));
+        let put = |s: &mut Skeleton, j: Joint, x: f64, y: f64| {
+            s.set(j, Some(Keypoint::new(x as f32, y as f32, 0.9)))
+        };
         for (side, offset, sign) in [("left", 0.0, 1.0), ("right", -12.0, -1.0)] {
             let j = |name: &str| Joint::from_name(&format!("{side}_{name}")).unwrap();
             let x0 = base_x + offset;
             let hip_angle = 0.45 * sign * phase.sin();
             let knee = 0.5 + 0.4 * sign * (phase + 1.0).sin();
             let (kx, ky) = (x0 + 90.0 * hip_angle.sin(), 300.0 + 90.0 * hip_angle.cos());
-            let (ax, ay) = (kx + 85.0 * (hip_angle - knee).sin(), ky + 85.0 * (hip_angle - knee).cos());
+            let (ax, ay) = (
+                kx + 85.0 * (hip_angle - knee).sin(),
+                ky + 85.0 * (hip_angle - knee).cos(),
+            );
             put(&mut s, j("shoulder"), x0 + 5.0, 150.0);
             put(&mut s, j("hip"), x0, 300.0);
             put(&mut s, j("knee"), kx, ky);
@@ -333,15 +385,16 @@ mod tests {
         ];
         let mut expected = Vec::new();
         for (start, len, group) in injected {
-            for position in start..start + len {
-                group.apply(track[position].as_mut().unwrap());
-                expected.push((position, group));
+            for (offset, skeleton) in track[start..start + len].iter_mut().enumerate() {
+                group.apply(skeleton.as_mut().unwrap());
+                expected.push((start + offset, group));
             }
         }
         let indices: Vec<usize> = (0..n).collect();
         let repairs = repair_swaps(&mut track, &times, &indices, &SwapOptions::default());
         assert_eq!(track, truth, "repaired track differs from the truth");
-        let found: Vec<(usize, SwapGroup)> = repairs.iter().map(|r| (r.position, r.group)).collect();
+        let found: Vec<(usize, SwapGroup)> =
+            repairs.iter().map(|r| (r.position, r.group)).collect();
         // A whole-body swap is repaired as one Body swap; nothing else is touched.
         assert_eq!(found, expected);
     }

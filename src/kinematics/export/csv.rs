@@ -11,10 +11,19 @@ use std::fmt::Write;
 pub fn angles_csv(kinematics: &Kinematics) -> String {
     let mut out = String::from("frame,time [s]");
     for channel in &kinematics.angles {
-        let _ = write!(out, ",{0} [{1}],{0} confidence [0-1]", channel.name, channel.unit);
+        let _ = write!(
+            out,
+            ",{0} [{1}],{0} confidence [0-1]",
+            channel.name, channel.unit
+        );
     }
     out.push('\n');
-    for (position, (&frame, &time)) in kinematics.frame_indices.iter().zip(&kinematics.times_s).enumerate() {
+    for (position, (&frame, &time)) in kinematics
+        .frame_indices
+        .iter()
+        .zip(&kinematics.times_s)
+        .enumerate()
+    {
         let _ = write!(out, "{frame},{time:.6}");
         for channel in &kinematics.angles {
             match channel.values[position] {

@@ -32,11 +32,21 @@ fn put(dir: &Path, name: &str, bytes: &[u8], written: &mut Written) -> Result<()
 
 /// Writes every output file into `dir` (created if needed).
 pub fn write_all(kinematics: &Kinematics, dir: &Path) -> Result<Written> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-    let mut written = Written { files: Vec::new(), skipped: Vec::new() };
-    let json = serde_json::to_vec_pretty(kinematics).map_err(|e| Error::Internal(format!("kinematics JSON: {e}")))?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+    let mut written = Written {
+        files: Vec::new(),
+        skipped: Vec::new(),
+    };
+    let json = serde_json::to_vec_pretty(kinematics)
+        .map_err(|e| Error::Internal(format!("kinematics JSON: {e}")))?;
     put(dir, JSON_FILE, &json, &mut written)?;
-    put(dir, CSV_FILE, csv::angles_csv(kinematics).as_bytes(), &mut written)?;
+    put(
+        dir,
+        CSV_FILE,
+        csv::angles_csv(kinematics).as_bytes(),
+        &mut written,
+    )?;
     let mot = opensim::angles_mot(kinematics, MOT_FILE);
     let trc = opensim::keypoints_trc(kinematics, TRC_FILE);
     for (name, text) in [(MOT_FILE, mot), (TRC_FILE, trc)] {
@@ -46,7 +56,8 @@ pub fn write_all(kinematics: &Kinematics, dir: &Path) -> Result<Written> {
                 // A file left from an earlier run would no longer match the JSON beside it.
                 let stale = dir.join(name);
                 if stale.exists() {
-                    std::fs::remove_file(&stale).map_err(|e| Error::io(format!("removing {}", stale.display()), e))?;
+                    std::fs::remove_file(&stale)
+                        .map_err(|e| Error::io(format!("removing {}", stale.display()), e))?;
                 }
                 written.skipped.push((name.to_string(), reason));
             }

@@ -40,9 +40,14 @@ pub fn angles_mot(kinematics: &Kinematics, name: &str) -> Result<String, String>
         .filter(|c| coverage(c.values.iter().flatten().count(), n) >= MIN_COVERAGE)
         .collect();
     if channels.is_empty() {
-        return Err(format!("no angle channel has values in at least {:.0} % of the frames", MIN_COVERAGE * 100.0));
+        return Err(format!(
+            "no angle channel has values in at least {:.0} % of the frames",
+            MIN_COVERAGE * 100.0
+        ));
     }
-    let rows: Vec<usize> = (0..n).filter(|&i| channels.iter().all(|c| c.values[i].is_some())).collect();
+    let rows: Vec<usize> = (0..n)
+        .filter(|&i| channels.iter().all(|c| c.values[i].is_some()))
+        .collect();
     if rows.is_empty() {
         return Err("no frame has every written angle channel".into());
     }
@@ -72,16 +77,28 @@ pub fn keypoints_trc(kinematics: &Kinematics, file_name: &str) -> Result<String,
     let scale = kinematics.calibration.metres_per_pixel.ok_or_else(|| {
         format!(
             "no scale to metres ({})",
-            kinematics.calibration.cannot_compute.as_deref().unwrap_or("not calibrated")
+            kinematics
+                .calibration
+                .cannot_compute
+                .as_deref()
+                .unwrap_or("not calibrated")
         )
     })?;
     let n = kinematics.times_s.len();
-    let markers: Vec<&PointChannel> =
-        kinematics.points.iter().filter(|p| coverage(p.x.iter().flatten().count(), n) >= MIN_COVERAGE).collect();
+    let markers: Vec<&PointChannel> = kinematics
+        .points
+        .iter()
+        .filter(|p| coverage(p.x.iter().flatten().count(), n) >= MIN_COVERAGE)
+        .collect();
     if markers.is_empty() {
-        return Err(format!("no keypoint is present in at least {:.0} % of the frames", MIN_COVERAGE * 100.0));
+        return Err(format!(
+            "no keypoint is present in at least {:.0} % of the frames",
+            MIN_COVERAGE * 100.0
+        ));
     }
-    let rows: Vec<usize> = (0..n).filter(|&i| markers.iter().all(|m| m.x[i].is_some() && m.y[i].is_some())).collect();
+    let rows: Vec<usize> = (0..n)
+        .filter(|&i| markers.iter().all(|m| m.x[i].is_some() && m.y[i].is_some()))
+        .collect();
     if rows.is_empty() {
         return Err("no frame has every written keypoint".into());
     }
@@ -94,12 +111,18 @@ pub fn keypoints_trc(kinematics: &Kinematics, file_name: &str) -> Result<String,
         let (u, v) = (x - origin[0], origin[1] - y);
         ((u * cos + v * sin) * scale, (-u * sin + v * cos) * scale)
     };
-    let rate = crate::signal::resample::median_interval(&kinematics.times_s).map_or(0.0, |dt| 1.0 / dt);
+    let rate =
+        crate::signal::resample::median_interval(&kinematics.times_s).map_or(0.0, |dt| 1.0 / dt);
     let first_frame = kinematics.frame_indices[rows[0]] + 1;
     let mut out = String::new();
     let _ = writeln!(out, "PathFileType\t4\t(X/Y/Z)\t{file_name}");
     out.push_str("DataRate\tCameraRate\tNumFrames\tNumMarkers\tUnits\tOrigDataRate\tOrigDataStartFrame\tOrigNumFrames\n");
-    let _ = writeln!(out, "{rate:.4}\t{rate:.4}\t{}\t{}\tm\t{rate:.4}\t{first_frame}\t{n}", rows.len(), markers.len());
+    let _ = writeln!(
+        out,
+        "{rate:.4}\t{rate:.4}\t{}\t{}\tm\t{rate:.4}\t{first_frame}\t{n}",
+        rows.len(),
+        markers.len()
+    );
     out.push_str("Frame#\tTime");
     for m in &markers {
         let _ = write!(out, "\t{}\t\t", m.name);
@@ -110,7 +133,12 @@ pub fn keypoints_trc(kinematics: &Kinematics, file_name: &str) -> Result<String,
     }
     out.push_str("\n\n");
     for &i in &rows {
-        let _ = write!(out, "{}\t{:.6}", kinematics.frame_indices[i] + 1, kinematics.times_s[i]);
+        let _ = write!(
+            out,
+            "{}\t{:.6}",
+            kinematics.frame_indices[i] + 1,
+            kinematics.times_s[i]
+        );
         for m in &markers {
             let (x, y) = to_floor_frame(m.x[i].unwrap_or_default(), m.y[i].unwrap_or_default());
             let _ = write!(out, "\t{x:.5}\t{y:.5}\t0.00000");
