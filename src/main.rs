@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// Track the subject's keypoints through a video (JSON + CSV, optional overlay video).
     Pose(ugoki::cli::pose::PoseArgs),
+    /// List, fetch and verify the pose models (models/manifest.toml).
+    Models(ugoki::models::cli::ModelsArgs),
     /// Joint and segment angles, calibration and view from a keypoint track or a video.
     Kinematics(ugoki::cli::kinematics::KinematicsArgs),
 }
@@ -33,6 +35,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: ugoki::Result<()> = match cli.command {
         Command::Pose(args) => ugoki::cli::pose::run(args),
+        Command::Models(args) => ugoki::models::cli::run(args),
         Command::Kinematics(args) => ugoki::cli::kinematics::run(args),
     };
     match result {

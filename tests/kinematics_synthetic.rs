@@ -123,6 +123,8 @@ fn track_of(skeletons: Vec<Option<Skeleton>>, times: &[f64]) -> PoseTrack {
                 time_s: times[index],
                 skeleton,
                 world: None,
+                relabelled_legs: false,
+                relabelled_arms: false,
             })
             .collect(),
     }
