@@ -6,10 +6,12 @@
 
 pub mod cli;
 pub mod error;
+pub mod kinematics;
 pub mod models;
 pub mod pose;
 pub mod report;
 pub mod runtime;
+pub mod signal;
 pub mod skeleton;
 pub mod source;
 pub mod track;

@@ -20,6 +20,8 @@ enum Command {
     Pose(ugoki::cli::pose::PoseArgs),
     /// List, fetch and verify the pose models (models/manifest.toml).
     Models(ugoki::models::cli::ModelsArgs),
+    /// Joint and segment angles, calibration and view from a keypoint track or a video.
+    Kinematics(ugoki::cli::kinematics::KinematicsArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +36,7 @@ fn main() -> ExitCode {
     let result: ugoki::Result<()> = match cli.command {
         Command::Pose(args) => ugoki::cli::pose::run(args),
         Command::Models(args) => ugoki::models::cli::run(args),
+        Command::Kinematics(args) => ugoki::cli::kinematics::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
