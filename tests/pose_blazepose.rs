@@ -9,7 +9,7 @@
 
 use std::path::Path;
 use std::sync::OnceLock;
-use ugoki::pose::blazepose::detector::PoseDetector;
+use ugoki::pose::blazepose::detector::{Detection, PoseDetector};
 use ugoki::pose::blazepose::BlazePose;
 use ugoki::pose::movenet::MoveNet;
 use ugoki::pose::preprocess::CropTransform;
@@ -67,9 +67,8 @@ struct Observation {
     selfie_mask: (Vec<f32>, Vec<f32>),
     /// BlazePose ran on the ROI it proposed in the previous frame (no detector needed).
     tracked: bool,
-    /// The best detection of the detector run alone on her MoveNet region: score and mid-hip
-    /// keypoint (every 5th frame).
-    detection: Option<Option<(f32, (f32, f32))>>,
+    /// Every 5th frame: the best detection of the detector run alone on her MoveNet region.
+    detection: Option<Option<Detection>>,
 }
 
 fn open(path: &str) -> &Path {
@@ -208,7 +207,7 @@ fn observations() -> &'static [Observation] {
                 let found = detector
                     .detect(&frame.image, &region)
                     .expect("the detector runs");
-                found.first().map(|d| (d.score, d.keypoints[0]))
+                found.first().copied()
             });
             out.push(Observation {
                 index: frame.index,
@@ -293,20 +292,25 @@ fn blazepose_follows_her_through_her_walk() {
 
 #[test]
 fn detector_finds_her_in_her_movenet_region() {
-    let runs: Vec<(&Observation, Option<(f32, (f32, f32))>)> = whole_body(observations())
+    let runs: Vec<(&Observation, Option<Detection>)> = whole_body(observations())
         .into_iter()
         .filter_map(|o| o.detection.map(|d| (o, d)))
         .collect();
     let on_her = runs
         .iter()
         .filter(|(o, d)| {
-            let Some((_, hip)) = d else { return false };
+            let Some(hip) = d.map(|d| d.keypoints[0]) else {
+                return false;
+            };
             let reference = her_hips(&o.reference).expect("only frames with her hips are kept");
             let leg = leg_length(&o.reference).expect("whole-body frames have legs");
             (hip.0 - reference.0).hypot(hip.1 - reference.1) < 0.2 * leg
         })
         .count();
-    let scores: Vec<f32> = runs.iter().filter_map(|(_, d)| d.map(|d| d.0)).collect();
+    let scores: Vec<f32> = runs
+        .iter()
+        .filter_map(|(_, d)| d.map(|d| d.score))
+        .collect();
     println!(
         "detector on her MoveNet region: found her in {on_her}/{} runs, scores {:.2}..{:.2}",
         runs.len(),
@@ -470,4 +474,27 @@ fn selfie_mask_covers_her_torso_and_not_the_far_corners() {
             .into_iter()
             .map(|o| o.selfie_mask.clone()),
     );
+}
+
+#[test]
+fn nobody_in_the_region_gives_presence_zero_and_a_bad_image_an_error() {
+    use opencv::core::{Mat, Scalar, CV_8UC3};
+    let mut blazepose =
+        BlazePose::load(open(DETECTOR), open(LANDMARKS), 1).expect("BlazePose loads");
+    let grey = Mat::new_rows_cols_with_default(480, 640, CV_8UC3, Scalar::all(128.0))
+        .expect("a grey image");
+    let region = Region::whole_frame(640, 480);
+    let estimate = blazepose
+        .estimate(&grey, &region)
+        .expect("BlazePose runs on an empty scene");
+    assert_eq!(estimate.presence, 0.0);
+    assert!(estimate.next_region.is_none() && estimate.mask.is_none() && estimate.world.is_none());
+    assert!(estimate.skeleton.points.iter().all(Option::is_none));
+    assert!(
+        blazepose.estimate(&Mat::default(), &region).is_err(),
+        "an empty image is an error, not a panic"
+    );
+    let mut selfie =
+        SelfieSegmentation::load(open(SEGMENTATION), 1).expect("selfie segmentation loads");
+    assert!(selfie.segment(&Mat::default(), &region).is_err());
 }

@@ -104,13 +104,26 @@ mod tests {
 
     #[test]
     fn mask_cells_are_found_again_from_their_source_pixels() {
-        let region = Region { cx: 300.0, cy: 200.0, size: 120.0, rotation: 0.7 };
+        let region = Region {
+            cx: 300.0,
+            cy: 200.0,
+            size: 120.0,
+            rotation: 0.7,
+        };
         let side = 16;
-        let mask = PersonMask { region, side, probability: (0..side * side).map(|i| i as f32).collect() };
+        let mask = PersonMask {
+            region,
+            side,
+            probability: (0..side * side).map(|i| i as f32).collect(),
+        };
         let t = CropTransform::new(&region, side);
         for (row, col) in [(0, 0), (3, 11), (15, 15), (8, 0)] {
             let (x, y) = t.to_source(col as f32, row as f32);
-            assert_eq!(mask.probability_at(x, y), Some((row * side + col) as f32), "cell {row},{col}");
+            assert_eq!(
+                mask.probability_at(x, y),
+                Some((row * side + col) as f32),
+                "cell {row},{col}"
+            );
         }
         let (x, y) = t.to_source(-1.0, 4.0);
         assert_eq!(mask.probability_at(x, y), None);

@@ -22,7 +22,9 @@ pub const ANCHOR_COUNT: usize = 2254;
 /// Centre of one anchor, normalised to the detector input (0..1).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Anchor {
+    /// Horizontal centre, 0 at the left edge of the input.
     pub x: f32,
+    /// Vertical centre, 0 at the top edge of the input.
     pub y: f32,
 }
 
@@ -76,8 +78,8 @@ mod tests {
         assert!(close(a[1567], 27.5 / 28.0, 27.5 / 28.0), "{:?}", a[1567]);
         assert!(close(a[1568], 0.5 / 14.0, 0.5 / 14.0), "{:?}", a[1568]);
         // The merged stride-32 grid starts at 1568 + 392 with six anchors per cell.
-        for i in 1960..1966 {
-            assert!(close(a[i], 0.5 / 7.0, 0.5 / 7.0), "{i}: {:?}", a[i]);
+        for (i, anchor) in a.iter().enumerate().skip(1960).take(6) {
+            assert!(close(*anchor, 0.5 / 7.0, 0.5 / 7.0), "{i}: {anchor:?}");
         }
         assert!(close(a[1966], 1.5 / 7.0, 0.5 / 7.0), "{:?}", a[1966]);
         assert!(

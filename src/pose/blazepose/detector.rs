@@ -47,7 +47,7 @@ impl Detection {
         region_from_alignment(self.keypoints[0], self.keypoints[1])
     }
 
-    fn to_source(&self, transform: &CropTransform) -> Detection {
+    fn mapped(self, transform: &CropTransform) -> Detection {
         let corners = [
             transform.to_source(self.bbox.x0, self.bbox.y0),
             transform.to_source(self.bbox.x1, self.bbox.y0),
@@ -121,7 +121,7 @@ impl PoseDetector {
             });
         }
         let found = weighted_nms(decode(regressors, logits, &self.anchors), NMS_IOU);
-        Ok(found.iter().map(|d| d.to_source(&transform)).collect())
+        Ok(found.into_iter().map(|d| d.mapped(&transform)).collect())
     }
 }
 
