@@ -4,22 +4,34 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "ugoki", version, about = "Movement analysis from video: hip hinge, sit-to-stand, gait, thoracic rotation")]
+#[command(
+    name = "ugoki",
+    version,
+    about = "Movement analysis from video: hip hinge, sit-to-stand, gait, thoracic rotation"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Track the subject's keypoints through a video (JSON + CSV, optional overlay video).
+    Pose(ugoki::cli::pose::PoseArgs),
+}
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("UGOKI_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("UGOKI_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let result: ugoki::Result<()> = match cli.command {};
+    let result: ugoki::Result<()> = match cli.command {
+        Command::Pose(args) => ugoki::cli::pose::run(args),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

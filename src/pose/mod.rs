@@ -30,18 +30,33 @@ pub struct Region {
 impl Region {
     /// The whole frame padded to a square (MoveNet's first-frame scheme).
     pub fn whole_frame(width: u32, height: u32) -> Region {
-        Region { cx: width as f32 * 0.5, cy: height as f32 * 0.5, size: width.max(height) as f32, rotation: 0.0 }
+        Region {
+            cx: width as f32 * 0.5,
+            cy: height as f32 * 0.5,
+            size: width.max(height) as f32,
+            rotation: 0.0,
+        }
     }
 
     /// A square around a box, enlarged by `scale`.
     pub fn around(b: &crate::skeleton::BoxPx, scale: f32) -> Region {
         let (cx, cy) = b.center();
-        Region { cx, cy, size: b.width().max(b.height()) * scale, rotation: 0.0 }
+        Region {
+            cx,
+            cy,
+            size: b.width().max(b.height()) * scale,
+            rotation: 0.0,
+        }
     }
 
     pub fn as_box(&self) -> crate::skeleton::BoxPx {
         let h = self.size * 0.5;
-        crate::skeleton::BoxPx { x0: self.cx - h, y0: self.cy - h, x1: self.cx + h, y1: self.cy + h }
+        crate::skeleton::BoxPx {
+            x0: self.cx - h,
+            y0: self.cy - h,
+            x1: self.cx + h,
+            y1: self.cy + h,
+        }
     }
 }
 

@@ -17,7 +17,8 @@ pub const ORT_LIBRARY: &str = "libonnxruntime.so.1.31.1";
 const HOW_TO_GET_IT: &str =
     "run scripts/setup.sh (it unpacks it into .runtime/), or set ORT_DYLIB_PATH to libonnxruntime.so.1.31.1";
 
-static ENVIRONMENT: OnceLock<std::result::Result<ort::environment::Environment, String>> = OnceLock::new();
+static ENVIRONMENT: OnceLock<std::result::Result<ort::environment::Environment, String>> =
+    OnceLock::new();
 
 /// Where the runtime library will be loaded from, or why none was found.
 pub fn locate_library() -> Result<PathBuf> {
@@ -55,7 +56,10 @@ pub fn environment() -> Result<&'static ort::environment::Environment> {
     let env = ENVIRONMENT.get_or_init(|| {
         let path = locate_library().map_err(|e| e.to_string())?;
         let builder = ort::init_from(&path).map_err(|e| {
-            format!("ONNX Runtime: cannot load {} ({e}); {HOW_TO_GET_IT}", path.display())
+            format!(
+                "ONNX Runtime: cannot load {} ({e}); {HOW_TO_GET_IT}",
+                path.display()
+            )
         })?;
         builder
             .with_name("ugoki")
@@ -64,7 +68,9 @@ pub fn environment() -> Result<&'static ort::environment::Environment> {
     });
     match env {
         Ok(env) => Ok(env),
-        Err(message) => Err(Error::Runtime(message.trim_start_matches("ONNX Runtime: ").to_string())),
+        Err(message) => Err(Error::Runtime(
+            message.trim_start_matches("ONNX Runtime: ").to_string(),
+        )),
     }
 }
 
@@ -76,8 +82,14 @@ pub fn default_threads() -> usize {
 /// Opens a model file as an inference session with `threads` intra-op threads.
 pub fn open_session(model_path: &Path, threads: usize) -> Result<Session> {
     let env = environment()?;
-    let name = model_path.file_name().map_or_else(|| model_path.display().to_string(), |n| n.to_string_lossy().into());
-    let model_error = |reason: String| Error::Model { name: name.clone(), reason };
+    let name = model_path.file_name().map_or_else(
+        || model_path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    );
+    let model_error = |reason: String| Error::Model {
+        name: name.clone(),
+        reason,
+    };
     let builder = Session::builder(env).map_err(|e| Error::Runtime(e.to_string()))?;
     let mut builder = builder
         .with_intra_threads(threads.max(1))

@@ -31,3 +31,11 @@ pub struct PoseTrack {
     pub model: String,
     pub frames: Vec<PoseFrame>,
 }
+
+pub mod candidates;
+pub mod motion;
+pub mod selection;
+pub mod video;
+
+pub use selection::{SubjectPick, SubjectRule};
+pub use video::{track_source, SubjectOptions, TrackOutcome};

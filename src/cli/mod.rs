@@ -1,0 +1,3 @@
+//! Subcommands that run the pipeline (argument structs and their `run` functions).
+
+pub mod pose;
