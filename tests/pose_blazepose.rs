@@ -203,7 +203,7 @@ fn observations() -> &'static [Observation] {
                 .segment(&frame.image, &region)
                 .expect("selfie segmentation runs");
             let selfie_mask = torso_and_far_corners(&selfie_mask, &her, width, height);
-            let detection = (frame.index % 5 == 0).then(|| {
+            let detection = frame.index.is_multiple_of(5).then(|| {
                 let found = detector
                     .detect(&frame.image, &region)
                     .expect("the detector runs");

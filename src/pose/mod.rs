@@ -85,8 +85,15 @@ impl PersonMask {
         let u = (c * dx + s * dy) * cells_per_px + half;
         let v = (-s * dx + c * dy) * cells_per_px + half;
         let (col, row) = (u.round(), v.round());
-        let inside = (0.0..self.side as f32).contains(&col) && (0.0..self.side as f32).contains(&row);
-        inside.then(|| self.probability.get(row as usize * self.side + col as usize).copied()).flatten()
+        let inside =
+            (0.0..self.side as f32).contains(&col) && (0.0..self.side as f32).contains(&row);
+        inside
+            .then(|| {
+                self.probability
+                    .get(row as usize * self.side + col as usize)
+                    .copied()
+            })
+            .flatten()
     }
 }
 

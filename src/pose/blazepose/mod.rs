@@ -3,9 +3,10 @@
 //!
 //! # Detect or track
 //!
-//! `BlazePose::estimate` runs the landmark model directly when it is handed back exactly the
-//! region it proposed last (`PoseEstimate::next_region`, placed by the auxiliary landmarks):
-//! that is MediaPipe's tracking, one model per frame. Any other region is taken as a search
+//! `BlazePose::estimate` runs the landmark model directly when it is handed back exactly a
+//! region it proposed (`PoseEstimate::next_region`, placed by the auxiliary landmarks): that is
+//! MediaPipe's tracking, one model per frame. The last few proposals are remembered, so that
+//! one estimator can follow several people whose regions are interleaved. Any other region is taken as a search
 //! area: the detector runs on it (it must be a person-sized square, e.g. a MoveNet region or a
 //! motion box: the detector misses people who are small in its 224×224 input), the best
 //! detection gives the ROI, and the landmark model runs on that. When tracking loses the person
@@ -32,12 +33,15 @@ use std::path::Path;
 pub const MIN_PRESENCE: f32 = 0.5;
 /// A proposed ROI smaller than this (pixels) cannot be cropped meaningfully.
 const MIN_ROI_SIZE: f32 = 8.0;
+/// Proposed ROIs remembered for tracking (the subject tracker follows up to four people).
+const MAX_PROPOSALS: usize = 8;
 
-/// The two-stage BlazePose estimator, remembering the ROI it proposed for the next frame.
+/// The two-stage BlazePose estimator, remembering the ROIs it proposed for the next frame.
 pub struct BlazePose {
     detector: PoseDetector,
     landmarks: LandmarkModel,
-    proposed: Option<Region>,
+    /// Oldest first.
+    proposed: Vec<Region>,
 }
 
 impl BlazePose {
@@ -46,13 +50,14 @@ impl BlazePose {
         Ok(BlazePose {
             detector: PoseDetector::load(detector_path, threads)?,
             landmarks: LandmarkModel::load(landmark_path, threads)?,
-            proposed: None,
+            proposed: Vec::new(),
         })
     }
 
-    /// Landmarks inside `region`: tracked when it is the proposed ROI, else detected first.
+    /// Landmarks inside `region`: tracked when it is a proposed ROI, else detected first.
     fn find(&mut self, image: &Mat, region: &Region) -> Result<Option<Landmarks>> {
-        if self.proposed.take().as_ref() == Some(region) {
+        if let Some(i) = self.proposed.iter().position(|p| p == region) {
+            self.proposed.remove(i);
             let tracked = self.landmarks.infer(image, region)?;
             if tracked.presence >= MIN_PRESENCE {
                 return Ok(Some(tracked));
@@ -71,7 +76,7 @@ impl BlazePose {
 
 impl PoseEstimator for BlazePose {
     fn name(&self) -> &'static str {
-        "blazepose_lite"
+        "blazepose_landmark_lite"
     }
 
     fn estimate(&mut self, image: &Mat, region: &Region) -> Result<PoseEstimate> {
@@ -96,7 +101,12 @@ impl PoseEstimator for BlazePose {
             world.push(Some(found.world[i]));
         }
         let next = (found.next_roi.size >= MIN_ROI_SIZE).then_some(found.next_roi);
-        self.proposed = next;
+        if let Some(roi) = next {
+            if self.proposed.len() == MAX_PROPOSALS {
+                self.proposed.remove(0);
+            }
+            self.proposed.push(roi);
+        }
         Ok(PoseEstimate {
             skeleton,
             presence: found.presence,
