@@ -5,14 +5,22 @@
 //!
 //! `BlazePose::estimate` runs the landmark model directly when it is handed back exactly a
 //! region it proposed (`PoseEstimate::next_region`, placed by the auxiliary landmarks): that is
-//! MediaPipe's tracking, one model per frame. The last few proposals are remembered, so that
-//! one estimator can follow several people whose regions are interleaved. Any other region is taken as a search
-//! area: the detector runs on it (it must be a person-sized square, e.g. a MoveNet region or a
-//! motion box: the detector misses people who are small in its 224×224 input), the best
-//! detection gives the ROI, and the landmark model runs on that. When tracking loses the person
-//! (presence below 0.5) the detector searches the same region before giving up, so one lost
-//! frame does not need the caller's help. When nothing is found the estimate has presence 0 (or
-//! the landmark model's low presence), an empty skeleton and no next region.
+//! MediaPipe's tracking, one model per frame. The last few proposals are remembered, so that one
+//! estimator can follow several people whose regions are interleaved.
+//!
+//! Any other region is taken as a search area: the detector runs on it (it must be a
+//! person-sized square, e.g. a MoveNet region or a motion box: the detector misses people who
+//! are small in its 224×224 input), the best detection gives the ROI, and the landmark model
+//! runs on that. When tracking loses the person (presence below 0.5) the detector searches the
+//! same region before giving up, so one lost frame does not need the caller's help. When nothing
+//! is found the estimate has presence 0 (or the landmark model's low presence), an empty
+//! skeleton and no next region.
+//!
+//! # What else it returns
+//!
+//! The world landmarks (metres, hip-centred, canonical order) and the person mask over the
+//! rotated ROI the landmarks came from; `PersonMask::probability_at` reads the mask at a
+//! source pixel.
 
 pub mod anchors;
 pub mod detector;
@@ -90,8 +98,10 @@ impl PoseEstimator for BlazePose {
         let Some(found) = self.find(image, region)? else {
             return Ok(absent(0.0));
         };
-        if found.presence < MIN_PRESENCE {
-            return Ok(absent(found.presence));
+        // Written so that a NaN presence counts as absent.
+        let present = found.presence >= MIN_PRESENCE;
+        if !present {
+            return Ok(absent(found.presence.max(0.0)));
         }
         let mut skeleton = Skeleton::default();
         let mut world = Vec::with_capacity(Joint::ALL.len());
