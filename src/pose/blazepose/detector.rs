@@ -179,6 +179,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn padding_outside_the_frame_is_zero_in_tensor_space() {
+        // A 448-px square centred on the left edge of a 1000×1000 frame: its left half (input
+        // columns below 112) lies outside, 2 source pixels per input pixel.
+        let region = Region {
+            cx: 0.0,
+            cy: 500.0,
+            size: 448.0,
+            rotation: 0.0,
+        };
+        let transform = CropTransform::new(&region, INPUT_SIDE);
+        let mut input = vec![0.5; INPUT_SIDE * INPUT_SIDE * 3];
+        zero_outside_frame(&mut input, &transform, 1000.0, 1000.0);
+        let at =
+            |u: usize, v: usize| &input[(v * INPUT_SIDE + u) * 3..(v * INPUT_SIDE + u) * 3 + 3];
+        assert_eq!(at(0, 0), [0.0; 3]);
+        assert_eq!(at(111, 223), [0.0; 3]);
+        assert_eq!(at(112, 0), [0.5; 3]);
+        assert_eq!(at(223, 100), [0.5; 3]);
+    }
+
+    #[test]
     fn decode_offsets_from_the_anchor_and_drops_low_scores() {
         let anchors = [Anchor { x: 0.5, y: 0.25 }, Anchor { x: 0.1, y: 0.1 }];
         let mut regressors = vec![0.0; 2 * REGRESSOR_WIDTH];
