@@ -71,7 +71,8 @@ struct Observation {
     detection: Option<Option<Detection>>,
 }
 
-fn open(path: &str) -> &Path {
+/// A shared model or video the test cannot run without.
+fn required(path: &str) -> &Path {
     let path = Path::new(path);
     assert!(
         path.exists(),
@@ -121,11 +122,11 @@ const TORSO: [Joint; 4] = [
 /// and estimate's).
 fn torso_and_far_corners(
     mask: &PersonMask,
-    her: &[&Skeleton],
+    reference: &Skeleton,
+    estimate: Option<&Skeleton>,
     width: f32,
     height: f32,
 ) -> (Vec<f32>, Vec<f32>) {
-    let reference = her[0];
     let torso = TORSO
         .iter()
         .filter_map(|j| reference.confident(*j, MIN_SCORE))
@@ -134,7 +135,8 @@ fn torso_and_far_corners(
     let transform = CropTransform::new(&mask.region, mask.side);
     let (near, far_side) = (mask.side as f32 * 0.04, mask.side as f32 * 0.96);
     let far_from_her = |x: f32, y: f32| {
-        her.iter()
+        std::iter::once(reference)
+            .chain(estimate)
             .flat_map(|s| s.points.iter().flatten())
             .all(|k| (k.x - x).hypot(k.y - y) > FAR * mask.region.size)
     };
@@ -158,13 +160,13 @@ fn torso_and_far_corners(
 fn observations() -> &'static [Observation] {
     static OBSERVATIONS: OnceLock<Vec<Observation>> = OnceLock::new();
     OBSERVATIONS.get_or_init(|| {
-        let mut movenet = MoveNet::load(open(MOVENET), 1).expect("MoveNet loads");
+        let mut movenet = MoveNet::load(required(MOVENET), 1).expect("MoveNet loads");
         let mut blazepose =
-            BlazePose::load(open(DETECTOR), open(LANDMARKS), 1).expect("BlazePose loads");
-        let mut detector = PoseDetector::load(open(DETECTOR), 1).expect("the detector loads");
+            BlazePose::load(required(DETECTOR), required(LANDMARKS), 1).expect("BlazePose loads");
+        let mut detector = PoseDetector::load(required(DETECTOR), 1).expect("the detector loads");
         let mut selfie =
-            SelfieSegmentation::load(open(SEGMENTATION), 1).expect("selfie segmentation loads");
-        let mut video = VideoFile::open(open(VIDEO)).expect("the clip opens");
+            SelfieSegmentation::load(required(SEGMENTATION), 1).expect("selfie segmentation loads");
+        let mut video = VideoFile::open(required(VIDEO)).expect("the clip opens");
         let (width, height) = (video.info().width as f32, video.info().height as f32);
         let mut region = SEED;
         let mut blazepose_region: Option<Region> = None;
@@ -193,16 +195,14 @@ fn observations() -> &'static [Observation] {
                 .expect("BlazePose runs");
             blazepose_region = estimate.next_region;
             let skeleton = (estimate.presence >= 0.5).then(|| estimate.skeleton.clone());
-            let mut her = vec![&reference.skeleton];
-            her.extend(skeleton.as_ref());
-            let landmark_mask = estimate
-                .mask
-                .as_ref()
-                .map(|m| torso_and_far_corners(m, &her, width, height));
+            let samples = |mask: &PersonMask| {
+                torso_and_far_corners(mask, &reference.skeleton, skeleton.as_ref(), width, height)
+            };
+            let landmark_mask = estimate.mask.as_ref().map(samples);
             let selfie_mask = selfie
                 .segment(&frame.image, &region)
                 .expect("selfie segmentation runs");
-            let selfie_mask = torso_and_far_corners(&selfie_mask, &her, width, height);
+            let selfie_mask = samples(&selfie_mask);
             let detection = frame.index.is_multiple_of(5).then(|| {
                 let found = detector
                     .detect(&frame.image, &region)
@@ -480,7 +480,7 @@ fn selfie_mask_covers_her_torso_and_not_the_far_corners() {
 fn nobody_in_the_region_gives_presence_zero_and_a_bad_image_an_error() {
     use opencv::core::{Mat, Scalar, CV_8UC3};
     let mut blazepose =
-        BlazePose::load(open(DETECTOR), open(LANDMARKS), 1).expect("BlazePose loads");
+        BlazePose::load(required(DETECTOR), required(LANDMARKS), 1).expect("BlazePose loads");
     let grey = Mat::new_rows_cols_with_default(480, 640, CV_8UC3, Scalar::all(128.0))
         .expect("a grey image");
     let region = Region::whole_frame(640, 480);
@@ -495,6 +495,6 @@ fn nobody_in_the_region_gives_presence_zero_and_a_bad_image_an_error() {
         "an empty image is an error, not a panic"
     );
     let mut selfie =
-        SelfieSegmentation::load(open(SEGMENTATION), 1).expect("selfie segmentation loads");
+        SelfieSegmentation::load(required(SEGMENTATION), 1).expect("selfie segmentation loads");
     assert!(selfie.segment(&Mat::default(), &region).is_err());
 }
