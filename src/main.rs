@@ -18,6 +18,8 @@ struct Cli {
 enum Command {
     /// Track the subject's keypoints through a video (JSON + CSV, optional overlay video).
     Pose(ugoki::cli::pose::PoseArgs),
+    /// List, fetch and verify the pose models (models/manifest.toml).
+    Models(ugoki::models::cli::ModelsArgs),
 }
 
 fn main() -> ExitCode {
@@ -31,6 +33,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: ugoki::Result<()> = match cli.command {
         Command::Pose(args) => ugoki::cli::pose::run(args),
+        Command::Models(args) => ugoki::models::cli::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

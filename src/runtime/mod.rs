@@ -39,7 +39,9 @@ pub fn locate_library() -> Result<PathBuf> {
         .ok_or_else(|| Error::Runtime(format!("{ORT_LIBRARY} not found; {HOW_TO_GET_IT}")))
 }
 
-fn candidate_dirs() -> Vec<PathBuf> {
+/// Folders searched for the project's `.runtime/` (and `models/`): near the executable, the
+/// source tree it was built from, the current directory.
+pub(crate) fn candidate_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Ok(exe) = std::env::current_exe() {
         dirs.extend(exe.ancestors().skip(1).take(4).map(Path::to_path_buf));
@@ -91,9 +93,11 @@ pub fn open_session(model_path: &Path, threads: usize) -> Result<Session> {
         reason,
     };
     let builder = Session::builder(env).map_err(|e| Error::Runtime(e.to_string()))?;
-    let mut builder = builder
+    let builder = builder
         .with_intra_threads(threads.max(1))
-        .and_then(|b| b.with_inter_threads(1))
+        .map_err(|e| Error::Runtime(e.to_string()))?;
+    let mut builder = builder
+        .with_inter_threads(1)
         .map_err(|e| Error::Runtime(e.to_string()))?;
     builder
         .commit_from_file(model_path)

@@ -58,8 +58,26 @@ fn probe(name: String, capture: &VideoCapture, live: bool) -> Result<SourceInfo>
     })
 }
 
+/// FFmpeg prints its own diagnostics (e.g. "moov atom not found") straight to stderr; ugoki
+/// reports those conditions itself in one line, so FFmpeg is made quiet unless the user asked
+/// for its log (OpenCV reads these variables when its FFmpeg back-end starts).
+fn quiet_ffmpeg() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("OPENCV_FFMPEG_LOGLEVEL").is_none()
+            && std::env::var_os("OPENCV_FFMPEG_DEBUG").is_none()
+        {
+            std::env::set_var("OPENCV_FFMPEG_LOGLEVEL", "-8");
+        }
+        if std::env::var_os("OPENCV_LOG_LEVEL").is_none() {
+            std::env::set_var("OPENCV_LOG_LEVEL", "SILENT");
+        }
+    });
+}
+
 impl VideoFile {
     pub fn open(path: &Path) -> Result<Self> {
+        quiet_ffmpeg();
         let meta = std::fs::metadata(path).map_err(|e| {
             Error::bad_input(path, format!("cannot read the file ({e}); check the path"))
         })?;
@@ -166,6 +184,7 @@ impl Webcam {
     }
 
     fn from_capture(capture: VideoCapture, name: String) -> Result<Self> {
+        quiet_ffmpeg();
         if !capture.is_opened()? {
             return Err(Error::bad_input(
                 &name,

@@ -209,7 +209,7 @@ impl CandidateTracker {
         self.failed_seeds
             .retain(|(f, _)| frame_index < f + SEED_COOLDOWN);
         let mut seeds: Vec<Region> = Vec::new();
-        if alive == 0 && frame_index % SEED_COOLDOWN == 0 {
+        if alive == 0 && frame_index.is_multiple_of(SEED_COOLDOWN) {
             seeds.push(self.search_region());
         }
         let min_height = self.height as f32 * 0.08;

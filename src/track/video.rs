@@ -2,6 +2,7 @@
 //! pose inference on another, joined by a bounded channel so both cores do useful work.
 
 use super::candidates::{CandidateTracker, SearchArea};
+use super::laterality::{make_consistent, LimbGroup};
 use super::motion::MotionDetector;
 use super::selection::{chain_candidates, choose, SubjectPick, SubjectRule};
 use super::{PoseFrame, PoseTrack, TRACK_SCHEMA_VERSION};
@@ -165,12 +166,20 @@ pub fn track_source(
             time_s,
             skeleton: None,
             world: None,
+            relabelled_legs: false,
+            relabelled_arms: false,
         })
         .collect();
     for (index, skeleton) in &chains[chosen].observations {
         if let Some(f) = frames.get_mut(*index) {
             f.skeleton = Some(skeleton.clone());
         }
+    }
+    let legs = make_consistent(&mut frames, LimbGroup::Legs);
+    let arms = make_consistent(&mut frames, LimbGroup::Arms);
+    for (f, (l, a)) in frames.iter_mut().zip(legs.into_iter().zip(arms)) {
+        f.relabelled_legs = l;
+        f.relabelled_arms = a;
     }
     Ok(TrackOutcome {
         track: PoseTrack {
