@@ -71,6 +71,32 @@ pub struct PersonMask {
     pub probability: Vec<f32>,
 }
 
+impl PersonMask {
+    /// The probability at a source-frame pixel, or `None` outside the region. Cell (row i,
+    /// column j) is the crop pixel (u = j, v = i) of `preprocess::CropTransform::new(&region,
+    /// side)`, so a source pixel is mapped back through that transform's inverse and rounded to
+    /// the nearest cell.
+    pub fn probability_at(&self, x: f32, y: f32) -> Option<f32> {
+        let r = &self.region;
+        let cells_per_px = self.side as f32 / r.size;
+        let (s, c) = r.rotation.sin_cos();
+        let (dx, dy) = (x - r.cx, y - r.cy);
+        let half = self.side as f32 * 0.5;
+        let u = (c * dx + s * dy) * cells_per_px + half;
+        let v = (-s * dx + c * dy) * cells_per_px + half;
+        let (col, row) = (u.round(), v.round());
+        let inside =
+            (0.0..self.side as f32).contains(&col) && (0.0..self.side as f32).contains(&row);
+        inside
+            .then(|| {
+                self.probability
+                    .get(row as usize * self.side + col as usize)
+                    .copied()
+            })
+            .flatten()
+    }
+}
+
 /// What one estimator call found.
 #[derive(Debug, Clone)]
 pub struct PoseEstimate {
@@ -91,4 +117,38 @@ pub trait PoseEstimator: Send {
     fn name(&self) -> &'static str;
     /// Looks for one person inside `region` of a BGR frame.
     fn estimate(&mut self, image: &Mat, region: &Region) -> Result<PoseEstimate>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use preprocess::CropTransform;
+
+    #[test]
+    fn mask_cells_are_found_again_from_their_source_pixels() {
+        let region = Region {
+            cx: 300.0,
+            cy: 200.0,
+            size: 120.0,
+            rotation: 0.7,
+        };
+        let side = 16;
+        let mask = PersonMask {
+            region,
+            side,
+            probability: (0..side * side).map(|i| i as f32).collect(),
+        };
+        let t = CropTransform::new(&region, side);
+        for (row, col) in [(0, 0), (3, 11), (15, 15), (8, 0)] {
+            let (x, y) = t.to_source(col as f32, row as f32);
+            assert_eq!(
+                mask.probability_at(x, y),
+                Some((row * side + col) as f32),
+                "cell {row},{col}"
+            );
+        }
+        let (x, y) = t.to_source(-1.0, 4.0);
+        assert_eq!(mask.probability_at(x, y), None);
+        assert_eq!(mask.probability_at(1000.0, 200.0), None);
+    }
 }

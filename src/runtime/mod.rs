@@ -103,3 +103,30 @@ pub fn open_session(model_path: &Path, threads: usize) -> Result<Session> {
         .commit_from_file(model_path)
         .map_err(|e| model_error(format!("cannot load {} ({e})", model_path.display())))
 }
+
+/// Checks that a session has the named input and output tensors, so that a wrong model file is
+/// reported at load time rather than as a failed run.
+pub fn check_tensors(
+    session: &Session,
+    model: &str,
+    inputs: &[&str],
+    outputs: &[&str],
+) -> Result<()> {
+    let missing: Vec<&str> = inputs
+        .iter()
+        .filter(|want| !session.inputs().iter().any(|i| i.name() == **want))
+        .chain(
+            outputs
+                .iter()
+                .filter(|want| !session.outputs().iter().any(|o| o.name() == **want)),
+        )
+        .copied()
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Model {
+        name: model.into(),
+        reason: format!("not the expected model: no tensor {}", missing.join(", ")),
+    })
+}
