@@ -79,7 +79,7 @@ fn measure(name: &str, cores: usize) -> Row {
     }
     let preprocess = t.elapsed();
 
-    let mut infer_ms = |threads: usize| {
+    let infer_ms = |threads: usize| {
         let mut net = MoveNet::load(&model, threads).unwrap();
         for c in crops.iter().take(10) {
             net.infer(pixels(c).unwrap()).unwrap();
