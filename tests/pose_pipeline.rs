@@ -399,3 +399,51 @@ fn rotation_metadata_is_honoured() {
     );
     assert!(distances.len() > 100 && median < 0.02 * 720.0);
 }
+
+#[test]
+fn blazepose_places_heels_behind_and_toes_ahead_of_the_ankles() {
+    let video = shared_video("walk_side_sports2d.mp4");
+    let out_dir = tempfile::tempdir().unwrap();
+    let dir = out_dir.path().to_str().unwrap();
+    let out = ugoki(&[
+        "pose",
+        video.to_str().unwrap(),
+        "-o",
+        dir,
+        "--quiet",
+        "--model",
+        "blazepose",
+    ]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let track = read_json(&out_dir.path().join("keypoints.json")).unwrap();
+    assert_eq!(track.model, "movenet_lightning+blazepose_landmark_lite");
+    // She walks right to left: toes at smaller x than the ankle, heels at larger x.
+    let (mut apart, mut right_way) = (0, 0);
+    for s in track.frames.iter().filter_map(|f| f.skeleton.as_ref()) {
+        let (Some(la), Some(ra), Some(lk), Some(lh)) = (
+            s.get(Joint::LeftAnkle),
+            s.get(Joint::RightAnkle),
+            s.get(Joint::LeftKnee),
+            s.get(Joint::LeftHip),
+        ) else {
+            continue;
+        };
+        let leg = lh.distance(&lk) + lk.distance(&la);
+        if (la.x - ra.x).abs() <= 0.25 * leg {
+            continue;
+        }
+        apart += 1;
+        let foot_ok = |ankle: Joint, heel: Joint, toe: Joint| matches!((s.get(ankle), s.get(heel), s.get(toe)), (Some(a), Some(h), Some(t)) if t.x < a.x && a.x < h.x);
+        if foot_ok(Joint::LeftAnkle, Joint::LeftHeel, Joint::LeftToe)
+            && foot_ok(Joint::RightAnkle, Joint::RightHeel, Joint::RightToe)
+        {
+            right_way += 1;
+        }
+    }
+    println!(
+        "feet apart in {apart} frames; heels behind and toes ahead on both feet in {right_way}"
+    );
+    assert!(apart > 40 && right_way * 2 > apart);
+    let with_world = track.frames.iter().filter(|f| f.world.is_some()).count();
+    assert!(with_world > 100, "world landmarks in {with_world} frames");
+}

@@ -2,10 +2,12 @@
 //! optional overlay video.
 
 use crate::error::{Error, Result};
+use crate::pose::blazepose::BlazePose;
 use crate::pose::movenet::MoveNet;
-use crate::pose::PoseEstimator;
 use crate::report::{keypoints, overlay};
 use crate::skeleton::BoxPx;
+use crate::track::laterality::make_track_consistent;
+use crate::track::refine::refine;
 use crate::track::{track_source, SubjectOptions, SubjectPick, SubjectRule, TrackOutcome};
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -14,6 +16,9 @@ use std::path::{Path, PathBuf};
 pub enum PoseModel {
     /// MoveNet SinglePose Lightning (17 keypoints; fast; default).
     Movenet,
+    /// MoveNet to find and follow the subject, then BlazePose lite on the subject (adds heels,
+    /// toes and world landmarks in metres).
+    Blazepose,
 }
 
 #[derive(Debug, Args)]
@@ -70,13 +75,12 @@ pub fn model_file(file: &str) -> Result<PathBuf> {
     crate::models::resolve(file)
 }
 
-pub fn load_estimator(model: PoseModel, threads: usize) -> Result<Box<dyn PoseEstimator>> {
-    match model {
-        PoseModel::Movenet => Ok(Box::new(MoveNet::load(
-            &model_file("movenet_lightning")?,
-            threads,
-        )?)),
-    }
+fn load_blazepose(threads: usize) -> Result<BlazePose> {
+    BlazePose::load(
+        &model_file("blazepose_detector")?,
+        &model_file("blazepose_landmark_lite")?,
+        threads,
+    )
 }
 
 /// Runs pose tracking over a video with a progress bar unless `quiet`.
@@ -87,11 +91,14 @@ pub fn track_video(
     subject: &SubjectOptions,
     quiet: bool,
 ) -> Result<TrackOutcome> {
+    let threads = threads.unwrap_or_else(crate::runtime::default_threads);
+    // Load every model before decoding, so a missing one fails fast.
+    let mut movenet = MoveNet::load(&model_file("movenet_lightning")?, threads)?;
+    let mut blazepose = match model {
+        PoseModel::Movenet => None,
+        PoseModel::Blazepose => Some(load_blazepose(threads)?),
+    };
     let source = crate::source::open(video)?;
-    let mut estimator = load_estimator(
-        model,
-        threads.unwrap_or_else(crate::runtime::default_threads),
-    )?;
     let bar = if quiet {
         indicatif::ProgressBar::hidden()
     } else {
@@ -105,9 +112,14 @@ pub fn track_video(
         bar.set_prefix("pose");
         bar
     };
-    let outcome = track_source(source, estimator.as_mut(), subject, Some(&bar));
+    let outcome = track_source(source, &mut movenet, subject, Some(&bar));
     bar.finish_and_clear();
-    outcome
+    let mut outcome = outcome?;
+    if let Some(blazepose) = blazepose.as_mut() {
+        refine(crate::source::open(video)?, &mut outcome.track, blazepose)?;
+    }
+    make_track_consistent(&mut outcome.track);
+    Ok(outcome)
 }
 
 fn create_dir(dir: &Path) -> Result<()> {
@@ -121,7 +133,9 @@ pub fn run(args: PoseArgs) -> Result<()> {
         pick: args.subject,
         roi: args.roi,
     };
+    let started = std::time::Instant::now();
     let outcome = track_video(&args.video, args.model, args.threads, &subject, args.quiet)?;
+    let seconds = started.elapsed().as_secs_f64();
     create_dir(&args.output)?;
     let json_path = args.output.join("keypoints.json");
     let csv_path = args.output.join("keypoints.csv");
@@ -137,7 +151,7 @@ pub fn run(args: PoseArgs) -> Result<()> {
         .iter()
         .filter(|f| f.skeleton.is_some())
         .count();
-    let fps = frames as f64 / outcome.wall_time.as_secs_f64().max(1e-9);
+    let fps = frames as f64 / seconds.max(1e-9);
     if args.json {
         let summary = serde_json::json!({
             "video": args.video,

@@ -181,6 +181,16 @@ pub fn make_consistent(frames: &mut [PoseFrame], group: LimbGroup) -> Vec<bool> 
     relabelled
 }
 
+/// Makes legs and arms consistent over the whole track and flags the relabelled frames.
+pub fn make_track_consistent(track: &mut super::PoseTrack) {
+    let legs = make_consistent(&mut track.frames, LimbGroup::Legs);
+    let arms = make_consistent(&mut track.frames, LimbGroup::Arms);
+    for (f, (l, a)) in track.frames.iter_mut().zip(legs.into_iter().zip(arms)) {
+        f.relabelled_legs = l;
+        f.relabelled_arms = a;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -40,6 +40,7 @@ pub struct PoseTrack {
 pub mod candidates;
 pub mod laterality;
 pub mod motion;
+pub mod refine;
 pub mod selection;
 pub mod video;
 

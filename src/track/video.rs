@@ -2,7 +2,6 @@
 //! pose inference on another, joined by a bounded channel so both cores do useful work.
 
 use super::candidates::{CandidateTracker, SearchArea};
-use super::laterality::{make_consistent, LimbGroup};
 use super::motion::MotionDetector;
 use super::selection::{chain_candidates, choose, SubjectPick, SubjectRule};
 use super::{PoseFrame, PoseTrack, TRACK_SCHEMA_VERSION};
@@ -174,12 +173,6 @@ pub fn track_source(
         if let Some(f) = frames.get_mut(*index) {
             f.skeleton = Some(skeleton.clone());
         }
-    }
-    let legs = make_consistent(&mut frames, LimbGroup::Legs);
-    let arms = make_consistent(&mut frames, LimbGroup::Arms);
-    for (f, (l, a)) in frames.iter_mut().zip(legs.into_iter().zip(arms)) {
-        f.relabelled_legs = l;
-        f.relabelled_arms = a;
     }
     Ok(TrackOutcome {
         track: PoseTrack {
