@@ -447,3 +447,20 @@ fn blazepose_places_heels_behind_and_toes_ahead_of_the_ankles() {
     let with_world = track.frames.iter().filter(|f| f.world.is_some()).count();
     assert!(with_world > 100, "world landmarks in {with_world} frames");
 }
+
+#[test]
+fn a_video_without_a_person_is_a_clean_error_with_exit_code_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty_scene = dir.path().join("empty_scene.mp4");
+    let status = std::process::Command::new("ffmpeg")
+        .args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=2"])
+        .args(["-pix_fmt", "yuv420p"])
+        .arg(&empty_scene)
+        .status()
+        .expect("ffmpeg runs (scripts/setup.sh installs it)");
+    assert!(status.success());
+    let out_dir = dir.path().join("out");
+    let out = ugoki(&["pose", empty_scene.to_str().unwrap(), "-o", out_dir.to_str().unwrap(), "-q"]);
+    assert_clean_failure(&out, 4);
+    assert!(common::stderr(&out).contains("no person"));
+}
