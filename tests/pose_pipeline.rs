@@ -453,14 +453,28 @@ fn a_video_without_a_person_is_a_clean_error_with_exit_code_4() {
     let dir = tempfile::tempdir().unwrap();
     let empty_scene = dir.path().join("empty_scene.mp4");
     let status = std::process::Command::new("ffmpeg")
-        .args(["-v", "error", "-y", "-f", "lavfi", "-i", "testsrc2=size=640x360:rate=30:duration=2"])
+        .args([
+            "-v",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=640x360:rate=30:duration=2",
+        ])
         .args(["-pix_fmt", "yuv420p"])
         .arg(&empty_scene)
         .status()
         .expect("ffmpeg runs (scripts/setup.sh installs it)");
     assert!(status.success());
     let out_dir = dir.path().join("out");
-    let out = ugoki(&["pose", empty_scene.to_str().unwrap(), "-o", out_dir.to_str().unwrap(), "-q"]);
+    let out = ugoki(&[
+        "pose",
+        empty_scene.to_str().unwrap(),
+        "-o",
+        out_dir.to_str().unwrap(),
+        "-q",
+    ]);
     assert_clean_failure(&out, 4);
     assert!(common::stderr(&out).contains("no person"));
 }
