@@ -152,7 +152,17 @@ fn ffprobe_times(path: &std::path::Path) -> (f64, Vec<f64>) {
 
 #[test]
 fn variable_frame_rate_timestamps_match_the_container() {
-    let video = shared_video("gait_bog_normal_01_side.mp4");
+    assert_timestamps_match_ffprobe("gait_bog_normal_01_side.mp4");
+}
+
+/// The squat clip's last frame comes out of the decoder without a timestamp of its own.
+#[test]
+fn the_last_frame_flushed_from_the_decoder_still_gets_its_time() {
+    assert_timestamps_match_ffprobe("squat_formfit_front_squat_side.mp4");
+}
+
+fn assert_timestamps_match_ffprobe(clip: &str) {
+    let video = shared_video(clip);
     let (start, expected) = ffprobe_times(&video);
     let mut source = VideoFile::open(&video).unwrap();
     let mut got = Vec::new();
