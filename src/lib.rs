@@ -10,5 +10,6 @@ pub mod runtime;
 pub mod skeleton;
 pub mod track;
 pub mod source;
+pub mod synth;
 
 pub use error::{Error, Result};

@@ -11,7 +11,10 @@ struct Cli {
 }
 
 #[derive(Subcommand)]
-enum Command {}
+enum Command {
+    /// Render a synthetic subject performing a movement, with exact ground truth.
+    Synth(ugoki::synth::cli::SynthArgs),
+}
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
@@ -19,7 +22,9 @@ fn main() -> ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    let result: ugoki::Result<()> = match cli.command {};
+    let result: ugoki::Result<()> = match cli.command {
+        Command::Synth(args) => ugoki::synth::cli::run(&args),
+    };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
