@@ -15,6 +15,7 @@ pub mod angles;
 pub mod body;
 pub mod camera;
 pub mod cli;
+pub mod detection;
 pub mod math;
 pub mod mesh;
 pub mod motion;

@@ -14,7 +14,8 @@ use std::path::PathBuf;
 /// Where the camera looks from, relative to the way the subject's feet face at the start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
-    /// From the subject's right.
+    /// From the subject's right, 8° towards the front (a camera set up by eye is never exactly
+    /// square; exactly square, the far ankle hides behind the near one).
     Side,
     Front,
     Back,
@@ -54,6 +55,9 @@ pub enum Backdrop {
     Image(PathBuf),
 }
 
+/// How far the side view turns from square towards the subject's front, degrees.
+pub const SIDE_TOWARDS_FRONT: f64 = 8.0;
+
 /// Lens and placement choices for a clip's camera.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CameraSetup {
@@ -90,7 +94,7 @@ pub fn place_camera(
     let centre = start.lerp(end, 0.5);
     let cam_height = setup.height_m.unwrap_or(0.55 * body_height) + jitter[1];
     let direction = match setup.view {
-        View::Side => Vec3::new(0.0, 0.0, 1.0),
+        View::Side => Vec3::new(SIDE_TOWARDS_FRONT.to_radians().sin(), 0.0, SIDE_TOWARDS_FRONT.to_radians().cos()),
         View::Front | View::SideOn => Vec3::new(1.0, 0.0, 0.0),
         View::Back => Vec3::new(-1.0, 0.0, 0.0),
         View::Oblique => Vec3::new(1.0, 0.0, 1.0).normalized(),

@@ -40,6 +40,9 @@ pub const CALIBRATION_S: f64 = 2.0;
 const TURN_S: f64 = 1.2;
 const HOLD_S: f64 = 1.0;
 const LEAD: f64 = 0.6;
+/// The turn to side-on, degrees to the left: as square as the side view (a person turning by
+/// eye does not hit 90° either, and exactly square the far ankle hides).
+pub const SIDE_ON_TURN_DEG: f64 = 90.0 - crate::synth::scene::SIDE_TOWARDS_FRONT;
 /// Phases of a repetition: to the left and back, then to the right and back.
 const LEFT_PEAK: (f64, f64) = (0.2, 0.27);
 const LEFT_BACK: f64 = 0.45;
@@ -69,10 +72,10 @@ impl Rotation {
         }
     }
 
-    /// Stance heading: 0 facing +x (the camera, in the protocol), then a quarter turn left.
+    /// Stance heading: 0 facing +x (the camera, in the protocol), then the turn to side-on.
     fn heading(&self, t: f64) -> f64 {
         if self.protocol {
-            90f64.to_radians() * ease((t - CALIBRATION_S) / TURN_S)
+            SIDE_ON_TURN_DEG.to_radians() * ease((t - CALIBRATION_S) / TURN_S)
         } else {
             0.0
         }
