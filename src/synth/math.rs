@@ -130,15 +130,29 @@ impl Mat3 {
         Mat3 { m: [[x.x, y.x, z.x], [x.y, y.y, z.y], [x.z, y.z, z.z]] }
     }
 
-    /// Row-major entries.
-    pub fn to_row_major(&self) -> [f64; 9] {
+    /// The unit quaternion `[w, x, y, z]` of this rotation, with `w ≥ 0` (Shepperd's method,
+    /// stable for every angle).
+    pub fn to_quaternion(&self) -> [f64; 4] {
         let m = &self.m;
-        [m[0][0], m[0][1], m[0][2], m[1][0], m[1][1], m[1][2], m[2][0], m[2][1], m[2][2]]
-    }
-
-    /// The matrix from row-major entries.
-    pub fn from_row_major(r: &[f64; 9]) -> Mat3 {
-        Mat3 { m: [[r[0], r[1], r[2]], [r[3], r[4], r[5]], [r[6], r[7], r[8]]] }
+        let trace = m[0][0] + m[1][1] + m[2][2];
+        let q = if trace > 0.0 {
+            let s = (trace + 1.0).sqrt() * 2.0;
+            [0.25 * s, (m[2][1] - m[1][2]) / s, (m[0][2] - m[2][0]) / s, (m[1][0] - m[0][1]) / s]
+        } else if m[0][0] > m[1][1] && m[0][0] > m[2][2] {
+            let s = (1.0 + m[0][0] - m[1][1] - m[2][2]).sqrt() * 2.0;
+            [(m[2][1] - m[1][2]) / s, 0.25 * s, (m[0][1] + m[1][0]) / s, (m[0][2] + m[2][0]) / s]
+        } else if m[1][1] > m[2][2] {
+            let s = (1.0 + m[1][1] - m[0][0] - m[2][2]).sqrt() * 2.0;
+            [(m[0][2] - m[2][0]) / s, (m[0][1] + m[1][0]) / s, 0.25 * s, (m[1][2] + m[2][1]) / s]
+        } else {
+            let s = (1.0 + m[2][2] - m[0][0] - m[1][1]).sqrt() * 2.0;
+            [(m[1][0] - m[0][1]) / s, (m[0][2] + m[2][0]) / s, (m[1][2] + m[2][1]) / s, 0.25 * s]
+        };
+        if q[0] < 0.0 {
+            q.map(|v| -v)
+        } else {
+            q
+        }
     }
 }
 
@@ -246,6 +260,22 @@ mod tests {
         let b = HeadingTiltList::from_matrix(&a.to_matrix());
         assert!((a.heading - b.heading).abs() < 1e-12);
         assert!((a.tilt - b.tilt).abs() < 1e-12 && (a.list - b.list).abs() < 1e-12);
+    }
+
+    #[test]
+    fn quaternion_matches_the_matrix() {
+        let r = Cardan { z: 2.9, x: -0.4, y: 1.3 }.to_matrix();
+        let [w, x, y, z] = r.to_quaternion();
+        let back = [
+            [1.0 - 2.0 * (y * y + z * z), 2.0 * (x * y - w * z), 2.0 * (x * z + w * y)],
+            [2.0 * (x * y + w * z), 1.0 - 2.0 * (x * x + z * z), 2.0 * (y * z - w * x)],
+            [2.0 * (x * z - w * y), 2.0 * (y * z + w * x), 1.0 - 2.0 * (x * x + y * y)],
+        ];
+        for i in 0..3 {
+            for j in 0..3 {
+                assert!((back[i][j] - r.m[i][j]).abs() < 1e-12);
+            }
+        }
     }
 
     #[test]

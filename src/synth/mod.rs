@@ -251,15 +251,15 @@ impl Clip {
             let q = self.camera.project(p);
             q.map_or([f64::NAN; 2], |q| truth::point2(q.x, q.y))
         };
-        let landmarks: Vec<Vec3> = Landmark::all().into_iter().map(|l| posed.landmark(l)).collect();
+        let landmarks: Vec<Vec3> = Landmark::beyond_keypoints().into_iter().map(|l| posed.landmark(l)).collect();
         let keypoints: Vec<Vec3> = Joint::ALL.iter().map(|&j| posed.landmark(Landmark::of_keypoint(j))).collect();
         let angles = clinical_angles(posed, stance_heading);
-        let r4 = |v: f64| truth::round(v, 4);
-        let r4s = |v: [f64; 2]| v.map(r4);
+        let deg = |v: f64| truth::round(v, 3);
+        let degs = |v: [f64; 2]| v.map(deg);
         truth::FrameTruth {
             index,
             time_s: truth::round(t, 6),
-            stance_heading_deg: r4(stance_heading.to_degrees()),
+            stance_heading_deg: deg(stance_heading.to_degrees()),
             landmarks_3d: landmarks.iter().map(|&p| truth::point3(p)).collect(),
             landmarks_2d: landmarks.iter().map(|&p| project(p)).collect(),
             keypoints_3d: keypoints.iter().map(|&p| truth::point3(p)).collect(),
@@ -269,23 +269,23 @@ impl Clip {
                 .iter()
                 .map(|f| truth::SegmentTruth {
                     origin: truth::point3(f.origin),
-                    rotation: f.rotation.to_row_major().map(|v| truth::round(v, 7)),
+                    quaternion: f.rotation.to_quaternion().map(|v| truth::round(v, 6)),
                 })
                 .collect(),
             angles: angles::ClinicalAngles {
-                pelvic_tilt: r4(angles.pelvic_tilt),
-                pelvic_obliquity: r4(angles.pelvic_obliquity),
-                pelvis_rotation: r4(angles.pelvis_rotation),
-                lumbar_flexion: r4(angles.lumbar_flexion),
-                lumbar_lateral_bend: r4(angles.lumbar_lateral_bend),
-                lumbar_rotation: r4(angles.lumbar_rotation),
-                thoracic_flexion: r4(angles.thoracic_flexion),
-                thoracic_rotation: r4(angles.thoracic_rotation),
-                trunk_inclination: r4(angles.trunk_inclination),
-                hip_flexion: r4s(angles.hip_flexion),
-                hip_abduction: r4s(angles.hip_abduction),
-                knee_flexion: r4s(angles.knee_flexion),
-                ankle_dorsiflexion: r4s(angles.ankle_dorsiflexion),
+                pelvic_tilt: deg(angles.pelvic_tilt),
+                pelvic_obliquity: deg(angles.pelvic_obliquity),
+                pelvis_rotation: deg(angles.pelvis_rotation),
+                lumbar_flexion: deg(angles.lumbar_flexion),
+                lumbar_lateral_bend: deg(angles.lumbar_lateral_bend),
+                lumbar_rotation: deg(angles.lumbar_rotation),
+                thoracic_flexion: deg(angles.thoracic_flexion),
+                thoracic_rotation: deg(angles.thoracic_rotation),
+                trunk_inclination: deg(angles.trunk_inclination),
+                hip_flexion: degs(angles.hip_flexion),
+                hip_abduction: degs(angles.hip_abduction),
+                knee_flexion: degs(angles.knee_flexion),
+                ankle_dorsiflexion: degs(angles.ankle_dorsiflexion),
             },
         }
     }
@@ -325,7 +325,7 @@ impl Clip {
             chair: self.script.chair().as_ref().map(truth::ChairInfo::of),
             conventions: truth::conventions(),
             definitions: strings(&angles::DEFINITIONS),
-            landmark_names: Landmark::all().into_iter().map(Landmark::name).collect(),
+            landmark_names: Landmark::beyond_keypoints().into_iter().map(Landmark::name).collect(),
             keypoint_names: Joint::ALL.iter().map(|j| j.name().to_string()).collect(),
             segment_names: Segment::all().iter().map(|s| s.name()).collect(),
             events: truth::events(&self.script.events(), frame_times),

@@ -245,6 +245,13 @@ impl Landmark {
         out
     }
 
+    /// The landmarks that are not also canonical keypoints (spine, skull base, head top,
+    /// fingertips, soles): with the keypoints, every point of the body.
+    pub fn beyond_keypoints() -> Vec<Landmark> {
+        let keypoints: Vec<Landmark> = Joint::ALL.iter().map(|&j| Landmark::of_keypoint(j)).collect();
+        Landmark::all().into_iter().filter(|l| !keypoints.contains(l)).collect()
+    }
+
     /// Name used in the ground-truth file.
     pub fn name(self) -> String {
         use Landmark::*;

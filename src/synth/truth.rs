@@ -1,8 +1,9 @@
 //! The ground-truth file written beside every synthetic clip (`clip.truth.json`).
 //!
-//! For every frame: the 3-D world position and projected pixel position of every anatomical
-//! landmark and of the canonical skeleton's keypoints (COCO-17 + heels + toes, placed where a
-//! pose model places them), every segment's frame, and the clinical angles (definitions in
+//! For every frame: the 3-D world position and projected pixel position of the canonical
+//! skeleton's keypoints (COCO-17 + heels + toes: joint centres and face features, placed where
+//! a pose model places them) and of every other anatomical landmark (spinal joints, skull base,
+//! head top, fingertips, soles), every segment's frame, and the clinical angles (definitions in
 //! `angles` and in the file itself); plus the clip's events.
 
 use super::angles::ClinicalAngles;
@@ -107,12 +108,13 @@ pub struct EventTruth {
     pub side: Option<String>,
 }
 
-/// A segment's world frame: proximal joint and row-major rotation (columns: x forward, y up,
-/// z right of the segment).
+/// A segment's world frame: proximal joint and orientation as a unit quaternion
+/// `[w, x, y, z]` (the rotation taking the segment's axes — x forward, y up, z right — to the
+/// world's).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct SegmentTruth {
     pub origin: [f64; 3],
-    pub rotation: [f64; 9],
+    pub quaternion: [f64; 4],
 }
 
 /// One frame.
@@ -146,14 +148,14 @@ pub fn round(x: f64, decimals: i32) -> f64 {
     }
 }
 
-/// A world point rounded to 0.01 mm.
+/// A world point rounded to 0.1 mm.
 pub fn point3(p: Vec3) -> [f64; 3] {
-    p.to_array().map(|v| round(v, 5))
+    p.to_array().map(|v| round(v, 4))
 }
 
-/// A pixel position rounded to 0.01 px.
+/// A pixel position rounded to 0.1 px.
 pub fn point2(x: f64, y: f64) -> [f64; 2] {
-    [round(x, 2), round(y, 2)]
+    [round(x, 1), round(y, 1)]
 }
 
 /// The conventions block.
