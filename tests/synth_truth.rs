@@ -15,9 +15,21 @@ type M3 = [[f64; 3]; 3];
 fn m3(q: &[f64; 4]) -> M3 {
     let [w, x, y, z] = *q;
     [
-        [1.0 - 2.0 * (y * y + z * z), 2.0 * (x * y - w * z), 2.0 * (x * z + w * y)],
-        [2.0 * (x * y + w * z), 1.0 - 2.0 * (x * x + z * z), 2.0 * (y * z - w * x)],
-        [2.0 * (x * z - w * y), 2.0 * (y * z + w * x), 1.0 - 2.0 * (x * x + y * y)],
+        [
+            1.0 - 2.0 * (y * y + z * z),
+            2.0 * (x * y - w * z),
+            2.0 * (x * z + w * y),
+        ],
+        [
+            2.0 * (x * y + w * z),
+            1.0 - 2.0 * (x * x + z * z),
+            2.0 * (y * z - w * x),
+        ],
+        [
+            2.0 * (x * z - w * y),
+            2.0 * (y * z + w * x),
+            1.0 - 2.0 * (x * x + y * y),
+        ],
     ]
 }
 fn mul_t(a: &M3, b: &M3) -> M3 {
@@ -48,7 +60,10 @@ fn norm(a: [f64; 3]) -> f64 {
 }
 
 fn index(names: &[String], name: &str) -> usize {
-    names.iter().position(|n| n == name).unwrap_or_else(|| panic!("{name} missing"))
+    names
+        .iter()
+        .position(|n| n == name)
+        .unwrap_or_else(|| panic!("{name} missing"))
 }
 
 /// Renders a clip (every `stride`-th frame), returning its ground truth (through JSON, as a
@@ -68,7 +83,7 @@ fn truth_with_masks(spec: &ClipSpec, stride: usize) -> (Truth, Vec<Vec<u8>>) {
     (serde_json::from_str(&json).unwrap(), masks)
 }
 
-fn seg<'a>(t: &Truth, f: &'a FrameTruth, name: &str) -> (M3, [f64; 3]) {
+fn seg(t: &Truth, f: &FrameTruth, name: &str) -> (M3, [f64; 3]) {
     let s = &f.segments[index(&t.segment_names, name)];
     (m3(&s.quaternion), s.origin)
 }
@@ -93,31 +108,58 @@ fn check_consistency(spec: &ClipSpec) {
         let mut compare = |what: &str, stored: f64, recomputed: f64| {
             let d = (stored - recomputed).abs();
             worst = worst.max(d);
-            assert!(d < 0.1, "frame {}: {what} stored {stored} recomputed {recomputed}", f.index);
+            assert!(
+                d < 0.1,
+                "frame {}: {what} stored {stored} recomputed {recomputed}",
+                f.index
+            );
         };
         // Pelvic tilt: the pelvis's forward axis below the horizontal.
         let fwd = [pelvis[0][0], pelvis[1][0], pelvis[2][0]];
         compare("pelvic_tilt", a.pelvic_tilt, (-fwd[1]).asin().to_degrees());
-        compare("lumbar_flexion", a.lumbar_flexion, -zxy(&mul_t(&pelvis, &lumbar)).0);
-        compare("thoracic_flexion", a.thoracic_flexion, -zxy(&mul_t(&lumbar, &thorax)).0);
-        compare("thoracic_rotation", a.thoracic_rotation, zxy(&mul_t(&pelvis, &thorax)).2);
+        compare(
+            "lumbar_flexion",
+            a.lumbar_flexion,
+            -zxy(&mul_t(&pelvis, &lumbar)).0,
+        );
+        compare(
+            "thoracic_flexion",
+            a.thoracic_flexion,
+            -zxy(&mul_t(&lumbar, &thorax)).0,
+        );
+        compare(
+            "thoracic_rotation",
+            a.thoracic_rotation,
+            zxy(&mul_t(&pelvis, &thorax)).2,
+        );
         for (i, side) in ["left", "right"].iter().enumerate() {
             let hip = lm(&t, f, &format!("{side}_hip"));
             let knee = lm(&t, f, &format!("{side}_knee"));
             let ankle = lm(&t, f, &format!("{side}_ankle"));
             // Knee flexion from the three joint centres alone.
             let (u, v) = (sub(hip, knee), sub(ankle, knee));
-            let inner = (dot(u, v) / (norm(u) * norm(v))).clamp(-1.0, 1.0).acos().to_degrees();
+            let inner = (dot(u, v) / (norm(u) * norm(v)))
+                .clamp(-1.0, 1.0)
+                .acos()
+                .to_degrees();
             compare("knee_flexion", a.knee_flexion[i], 180.0 - inner);
             // Hip flexion: the thigh (hip → knee) in the pelvis frame.
             let d = sub(knee, hip);
-            let local = [0, 1, 2].map(|k| pelvis[0][k] * d[0] + pelvis[1][k] * d[1] + pelvis[2][k] * d[2]);
-            compare("hip_flexion", a.hip_flexion[i], local[0].atan2(-local[1]).to_degrees());
+            let local =
+                [0, 1, 2].map(|k| pelvis[0][k] * d[0] + pelvis[1][k] * d[1] + pelvis[2][k] * d[2]);
+            compare(
+                "hip_flexion",
+                a.hip_flexion[i],
+                local[0].atan2(-local[1]).to_degrees(),
+            );
         }
         // The pelvis's lateral axis is the line through the hip joint centres.
         let hips = sub(lm(&t, f, "right_hip"), lm(&t, f, "left_hip"));
         let lateral = [pelvis[0][2], pelvis[1][2], pelvis[2][2]];
-        assert!(dot(hips, lateral) / norm(hips) > 0.99999, "hip line off the pelvis axis");
+        assert!(
+            dot(hips, lateral) / norm(hips) > 0.99999,
+            "hip line off the pelvis axis"
+        );
         // Projections: recomputed from the camera, and inside the rendered person.
         let c = &t.camera;
         for (p3, p2) in f.keypoints_3d.iter().zip(&f.keypoints_2d) {
@@ -125,14 +167,21 @@ fn check_consistency(spec: &ClipSpec) {
             let z = dot(rel, c.forward);
             let x = c.cx + c.focal_px * dot(rel, c.right) / z;
             let y = c.cy - c.focal_px * dot(rel, c.up) / z;
-            assert!((x - p2[0]).abs() < 0.06 && (y - p2[1]).abs() < 0.06, "projection {p2:?} vs {x} {y}");
+            assert!(
+                (x - p2[0]).abs() < 0.06 && (y - p2[1]).abs() < 0.06,
+                "projection {p2:?} vs {x} {y}"
+            );
         }
         for (name, p2) in t.keypoint_names.iter().zip(&f.keypoints_2d) {
             let (x, y) = (p2[0].floor() as i64, p2[1].floor() as i64);
             let inside = (-1..=1).any(|dy| {
                 (-1..=1).any(|dx| {
                     let (px, py) = (x + dx, y + dy);
-                    px >= 0 && py >= 0 && (px as usize) < w && (py as usize) < h && mask[py as usize * w + px as usize] == 255
+                    px >= 0
+                        && py >= 0
+                        && (px as usize) < w
+                        && (py as usize) < h
+                        && mask[py as usize * w + px as usize] == 255
                 })
             });
             if !inside {
@@ -140,8 +189,18 @@ fn check_consistency(spec: &ClipSpec) {
             }
         }
     }
-    assert!(outside.is_empty(), "{} keypoints outside the mask: {:?}", outside.len(), &outside[..outside.len().min(10)]);
-    println!("{} {} {}: worst angle mismatch {worst:.4}°", spec.movement.name(), spec.fault, spec.camera.view.name());
+    assert!(
+        outside.is_empty(),
+        "{} keypoints outside the mask: {:?}",
+        outside.len(),
+        &outside[..outside.len().min(10)]
+    );
+    println!(
+        "{} {} {}: worst angle mismatch {worst:.4}°",
+        spec.movement.name(),
+        spec.fault,
+        spec.camera.view.name()
+    );
 }
 
 fn short(movement: Movement, fault: &str, view: View, reps: usize) -> ClipSpec {
@@ -154,7 +213,12 @@ fn short(movement: Movement, fault: &str, view: View, reps: usize) -> ClipSpec {
 fn ground_truth_is_self_consistent_for_every_movement() {
     check_consistency(&short(Movement::Hinge, "lumbar-dominant", View::Side, 1));
     check_consistency(&short(Movement::SitToStand, "rounding", View::Side, 1));
-    check_consistency(&short(Movement::SitToStand, "hands-on-thighs", View::Front, 1));
+    check_consistency(&short(
+        Movement::SitToStand,
+        "hands-on-thighs",
+        View::Front,
+        1,
+    ));
     check_consistency(&short(Movement::Gait, "lateral-sway", View::Front, 2));
     check_consistency(&short(Movement::Rotation, "pelvis-driven", View::SideOn, 1));
     let mut seated = short(Movement::Rotation, "asymmetric", View::Oblique, 1);
@@ -179,18 +243,36 @@ fn angles_over(spec: &ClipSpec) -> (Clip, Vec<FrameTruth>) {
 
 fn at_event<'a>(clip: &Clip, frames: &'a [FrameTruth], kind: &str) -> Vec<&'a FrameTruth> {
     let truth = clip.truth(Vec::new(), &clip.frame_times(), "none");
-    truth.events.iter().filter(|e| e.kind == kind).map(|e| &frames[e.frame]).collect()
+    truth
+        .events
+        .iter()
+        .filter(|e| e.kind == kind)
+        .map(|e| &frames[e.frame])
+        .collect()
 }
 
 #[test]
 fn lumbar_dominant_hinge_differs_from_good_in_lumbar_and_hip_flexion_only() {
     let (gc, good) = angles_over(&ClipSpec::new(Movement::Hinge, "good", View::Side, 2));
-    let (fc, bad) = angles_over(&ClipSpec::new(Movement::Hinge, "lumbar-dominant", View::Side, 2));
+    let (fc, bad) = angles_over(&ClipSpec::new(
+        Movement::Hinge,
+        "lumbar-dominant",
+        View::Side,
+        2,
+    ));
     let (gp, fp) = (at_event(&gc, &good, "peak"), at_event(&fc, &bad, "peak"));
     assert_eq!(gp.len(), 2);
     for (g, f) in gp.iter().zip(&fp) {
-        assert!(f.angles.lumbar_flexion >= 25.0, "lumbar-dominant: {}", f.angles.lumbar_flexion);
-        assert!(g.angles.lumbar_flexion <= 8.0, "good: {}", g.angles.lumbar_flexion);
+        assert!(
+            f.angles.lumbar_flexion >= 25.0,
+            "lumbar-dominant: {}",
+            f.angles.lumbar_flexion
+        );
+        assert!(
+            g.angles.lumbar_flexion <= 8.0,
+            "good: {}",
+            g.angles.lumbar_flexion
+        );
         for s in 0..2 {
             // Scripted: 35° less anterior pelvic tilt, so 35° less hip flexion; same knees.
             let dh = g.angles.hip_flexion[s] - f.angles.hip_flexion[s];
@@ -206,36 +288,98 @@ fn lumbar_dominant_hinge_differs_from_good_in_lumbar_and_hip_flexion_only() {
 #[test]
 fn sit_to_stand_faults_differ_where_scripted() {
     let (gc, good) = angles_over(&ClipSpec::new(Movement::SitToStand, "good", View::Side, 1));
-    let (rc, round) = angles_over(&ClipSpec::new(Movement::SitToStand, "rounding", View::Side, 1));
-    let (g, r) = (at_event(&gc, &good, "seat_off")[0], at_event(&rc, &round, "seat_off")[0]);
-    assert!(r.angles.lumbar_flexion - g.angles.lumbar_flexion > 27.0, "{} vs {}", r.angles.lumbar_flexion, g.angles.lumbar_flexion);
-    assert!((g.angles.knee_flexion[0] - r.angles.knee_flexion[0]).abs() < 0.01, "knees unchanged");
-    assert!((g.angles.hip_flexion[0] - r.angles.hip_flexion[0] - 28.0).abs() < 0.1, "hip flexion by the pelvic difference");
-    let (nc, noext) = angles_over(&ClipSpec::new(Movement::SitToStand, "no-hip-extension", View::Side, 1));
-    let (g, n) = (at_event(&gc, &good, "full_stand")[0], at_event(&nc, &noext, "full_stand")[0]);
-    assert!(g.angles.hip_flexion[0].abs() < 3.0, "good stands tall: {}", g.angles.hip_flexion[0]);
-    assert!(n.angles.hip_flexion[0] > 15.0, "no full hip extension: {}", n.angles.hip_flexion[0]);
-    let (fc, forward) = angles_over(&ClipSpec::new(Movement::SitToStand, "feet-forward", View::Side, 1));
+    let (rc, round) = angles_over(&ClipSpec::new(
+        Movement::SitToStand,
+        "rounding",
+        View::Side,
+        1,
+    ));
+    let (g, r) = (
+        at_event(&gc, &good, "seat_off")[0],
+        at_event(&rc, &round, "seat_off")[0],
+    );
+    assert!(
+        r.angles.lumbar_flexion - g.angles.lumbar_flexion > 27.0,
+        "{} vs {}",
+        r.angles.lumbar_flexion,
+        g.angles.lumbar_flexion
+    );
+    assert!(
+        (g.angles.knee_flexion[0] - r.angles.knee_flexion[0]).abs() < 0.01,
+        "knees unchanged"
+    );
+    assert!(
+        (g.angles.hip_flexion[0] - r.angles.hip_flexion[0] - 28.0).abs() < 0.1,
+        "hip flexion by the pelvic difference"
+    );
+    let (nc, noext) = angles_over(&ClipSpec::new(
+        Movement::SitToStand,
+        "no-hip-extension",
+        View::Side,
+        1,
+    ));
+    let (g, n) = (
+        at_event(&gc, &good, "full_stand")[0],
+        at_event(&nc, &noext, "full_stand")[0],
+    );
+    assert!(
+        g.angles.hip_flexion[0].abs() < 3.0,
+        "good stands tall: {}",
+        g.angles.hip_flexion[0]
+    );
+    assert!(
+        n.angles.hip_flexion[0] > 15.0,
+        "no full hip extension: {}",
+        n.angles.hip_flexion[0]
+    );
+    let (fc, forward) = angles_over(&ClipSpec::new(
+        Movement::SitToStand,
+        "feet-forward",
+        View::Side,
+        1,
+    ));
     let ankle_x = |c: &Clip, f: &FrameTruth| {
         let t = c.truth(Vec::new(), &[0.0], "none");
         lm(&t, f, "left_ankle")[0] - lm(&t, f, "left_knee")[0]
     };
     assert!(ankle_x(&gc, &good[0]) < 0.0, "good: feet under the knees");
-    assert!(ankle_x(&fc, &forward[0]) > 0.05, "feet forward of the knees");
+    assert!(
+        ankle_x(&fc, &forward[0]) > 0.05,
+        "feet forward of the knees"
+    );
 }
 
 #[test]
 fn pelvis_driven_rotation_turns_the_pelvis_instead_of_the_thorax() {
     let (gc, good) = angles_over(&ClipSpec::new(Movement::Rotation, "good", View::SideOn, 1));
-    let (pc, pelvic) = angles_over(&ClipSpec::new(Movement::Rotation, "pelvis-driven", View::SideOn, 1));
+    let (pc, pelvic) = angles_over(&ClipSpec::new(
+        Movement::Rotation,
+        "pelvis-driven",
+        View::SideOn,
+        1,
+    ));
     let (g, p) = (at_event(&gc, &good, "peak"), at_event(&pc, &pelvic, "peak"));
     // Left peak: thorax 45° over a still pelvis vs 20° over a pelvis turned 25°.
-    assert!((g[0].angles.thoracic_rotation - 45.0).abs() < 0.5 && g[0].angles.pelvis_rotation.abs() < 0.01);
-    assert!((p[0].angles.thoracic_rotation - 20.0).abs() < 0.5 && (p[0].angles.pelvis_rotation - 25.0).abs() < 0.01);
+    assert!(
+        (g[0].angles.thoracic_rotation - 45.0).abs() < 0.5
+            && g[0].angles.pelvis_rotation.abs() < 0.01
+    );
+    assert!(
+        (p[0].angles.thoracic_rotation - 20.0).abs() < 0.5
+            && (p[0].angles.pelvis_rotation - 25.0).abs() < 0.01
+    );
     assert!((g[1].angles.thoracic_rotation + 45.0).abs() < 0.5);
-    let (ac, asym) = angles_over(&ClipSpec::new(Movement::Rotation, "asymmetric", View::Side, 1));
+    let (ac, asym) = angles_over(&ClipSpec::new(
+        Movement::Rotation,
+        "asymmetric",
+        View::Side,
+        1,
+    ));
     let a = at_event(&ac, &asym, "peak");
-    assert!((a[0].angles.thoracic_rotation - 45.0).abs() < 0.5 && (a[1].angles.thoracic_rotation + 25.0).abs() < 0.5);
+    assert!(
+        (a[0].angles.thoracic_rotation - 45.0).abs() < 0.5
+            && (a[1].angles.thoracic_rotation + 25.0).abs() < 0.5
+    );
     // The protocol: facing the camera for the first 2 s, side-on after the turn.
     assert!(good[0].stance_heading_deg.abs() < 1e-9);
     let side_on = ugoki::synth::motion::rotation::SIDE_ON_TURN_DEG;
@@ -244,22 +388,55 @@ fn pelvis_driven_rotation_turns_the_pelvis_instead_of_the_thorax() {
 
 #[test]
 fn gait_faults_differ_where_scripted() {
-    let max_abs = |frames: &[FrameTruth], f: &dyn Fn(&FrameTruth) -> f64| frames.iter().map(f).fold(0.0f64, |m, v| m.max(v.abs()));
+    let max_abs = |frames: &[FrameTruth], f: &dyn Fn(&FrameTruth) -> f64| {
+        frames.iter().map(f).fold(0.0f64, |m, v| m.max(v.abs()))
+    };
     let (_, normal) = angles_over(&ClipSpec::new(Movement::Gait, "good", View::Side, 2));
-    let (_, sway) = angles_over(&ClipSpec::new(Movement::Gait, "lateral-sway", View::Front, 2));
+    let (_, sway) = angles_over(&ClipSpec::new(
+        Movement::Gait,
+        "lateral-sway",
+        View::Front,
+        2,
+    ));
     let bend = |f: &FrameTruth| f.angles.lumbar_lateral_bend;
     assert!(max_abs(&sway, &bend) > 11.0 && max_abs(&normal, &bend) < 2.5);
     let hips = |f: &FrameTruth| f.angles.hip_flexion[1];
-    assert!((max_abs(&sway, &hips) - max_abs(&normal, &hips)).abs() < 0.01, "legs unchanged");
-    let (_, arch) = angles_over(&ClipSpec::new(Movement::Gait, "lumbar-arching", View::Side, 2));
-    let ext = |frames: &[FrameTruth]| frames.iter().map(|f| f.angles.lumbar_flexion).fold(f64::INFINITY, f64::min);
-    assert!(ext(&arch) < -13.0 && ext(&normal) > -1.0, "{} {}", ext(&arch), ext(&normal));
+    assert!(
+        (max_abs(&sway, &hips) - max_abs(&normal, &hips)).abs() < 0.01,
+        "legs unchanged"
+    );
+    let (_, arch) = angles_over(&ClipSpec::new(
+        Movement::Gait,
+        "lumbar-arching",
+        View::Side,
+        2,
+    ));
+    let ext = |frames: &[FrameTruth]| {
+        frames
+            .iter()
+            .map(|f| f.angles.lumbar_flexion)
+            .fold(f64::INFINITY, f64::min)
+    };
+    assert!(
+        ext(&arch) < -13.0 && ext(&normal) > -1.0,
+        "{} {}",
+        ext(&arch),
+        ext(&normal)
+    );
     let (ac, asym) = angles_over(&ClipSpec::new(Movement::Gait, "asymmetric", View::Side, 2));
     let t = ac.truth(Vec::new(), &ac.frame_times(), "none");
-    let strikes: Vec<(f64, String)> =
-        t.events.iter().filter(|e| e.kind == "heel_strike").map(|e| (e.time_s, e.side.clone().unwrap())).collect();
+    let strikes: Vec<(f64, String)> = t
+        .events
+        .iter()
+        .filter(|e| e.kind == "heel_strike")
+        .map(|e| (e.time_s, e.side.clone().unwrap()))
+        .collect();
     let cycle = 120.0 / 108.0;
-    assert!((strikes[1].0 - strikes[0].0 - 0.42 * cycle).abs() < 1e-3, "right→left step time {:?}", strikes);
+    assert!(
+        (strikes[1].0 - strikes[0].0 - 0.42 * cycle).abs() < 1e-3,
+        "right→left step time {:?}",
+        strikes
+    );
     assert!(asym.len() > 10);
 }
 
@@ -274,14 +451,26 @@ fn rounded_lumbar_spine_shows_on_the_silhouette() {
         (spec.width, spec.height) = (1280, 720);
         let clip = Clip::new(&spec).unwrap();
         let truth = clip.truth(Vec::new(), &clip.frame_times(), "none");
-        let peak = truth.events.iter().find(|e| e.kind == "peak").unwrap().time_s;
+        let peak = truth
+            .events
+            .iter()
+            .find(|e| e.kind == "peak")
+            .unwrap()
+            .time_s;
         let r = clip.render(peak, 0).unwrap();
         let (w, h) = (r.canvas.width, r.canvas.height);
         let x_of = |name: &str| {
-            let l = ugoki::synth::pose::Landmark::all().into_iter().find(|l| l.name() == name).unwrap();
+            let l = ugoki::synth::pose::Landmark::all()
+                .into_iter()
+                .find(|l| l.name() == name)
+                .unwrap();
             clip.camera.project(r.posed.landmark(l)).unwrap().x
         };
-        let top = |x: usize| (0..h).find(|&y| r.canvas.mask[y * w + x] == 255).unwrap_or(h) as f64;
+        let top = |x: usize| {
+            (0..h)
+                .find(|&y| r.canvas.mask[y * w + x] == 255)
+                .unwrap_or(h) as f64
+        };
         // Least-squares slope of the outline between two columns, as an angle in degrees.
         let angle = |a: f64, b: f64| {
             let xs: Vec<usize> = (a.min(b).round() as usize..=a.max(b).round() as usize).collect();
@@ -296,7 +485,10 @@ fn rounded_lumbar_spine_shows_on_the_silhouette() {
     };
     let (good, rounded) = (bend("good"), bend("lumbar-dominant"));
     println!("back outline turns by: good {good:.1}°, lumbar-dominant {rounded:.1}°");
-    assert!(rounded > good + 15.0, "good {good:.1}°, lumbar-dominant {rounded:.1}°");
+    assert!(
+        rounded > good + 15.0,
+        "good {good:.1}°, lumbar-dominant {rounded:.1}°"
+    );
 }
 
 #[test]
@@ -315,7 +507,11 @@ fn same_seed_gives_byte_identical_ground_truth() {
     spec.seed = 1235;
     let other = dir.path().join("c.mp4");
     write_clip(&spec, &other, None).unwrap();
-    assert_ne!(read(&paths[0]), read(&other), "another seed changes body and camera");
+    assert_ne!(
+        read(&paths[0]),
+        read(&other),
+        "another seed changes body and camera"
+    );
     let truth: Truth = serde_json::from_slice(&read(&paths[0])).unwrap();
     assert_eq!(truth.schema_version, 1);
     assert!(truth.events.iter().all(|e| e.frame < truth.frames.len()));
@@ -326,12 +522,24 @@ fn bad_requests_exit_with_code_2_and_say_why() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("x.mp4");
     let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_ugoki")).arg("synth").args(args).arg("-o").arg(&out).output().unwrap()
+        Command::new(env!("CARGO_BIN_EXE_ugoki"))
+            .arg("synth")
+            .args(args)
+            .arg("-o")
+            .arg(&out)
+            .output()
+            .unwrap()
     };
     for (args, says) in [
-        (vec!["--movement", "hinge", "--fault", "heel-slam"], "does not exist for hinge"),
+        (
+            vec!["--movement", "hinge", "--fault", "heel-slam"],
+            "does not exist for hinge",
+        ),
         (vec!["--movement", "hinge", "--reps", "0"], "--reps 0"),
-        (vec!["--movement", "gait", "--height", "5"], "not an adult height"),
+        (
+            vec!["--movement", "gait", "--height", "5"],
+            "not an adult height",
+        ),
         (vec!["--movement", "dance"], "unknown movement"),
         (vec!["--movement", "sts", "--view", "side-on"], "side-on"),
     ] {

@@ -81,7 +81,9 @@ pub fn clinical_angles(posed: &Posed, stance_heading: f64) -> ClinicalAngles {
     let thorax_up = posed.frame(Segment::Thoracic(2)).rotation.column(1);
     let per_side = |f: &dyn Fn(Side) -> f64| SIDES.map(f);
     let deg = f64::to_degrees;
-    let wrap = |a: f64| (a + std::f64::consts::PI).rem_euclid(std::f64::consts::TAU) - std::f64::consts::PI;
+    let wrap = |a: f64| {
+        (a + std::f64::consts::PI).rem_euclid(std::f64::consts::TAU) - std::f64::consts::PI
+    };
     ClinicalAngles {
         pelvic_tilt: deg(-pelvis.tilt),
         pelvic_obliquity: deg(pelvis.list),
@@ -93,8 +95,12 @@ pub fn clinical_angles(posed: &Posed, stance_heading: f64) -> ClinicalAngles {
         thoracic_rotation: deg(thorax_on_pelvis.y),
         trunk_inclination: deg(thorax_up.y.clamp(-1.0, 1.0).acos()),
         hip_flexion: per_side(&|s| deg(relative(posed, Segment::Pelvis, Segment::Thigh(s)).z)),
-        hip_abduction: per_side(&|s| deg(-s.sign() * relative(posed, Segment::Pelvis, Segment::Thigh(s)).x)),
+        hip_abduction: per_side(&|s| {
+            deg(-s.sign() * relative(posed, Segment::Pelvis, Segment::Thigh(s)).x)
+        }),
         knee_flexion: per_side(&|s| deg(-relative(posed, Segment::Thigh(s), Segment::Shank(s)).z)),
-        ankle_dorsiflexion: per_side(&|s| deg(relative(posed, Segment::Shank(s), Segment::Foot(s)).z)),
+        ankle_dorsiflexion: per_side(&|s| {
+            deg(relative(posed, Segment::Shank(s), Segment::Foot(s)).z)
+        }),
     }
 }

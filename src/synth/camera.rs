@@ -35,7 +35,13 @@ pub const NEAR: f64 = 0.05;
 impl Camera {
     /// A camera at `position` looking at `target`, level (no roll), with the given horizontal
     /// field of view.
-    pub fn look_at(position: Vec3, target: Vec3, horizontal_fov_deg: f64, width: u32, height: u32) -> Camera {
+    pub fn look_at(
+        position: Vec3,
+        target: Vec3,
+        horizontal_fov_deg: f64,
+        width: u32,
+        height: u32,
+    ) -> Camera {
         let forward = (target - position).normalized();
         let right = forward.cross(Vec3::new(0.0, 1.0, 0.0)).normalized();
         let up = right.cross(forward);
@@ -76,7 +82,9 @@ impl Camera {
     /// The world direction of the ray through pixel (x, y), unit length.
     pub fn ray(&self, x: f64, y: f64) -> Vec3 {
         let v = |a: [f64; 3]| Vec3::new(a[0], a[1], a[2]);
-        (v(self.forward) * self.focal_px + v(self.right) * (x - self.cx) - v(self.up) * (y - self.cy)).normalized()
+        (v(self.forward) * self.focal_px + v(self.right) * (x - self.cx)
+            - v(self.up) * (y - self.cy))
+            .normalized()
     }
 
     /// The centre of projection as a vector.
@@ -91,9 +99,19 @@ mod tests {
 
     #[test]
     fn a_point_on_the_axis_lands_on_the_principal_point_and_up_is_up() {
-        let cam = Camera::look_at(Vec3::new(0.0, 1.0, 3.0), Vec3::new(0.0, 1.0, 0.0), 60.0, 640, 360);
+        let cam = Camera::look_at(
+            Vec3::new(0.0, 1.0, 3.0),
+            Vec3::new(0.0, 1.0, 0.0),
+            60.0,
+            640,
+            360,
+        );
         let p = cam.project(Vec3::new(0.0, 1.0, 0.0)).unwrap();
-        assert!((p.x - 320.0).abs() < 1e-9 && (p.y - 180.0).abs() < 1e-9 && (p.depth - 3.0).abs() < 1e-12);
+        assert!(
+            (p.x - 320.0).abs() < 1e-9
+                && (p.y - 180.0).abs() < 1e-9
+                && (p.depth - 3.0).abs() < 1e-12
+        );
         let above = cam.project(Vec3::new(0.0, 1.5, 0.0)).unwrap();
         assert!(above.y < 180.0);
         let r = cam.ray(above.x, above.y);

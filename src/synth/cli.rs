@@ -87,21 +87,40 @@ pub struct SynthArgs {
 }
 
 fn parse_movement(name: &str) -> Result<Movement> {
-    [Movement::Hinge, Movement::SitToStand, Movement::Gait, Movement::Rotation]
-        .into_iter()
-        .find(|m| m.name() == name)
-        .ok_or_else(|| Error::Usage(format!("unknown movement '{name}'; choose hinge, sts, gait or rotation")))
+    [
+        Movement::Hinge,
+        Movement::SitToStand,
+        Movement::Gait,
+        Movement::Rotation,
+    ]
+    .into_iter()
+    .find(|m| m.name() == name)
+    .ok_or_else(|| {
+        Error::Usage(format!(
+            "unknown movement '{name}'; choose hinge, sts, gait or rotation"
+        ))
+    })
 }
 
 /// Turns the arguments into a clip specification.
 pub fn spec_from(args: &SynthArgs) -> Result<ClipSpec> {
     let movement = parse_movement(&args.movement)?;
-    let view = View::parse(&args.view)
-        .ok_or_else(|| Error::Usage(format!("unknown view '{}'; choose side, front, back, oblique or side-on", args.view)))?;
+    let view = View::parse(&args.view).ok_or_else(|| {
+        Error::Usage(format!(
+            "unknown view '{}'; choose side, front, back, oblique or side-on",
+            args.view
+        ))
+    })?;
     let (width, height) = match &args.resolution {
         Some(r) => {
-            let parsed = r.split_once('x').and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)));
-            parsed.ok_or_else(|| Error::Usage(format!("--resolution '{r}' is not WIDTHxHEIGHT (e.g. 1280x720)")))?
+            let parsed = r
+                .split_once('x')
+                .and_then(|(w, h)| Some((w.parse().ok()?, h.parse().ok()?)));
+            parsed.ok_or_else(|| {
+                Error::Usage(format!(
+                    "--resolution '{r}' is not WIDTHxHEIGHT (e.g. 1280x720)"
+                ))
+            })?
         }
         None => (args.width, args.height_px),
     };
@@ -111,7 +130,10 @@ pub fn spec_from(args: &SynthArgs) -> Result<ClipSpec> {
         path => Backdrop::Image(PathBuf::from(path)),
     };
     if !(20.0..=120.0).contains(&args.fov) {
-        return Err(Error::Usage(format!("--fov {} is out of range; give 20 to 120 degrees", args.fov)));
+        return Err(Error::Usage(format!(
+            "--fov {} is out of range; give 20 to 120 degrees",
+            args.fov
+        )));
     }
     let spec = ClipSpec {
         movement,
@@ -131,7 +153,11 @@ pub fn spec_from(args: &SynthArgs) -> Result<ClipSpec> {
         width,
         height,
         variable_frame_rate: args.vfr,
-        sensor: Sensor { noise: args.noise, blur: args.blur, exposure_drift: args.exposure_drift },
+        sensor: Sensor {
+            noise: args.noise,
+            blur: args.blur,
+            exposure_drift: args.exposure_drift,
+        },
         backdrop,
         chair_height_m: args.chair_height,
         seated: args.seated,
@@ -148,7 +174,11 @@ pub fn run(args: &SynthArgs) -> Result<()> {
         "ugoki synth: {} frames ({}, {}) in {:.1} s → {} and {}",
         written.frames,
         written.fourcc,
-        if spec.variable_frame_rate { "variable frame rate" } else { "constant frame rate" },
+        if spec.variable_frame_rate {
+            "variable frame rate"
+        } else {
+            "constant frame rate"
+        },
         written.seconds_rendering,
         args.output.display(),
         truth_path(&args.output).display()

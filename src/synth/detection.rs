@@ -52,7 +52,12 @@ fn median(mut v: Vec<f64>) -> f64 {
 /// Renders every `stride`-th frame of `clip`, runs `model` on it the way a video is tracked
 /// (whole frame first, then the region the model proposes), and compares with the truth.
 /// Keypoints count as detected at `min_score`.
-pub fn evaluate(clip: &Clip, model: &mut dyn PoseEstimator, stride: usize, min_score: f32) -> Result<DetectionReport> {
+pub fn evaluate(
+    clip: &Clip,
+    model: &mut dyn PoseEstimator,
+    stride: usize,
+    min_score: f32,
+) -> Result<DetectionReport> {
     let (w, h) = (clip.camera.width, clip.camera.height);
     let mut region = Region::whole_frame(w, h);
     let mut detected = [0usize; JOINT_COUNT];
@@ -64,15 +69,27 @@ pub fn evaluate(clip: &Clip, model: &mut dyn PoseEstimator, stride: usize, min_s
         let rendered = clip.render(t, i)?;
         let image = to_mat(&rendered.canvas.bgr, w as usize, h as usize)?;
         let estimate = model.estimate(&image, &region)?;
-        region = estimate.next_region.unwrap_or_else(|| Region::whole_frame(w, h));
+        region = estimate
+            .next_region
+            .unwrap_or_else(|| Region::whole_frame(w, h));
         let pelvis = rendered.posed.frame(super::pose::Segment::Pelvis).origin;
         let depth = clip.camera.project(pelvis).map_or(1.0, |p| p.depth);
         let body_px = clip.camera.focal_px * clip.body.height / depth;
         for joint in Joint::ALL {
-            let Some(found) = estimate.skeleton.confident(joint, min_score) else { continue };
-            let Some(truth) = clip.camera.project(rendered.posed.landmark(Landmark::of_keypoint(joint))) else { continue };
+            let Some(found) = estimate.skeleton.confident(joint, min_score) else {
+                continue;
+            };
+            let Some(truth) = clip
+                .camera
+                .project(rendered.posed.landmark(Landmark::of_keypoint(joint)))
+            else {
+                continue;
+            };
             detected[joint.index()] += 1;
-            let (dx, dy) = ((found.x as f64 - truth.x) / body_px, (found.y as f64 - truth.y) / body_px);
+            let (dx, dy) = (
+                (found.x as f64 - truth.x) / body_px,
+                (found.y as f64 - truth.y) / body_px,
+            );
             errors[joint.index()].push(dx.hypot(dy));
             offsets[joint.index()][0].push(dx);
             offsets[joint.index()][1].push(dy);

@@ -15,7 +15,11 @@ pub struct Vec3 {
 
 impl Vec3 {
     /// The zero vector.
-    pub const ZERO: Vec3 = Vec3 { x: 0.0, y: 0.0, z: 0.0 };
+    pub const ZERO: Vec3 = Vec3 {
+        x: 0.0,
+        y: 0.0,
+        z: 0.0,
+    };
 
     /// A vector from its components.
     pub const fn new(x: f64, y: f64, z: f64) -> Self {
@@ -29,7 +33,11 @@ impl Vec3 {
 
     /// Vector product.
     pub fn cross(self, o: Vec3) -> Vec3 {
-        Vec3::new(self.y * o.z - self.z * o.y, self.z * o.x - self.x * o.z, self.x * o.y - self.y * o.x)
+        Vec3::new(
+            self.y * o.z - self.z * o.y,
+            self.z * o.x - self.x * o.z,
+            self.x * o.y - self.y * o.x,
+        )
     }
 
     /// Euclidean length.
@@ -94,30 +102,44 @@ pub struct Mat3 {
 
 impl Mat3 {
     /// The identity rotation.
-    pub const IDENTITY: Mat3 = Mat3 { m: [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]] };
+    pub const IDENTITY: Mat3 = Mat3 {
+        m: [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]],
+    };
 
     /// Rotation by `a` radians about the x axis.
     pub fn rot_x(a: f64) -> Mat3 {
         let (s, c) = a.sin_cos();
-        Mat3 { m: [[1.0, 0.0, 0.0], [0.0, c, -s], [0.0, s, c]] }
+        Mat3 {
+            m: [[1.0, 0.0, 0.0], [0.0, c, -s], [0.0, s, c]],
+        }
     }
 
     /// Rotation by `a` radians about the y axis.
     pub fn rot_y(a: f64) -> Mat3 {
         let (s, c) = a.sin_cos();
-        Mat3 { m: [[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]] }
+        Mat3 {
+            m: [[c, 0.0, s], [0.0, 1.0, 0.0], [-s, 0.0, c]],
+        }
     }
 
     /// Rotation by `a` radians about the z axis.
     pub fn rot_z(a: f64) -> Mat3 {
         let (s, c) = a.sin_cos();
-        Mat3 { m: [[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]] }
+        Mat3 {
+            m: [[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]],
+        }
     }
 
     /// The transpose (the inverse, for a rotation).
     pub fn transpose(&self) -> Mat3 {
         let m = &self.m;
-        Mat3 { m: [[m[0][0], m[1][0], m[2][0]], [m[0][1], m[1][1], m[2][1]], [m[0][2], m[1][2], m[2][2]]] }
+        Mat3 {
+            m: [
+                [m[0][0], m[1][0], m[2][0]],
+                [m[0][1], m[1][1], m[2][1]],
+                [m[0][2], m[1][2], m[2][2]],
+            ],
+        }
     }
 
     /// Column `i`: where the local axis `i` points in the parent frame.
@@ -127,7 +149,9 @@ impl Mat3 {
 
     /// The matrix from its three columns.
     pub fn from_columns(x: Vec3, y: Vec3, z: Vec3) -> Mat3 {
-        Mat3 { m: [[x.x, y.x, z.x], [x.y, y.y, z.y], [x.z, y.z, z.z]] }
+        Mat3 {
+            m: [[x.x, y.x, z.x], [x.y, y.y, z.y], [x.z, y.z, z.z]],
+        }
     }
 
     /// The unit quaternion `[w, x, y, z]` of this rotation, with `w ≥ 0` (Shepperd's method,
@@ -137,16 +161,36 @@ impl Mat3 {
         let trace = m[0][0] + m[1][1] + m[2][2];
         let q = if trace > 0.0 {
             let s = (trace + 1.0).sqrt() * 2.0;
-            [0.25 * s, (m[2][1] - m[1][2]) / s, (m[0][2] - m[2][0]) / s, (m[1][0] - m[0][1]) / s]
+            [
+                0.25 * s,
+                (m[2][1] - m[1][2]) / s,
+                (m[0][2] - m[2][0]) / s,
+                (m[1][0] - m[0][1]) / s,
+            ]
         } else if m[0][0] > m[1][1] && m[0][0] > m[2][2] {
             let s = (1.0 + m[0][0] - m[1][1] - m[2][2]).sqrt() * 2.0;
-            [(m[2][1] - m[1][2]) / s, 0.25 * s, (m[0][1] + m[1][0]) / s, (m[0][2] + m[2][0]) / s]
+            [
+                (m[2][1] - m[1][2]) / s,
+                0.25 * s,
+                (m[0][1] + m[1][0]) / s,
+                (m[0][2] + m[2][0]) / s,
+            ]
         } else if m[1][1] > m[2][2] {
             let s = (1.0 + m[1][1] - m[0][0] - m[2][2]).sqrt() * 2.0;
-            [(m[0][2] - m[2][0]) / s, (m[0][1] + m[1][0]) / s, 0.25 * s, (m[1][2] + m[2][1]) / s]
+            [
+                (m[0][2] - m[2][0]) / s,
+                (m[0][1] + m[1][0]) / s,
+                0.25 * s,
+                (m[1][2] + m[2][1]) / s,
+            ]
         } else {
             let s = (1.0 + m[2][2] - m[0][0] - m[1][1]).sqrt() * 2.0;
-            [(m[1][0] - m[0][1]) / s, (m[0][2] + m[2][0]) / s, (m[1][2] + m[2][1]) / s, 0.25 * s]
+            [
+                (m[1][0] - m[0][1]) / s,
+                (m[0][2] + m[2][0]) / s,
+                (m[1][2] + m[2][1]) / s,
+                0.25 * s,
+            ]
         };
         if q[0] < 0.0 {
             q.map(|v| -v)
@@ -249,14 +293,24 @@ mod tests {
 
     #[test]
     fn cardan_round_trips() {
-        let a = Cardan { z: 0.7, x: -0.3, y: 1.1 };
+        let a = Cardan {
+            z: 0.7,
+            x: -0.3,
+            y: 1.1,
+        };
         let b = Cardan::from_matrix(&a.to_matrix());
-        assert!((a.z - b.z).abs() < 1e-12 && (a.x - b.x).abs() < 1e-12 && (a.y - b.y).abs() < 1e-12);
+        assert!(
+            (a.z - b.z).abs() < 1e-12 && (a.x - b.x).abs() < 1e-12 && (a.y - b.y).abs() < 1e-12
+        );
     }
 
     #[test]
     fn heading_tilt_list_round_trips() {
-        let a = HeadingTiltList { heading: -2.0, tilt: 0.4, list: -0.2 };
+        let a = HeadingTiltList {
+            heading: -2.0,
+            tilt: 0.4,
+            list: -0.2,
+        };
         let b = HeadingTiltList::from_matrix(&a.to_matrix());
         assert!((a.heading - b.heading).abs() < 1e-12);
         assert!((a.tilt - b.tilt).abs() < 1e-12 && (a.list - b.list).abs() < 1e-12);
@@ -264,16 +318,33 @@ mod tests {
 
     #[test]
     fn quaternion_matches_the_matrix() {
-        let r = Cardan { z: 2.9, x: -0.4, y: 1.3 }.to_matrix();
+        let r = Cardan {
+            z: 2.9,
+            x: -0.4,
+            y: 1.3,
+        }
+        .to_matrix();
         let [w, x, y, z] = r.to_quaternion();
         let back = [
-            [1.0 - 2.0 * (y * y + z * z), 2.0 * (x * y - w * z), 2.0 * (x * z + w * y)],
-            [2.0 * (x * y + w * z), 1.0 - 2.0 * (x * x + z * z), 2.0 * (y * z - w * x)],
-            [2.0 * (x * z - w * y), 2.0 * (y * z + w * x), 1.0 - 2.0 * (x * x + y * y)],
+            [
+                1.0 - 2.0 * (y * y + z * z),
+                2.0 * (x * y - w * z),
+                2.0 * (x * z + w * y),
+            ],
+            [
+                2.0 * (x * y + w * z),
+                1.0 - 2.0 * (x * x + z * z),
+                2.0 * (y * z - w * x),
+            ],
+            [
+                2.0 * (x * z - w * y),
+                2.0 * (y * z + w * x),
+                1.0 - 2.0 * (x * x + y * y),
+            ],
         ];
-        for i in 0..3 {
-            for j in 0..3 {
-                assert!((back[i][j] - r.m[i][j]).abs() < 1e-12);
+        for (row, expected) in back.iter().zip(&r.m) {
+            for (v, e) in row.iter().zip(expected) {
+                assert!((v - e).abs() < 1e-12);
             }
         }
     }

@@ -62,7 +62,8 @@ impl Mesh {
     fn add_rows(&mut self, rows: &[Vec<Vec3>], row_colours: &[[f32; 3]], person: bool) {
         let base = self.positions.len() as u32;
         let n = rows[0].len();
-        let centroid = |r: &Vec<Vec3>| r.iter().fold(Vec3::ZERO, |a, &p| a + p) * (1.0 / r.len() as f64);
+        let centroid =
+            |r: &Vec<Vec3>| r.iter().fold(Vec3::ZERO, |a, &p| a + p) * (1.0 / r.len() as f64);
         let centres: Vec<Vec3> = rows.iter().map(centroid).collect();
         for (i, row) in rows.iter().enumerate() {
             let prev = &rows[i.saturating_sub(1)];
@@ -86,15 +87,22 @@ impl Mesh {
                 self.normals.push(normal);
             }
         }
-        for i in 0..rows.len() - 1 {
+        for (i, &colour) in row_colours.iter().enumerate().take(rows.len() - 1) {
             for j in 0..n {
                 let a = base + (i * n + j) as u32;
                 let b = base + (i * n + (j + 1) % n) as u32;
                 let c = base + ((i + 1) * n + j) as u32;
                 let d = base + ((i + 1) * n + (j + 1) % n) as u32;
-                let colour = row_colours[i];
-                self.triangles.push(Triangle { vertices: [a, b, d], colour, person });
-                self.triangles.push(Triangle { vertices: [a, d, c], colour, person });
+                self.triangles.push(Triangle {
+                    vertices: [a, b, d],
+                    colour,
+                    person,
+                });
+                self.triangles.push(Triangle {
+                    vertices: [a, d, c],
+                    colour,
+                    person,
+                });
             }
         }
     }
@@ -105,27 +113,29 @@ impl Mesh {
             (0..AROUND)
                 .map(|j| {
                     let t = std::f64::consts::TAU * j as f64 / AROUND as f64;
-                    let local = Vec3::new(s.depth * scale * t.cos(), 0.0, s.width * scale * t.sin());
+                    let local =
+                        Vec3::new(s.depth * scale * t.cos(), 0.0, s.width * scale * t.sin());
                     s.centre + shift + s.rotation * local
                 })
                 .collect()
         };
         let mut rows = Vec::new();
         let mut colours = Vec::new();
-        let cap = |s: &Section, outward: Vec3, rows: &mut Vec<Vec<Vec3>>, colours: &mut Vec<[f32; 3]>| {
-            let reach = s.depth.min(s.width);
-            let mut cap_rows: Vec<Vec<Vec3>> = (1..=CAP_ROWS)
-                .map(|k| {
-                    let phi = std::f64::consts::FRAC_PI_2 * k as f64 / CAP_ROWS as f64;
-                    ring(s, phi.cos(), outward * (reach * phi.sin()))
-                })
-                .collect();
-            cap_rows.reverse();
-            for r in cap_rows {
-                rows.push(r);
-                colours.push(s.colour);
-            }
-        };
+        let cap =
+            |s: &Section, outward: Vec3, rows: &mut Vec<Vec<Vec3>>, colours: &mut Vec<[f32; 3]>| {
+                let reach = s.depth.min(s.width);
+                let mut cap_rows: Vec<Vec<Vec3>> = (1..=CAP_ROWS)
+                    .map(|k| {
+                        let phi = std::f64::consts::FRAC_PI_2 * k as f64 / CAP_ROWS as f64;
+                        ring(s, phi.cos(), outward * (reach * phi.sin()))
+                    })
+                    .collect();
+                cap_rows.reverse();
+                for r in cap_rows {
+                    rows.push(r);
+                    colours.push(s.colour);
+                }
+            };
         let first = &sections[0];
         let start_out = (first.centre - sections[1].centre).normalized();
         cap(first, start_out, &mut rows, &mut colours);
@@ -160,9 +170,18 @@ impl Mesh {
                     power(phi.sin()),
                     power(phi.cos()) * power(theta.sin()),
                 );
-                let local = e.centre + Vec3::new(shaped.x * e.radii.x, shaped.y * e.radii.y, shaped.z * e.radii.z);
+                let local = e.centre
+                    + Vec3::new(
+                        shaped.x * e.radii.x,
+                        shaped.y * e.radii.y,
+                        shaped.z * e.radii.z,
+                    );
                 // The gradient of the implicit surface; for squareness 1 the ellipsoid's normal.
-                let grad = Vec3::new(shaped.x / e.radii.x, shaped.y / e.radii.y, shaped.z / e.radii.z);
+                let grad = Vec3::new(
+                    shaped.x / e.radii.x,
+                    shaped.y / e.radii.y,
+                    shaped.z / e.radii.z,
+                );
                 self.positions.push(e.frame.point(local));
                 self.normals.push(e.frame.direction(grad).normalized());
                 units.push(unit);
@@ -177,8 +196,16 @@ impl Mesh {
                     continue;
                 }
                 let v = |k: usize| base + k as u32;
-                self.triangles.push(Triangle { vertices: [v(a), v(b), v(d)], colour: e.colour, person });
-                self.triangles.push(Triangle { vertices: [v(a), v(d), v(c)], colour: e.colour, person });
+                self.triangles.push(Triangle {
+                    vertices: [v(a), v(b), v(d)],
+                    colour: e.colour,
+                    person,
+                });
+                self.triangles.push(Triangle {
+                    vertices: [v(a), v(d), v(c)],
+                    colour: e.colour,
+                    person,
+                });
             }
         }
     }
@@ -206,8 +233,16 @@ impl Mesh {
                 self.positions.push(corner(c));
                 self.normals.push(normal);
             }
-            self.triangles.push(Triangle { vertices: [base, base + 1, base + 2], colour, person: false });
-            self.triangles.push(Triangle { vertices: [base, base + 2, base + 3], colour, person: false });
+            self.triangles.push(Triangle {
+                vertices: [base, base + 1, base + 2],
+                colour,
+                person: false,
+            });
+            self.triangles.push(Triangle {
+                vertices: [base, base + 2, base + 3],
+                colour,
+                person: false,
+            });
         }
     }
 }
@@ -226,17 +261,41 @@ fn blend(a: &Mat3, b: &Mat3, t: f64) -> Mat3 {
 /// shift of the centre), all but the fraction in units of height.
 type Profile = [(f64, f64, f64, f64)];
 
-const THIGH: &Profile = &[(0.0, 0.060, 0.058, 0.0), (0.3, 0.054, 0.050, 0.002), (0.7, 0.042, 0.038, 0.0), (1.0, 0.033, 0.033, 0.0)];
-const SHANK: &Profile = &[(0.0, 0.032, 0.032, 0.0), (0.25, 0.036, 0.032, -0.006), (0.75, 0.024, 0.021, -0.002), (1.0, 0.02, 0.019, 0.0)];
-const UPPER_ARM: &Profile = &[(0.0, 0.034, 0.036, 0.0), (0.4, 0.030, 0.028, 0.0), (1.0, 0.024, 0.024, 0.0)];
-const FOREARM: &Profile = &[(0.0, 0.024, 0.026, 0.0), (0.3, 0.026, 0.028, 0.0), (1.0, 0.014, 0.02, 0.0)];
+const THIGH: &Profile = &[
+    (0.0, 0.060, 0.058, 0.0),
+    (0.3, 0.054, 0.050, 0.002),
+    (0.7, 0.042, 0.038, 0.0),
+    (1.0, 0.033, 0.033, 0.0),
+];
+const SHANK: &Profile = &[
+    (0.0, 0.032, 0.032, 0.0),
+    (0.25, 0.036, 0.032, -0.006),
+    (0.75, 0.024, 0.021, -0.002),
+    (1.0, 0.02, 0.019, 0.0),
+];
+const UPPER_ARM: &Profile = &[
+    (0.0, 0.034, 0.036, 0.0),
+    (0.4, 0.030, 0.028, 0.0),
+    (1.0, 0.024, 0.024, 0.0),
+];
+const FOREARM: &Profile = &[
+    (0.0, 0.024, 0.026, 0.0),
+    (0.3, 0.026, 0.028, 0.0),
+    (1.0, 0.014, 0.02, 0.0),
+];
 const NECK: &Profile = &[(0.0, 0.036, 0.034, 0.0), (1.0, 0.032, 0.03, 0.0)];
 
 /// Fraction of the upper arm covered by the sleeve.
 const SLEEVE: f64 = 0.55;
 
 /// The sections of a limb hanging along −y of `frame`, `length` long.
-fn limb_sections(frame: &Frame, length: f64, profile: &Profile, h: f64, colour: impl Fn(f64) -> [f32; 3]) -> Vec<Section> {
+fn limb_sections(
+    frame: &Frame,
+    length: f64,
+    profile: &Profile,
+    h: f64,
+    colour: impl Fn(f64) -> [f32; 3],
+) -> Vec<Section> {
     let mut out = Vec::new();
     for pair in profile.windows(2) {
         let (a, b) = (pair[0], pair[1]);
@@ -276,14 +335,22 @@ const TRUNK: [(f64, f64, f64); 6] = [
     (0.046, 0.086, 0.030),
 ];
 /// Pelvis cross-sections in the pelvis frame: (centre x, centre y, front–back, side).
-const PELVIS: [(f64, f64, f64, f64); 4] =
-    [(-0.004, -0.07, 0.05, 0.075), (-0.012, -0.035, 0.072, 0.1), (-0.01, 0.01, 0.07, 0.102), (-0.006, 0.045, 0.066, 0.095)];
+const PELVIS: [(f64, f64, f64, f64); 4] = [
+    (-0.004, -0.07, 0.05, 0.075),
+    (-0.012, -0.035, 0.072, 0.1),
+    (-0.01, 0.01, 0.07, 0.102),
+    (-0.006, 0.045, 0.066, 0.095),
+];
 
 /// Catmull-Rom point between `p1` and `p2`.
 fn catmull_rom(p0: Vec3, p1: Vec3, p2: Vec3, p3: Vec3, t: f64) -> Vec3 {
     let t2 = t * t;
     let t3 = t2 * t;
-    (p1 * 2.0 + (p2 - p0) * t + (p0 * 2.0 - p1 * 5.0 + p2 * 4.0 - p3) * t2 + (p1 * 3.0 - p0 - p2 * 3.0 + p3) * t3) * 0.5
+    (p1 * 2.0
+        + (p2 - p0) * t
+        + (p0 * 2.0 - p1 * 5.0 + p2 * 4.0 - p3) * t2
+        + (p1 * 3.0 - p0 - p2 * 3.0 + p3) * t3)
+        * 0.5
 }
 
 /// The trunk: pelvis sections, then one section per spinal joint turned with the spine, with
@@ -316,7 +383,11 @@ fn trunk_sections(body: &Body, posed: &Posed) -> Vec<Section> {
     };
     for (k, &(d, w, back)) in TRUNK.iter().enumerate() {
         let joint = k + 1;
-        let rotation = blend(&posed.frame(segment_below(joint)).rotation, &posed.frame(segment_above(joint)).rotation, 0.5);
+        let rotation = blend(
+            &posed.frame(segment_below(joint)).rotation,
+            &posed.frame(segment_above(joint)).rotation,
+            0.5,
+        );
         let spine = posed.landmark(Landmark::Spine(joint));
         let depth = d * h * g;
         coarse.push(Section {
@@ -350,7 +421,9 @@ fn trunk_sections(body: &Body, posed: &Posed) -> Vec<Section> {
 
 /// Keeps the hair off the face: drops the front of the cap below the hairline.
 fn hair_keeps(unit: Vec3) -> bool {
-    !(unit.x > 0.25 && unit.y < 0.55) && unit.y > -0.35 && !(unit.x > -0.3 && unit.y < 0.0 && unit.z.abs() > 0.6)
+    !(unit.x > 0.25 && unit.y < 0.55)
+        && unit.y > -0.35
+        && !(unit.x > -0.3 && unit.y < 0.0 && unit.z.abs() > 0.6)
 }
 
 /// The whole posed body as one mesh.
@@ -365,16 +438,28 @@ pub fn body_mesh(body: &Body, posed: &Posed) -> Mesh {
         let s = side.sign();
         let thigh = posed.frame(Segment::Thigh(side));
         let shank = posed.frame(Segment::Shank(side));
-        let limb = |frame: &Frame, len: f64, profile: &Profile, colour: &dyn Fn(f64) -> [f32; 3]| {
-            let scaled: Vec<(f64, f64, f64, f64)> = profile.iter().map(|&(f, d, w, x)| (f, d * g, w * g, x)).collect();
-            limb_sections(frame, len, &scaled, h, colour)
-        };
+        let limb =
+            |frame: &Frame, len: f64, profile: &Profile, colour: &dyn Fn(f64) -> [f32; 3]| {
+                let scaled: Vec<(f64, f64, f64, f64)> = profile
+                    .iter()
+                    .map(|&(f, d, w, x)| (f, d * g, w * g, x))
+                    .collect();
+                limb_sections(frame, len, &scaled, h, colour)
+            };
         mesh.add_sweep(&limb(thigh, body.thigh, THIGH, &|_| look.trousers), true);
         mesh.add_sweep(&limb(shank, body.shank, SHANK, &|_| look.trousers), true);
         let upper = posed.frame(Segment::UpperArm(side));
         let sleeve = |f: f64| if f < SLEEVE { look.top } else { look.skin };
         mesh.add_sweep(&limb(upper, body.upper_arm, UPPER_ARM, &sleeve), true);
-        mesh.add_sweep(&limb(posed.frame(Segment::Forearm(side)), body.forearm, FOREARM, &|_| look.skin), true);
+        mesh.add_sweep(
+            &limb(
+                posed.frame(Segment::Forearm(side)),
+                body.forearm,
+                FOREARM,
+                &|_| look.skin,
+            ),
+            true,
+        );
         // Deltoid: rounds the shoulder over the joint.
         mesh.add_ellipsoid(
             &Ellipsoid {
@@ -403,7 +488,11 @@ pub fn body_mesh(body: &Body, posed: &Posed) -> Mesh {
         mesh.add_ellipsoid(
             &Ellipsoid {
                 frame: foot,
-                centre: Vec3::new((body.toe_front - body.heel_back) * 0.5, -body.ankle_height + 0.024 * h, 0.0),
+                centre: Vec3::new(
+                    (body.toe_front - body.heel_back) * 0.5,
+                    -body.ankle_height + 0.024 * h,
+                    0.0,
+                ),
                 radii: Vec3::new(length * 0.5, 0.024 * h, body.foot_half_width),
                 squareness: 0.55,
                 colour: look.shoes,
@@ -445,24 +534,79 @@ fn add_head(mesh: &mut Mesh, body: &Body, head: &Frame) {
     let v = |p: [f64; 3]| Vec3::new(p[0], p[1], p[2]) * h;
     let everything = |_: Vec3| true;
     let mut part = |centre: Vec3, radii: Vec3, colour: [f32; 3], keep: &dyn Fn(Vec3) -> bool| {
-        mesh.add_ellipsoid(&Ellipsoid { frame: head, centre, radii, squareness: 1.0, colour, keep }, true);
+        mesh.add_ellipsoid(
+            &Ellipsoid {
+                frame: head,
+                centre,
+                radii,
+                squareness: 1.0,
+                colour,
+                keep,
+            },
+            true,
+        );
     };
-    part(v(face::CRANIUM), v(face::CRANIUM_RADII), look.skin, &everything);
-    part(v([0.03, -0.008, 0.0]), v([0.04, 0.037, 0.037]), look.skin, &everything);
-    part(v([0.066, 0.018, 0.0]), v([0.012, 0.02, 0.009]), look.skin, &everything);
-    part(v([0.062, -0.008, 0.0]), v([0.004, 0.004, 0.012]), [0.55, 0.2, 0.2], &everything);
+    part(
+        v(face::CRANIUM),
+        v(face::CRANIUM_RADII),
+        look.skin,
+        &everything,
+    );
+    part(
+        v([0.03, -0.008, 0.0]),
+        v([0.04, 0.037, 0.037]),
+        look.skin,
+        &everything,
+    );
+    part(
+        v([0.066, 0.018, 0.0]),
+        v([0.012, 0.02, 0.009]),
+        look.skin,
+        &everything,
+    );
+    part(
+        v([0.062, -0.008, 0.0]),
+        v([0.004, 0.004, 0.012]),
+        [0.55, 0.2, 0.2],
+        &everything,
+    );
     if let Some(hair) = look.hair {
-        part(v([-0.004, 0.04, 0.0]), v([0.062, 0.063, 0.051]), hair, &hair_keeps);
+        part(
+            v([-0.004, 0.04, 0.0]),
+            v([0.062, 0.063, 0.051]),
+            hair,
+            &hair_keeps,
+        );
     }
     for side in [Side::Left, Side::Right] {
         let s = side.sign();
         let ear = face::EAR;
-        part(v([ear[0], ear[1], ear[2] * s]), v([0.013, 0.021, 0.007]), look.skin, &everything);
+        part(
+            v([ear[0], ear[1], ear[2] * s]),
+            v([0.013, 0.021, 0.007]),
+            look.skin,
+            &everything,
+        );
         let eye = face::EYE;
-        part(v([eye[0] - 0.002, eye[1], eye[2] * s]), v([0.004, 0.006, 0.01]), [0.95, 0.95, 0.95], &everything);
-        part(v([eye[0], eye[1], eye[2] * s]), v([0.004, 0.0055, 0.0055]), [0.08, 0.06, 0.05], &everything);
+        part(
+            v([eye[0] - 0.002, eye[1], eye[2] * s]),
+            v([0.004, 0.006, 0.01]),
+            [0.95, 0.95, 0.95],
+            &everything,
+        );
+        part(
+            v([eye[0], eye[1], eye[2] * s]),
+            v([0.004, 0.0055, 0.0055]),
+            [0.08, 0.06, 0.05],
+            &everything,
+        );
         let brow = look.hair.unwrap_or([0.2, 0.15, 0.1]);
-        part(v([eye[0] - 0.004, eye[1] + 0.012, eye[2] * s]), v([0.004, 0.003, 0.012]), brow, &everything);
+        part(
+            v([eye[0] - 0.004, eye[1] + 0.012, eye[2] * s]),
+            v([0.004, 0.003, 0.012]),
+            brow,
+            &everything,
+        );
     }
 }
 
@@ -473,9 +617,22 @@ pub fn chair_mesh(front: Vec3, heading: f64, seat_height: f64, back_rest: bool) 
     let mut local = Mesh::default();
     let wood = [0.45, 0.3, 0.18];
     let (depth, width, thick) = (0.42, 0.46, 0.04);
-    local.add_box(Vec3::new(-depth, seat_height - thick, -width / 2.0), Vec3::new(0.0, seat_height, width / 2.0), wood);
-    for (x, z) in [(-0.03, -width / 2.0 + 0.03), (-0.03, width / 2.0 - 0.03), (-depth + 0.03, -width / 2.0 + 0.03), (-depth + 0.03, width / 2.0 - 0.03)] {
-        local.add_box(Vec3::new(x - 0.02, 0.0, z - 0.02), Vec3::new(x + 0.02, seat_height - thick, z + 0.02), wood);
+    local.add_box(
+        Vec3::new(-depth, seat_height - thick, -width / 2.0),
+        Vec3::new(0.0, seat_height, width / 2.0),
+        wood,
+    );
+    for (x, z) in [
+        (-0.03, -width / 2.0 + 0.03),
+        (-0.03, width / 2.0 - 0.03),
+        (-depth + 0.03, -width / 2.0 + 0.03),
+        (-depth + 0.03, width / 2.0 - 0.03),
+    ] {
+        local.add_box(
+            Vec3::new(x - 0.02, 0.0, z - 0.02),
+            Vec3::new(x + 0.02, seat_height - thick, z + 0.02),
+            wood,
+        );
     }
     if back_rest {
         local.add_box(
@@ -485,7 +642,10 @@ pub fn chair_mesh(front: Vec3, heading: f64, seat_height: f64, back_rest: bool) 
         );
     }
     let turn = Mat3::rot_y(heading);
-    local.positions.iter_mut().for_each(|p| *p = front + turn * *p);
+    local
+        .positions
+        .iter_mut()
+        .for_each(|p| *p = front + turn * *p);
     local.normals.iter_mut().for_each(|n| *n = turn * *n);
     local
 }
@@ -496,9 +656,10 @@ impl Mesh {
         let base = self.positions.len() as u32;
         self.positions.extend_from_slice(&other.positions);
         self.normals.extend_from_slice(&other.normals);
-        self.triangles.extend(other.triangles.iter().map(|t| Triangle {
-            vertices: t.vertices.map(|v| v + base),
-            ..*t
-        }));
+        self.triangles
+            .extend(other.triangles.iter().map(|t| Triangle {
+                vertices: t.vertices.map(|v| v + base),
+                ..*t
+            }));
     }
 }

@@ -33,7 +33,7 @@ use body::Body;
 use camera::Camera;
 use math::Vec3;
 use mesh::{body_mesh, chair_mesh, Mesh};
-use motion::{realise, Movement, MotionScript, RepSpec};
+use motion::{realise, MotionScript, Movement, RepSpec};
 use pose::{pose_body, Landmark, Posed, Segment};
 use raster::{rasterize, Canvas, Lighting};
 use rng::Rng;
@@ -73,7 +73,12 @@ impl ClipSpec {
         ClipSpec {
             movement,
             fault: fault.to_string(),
-            camera: CameraSetup { view, horizontal_fov_deg: 60.0, height_m: None, distance_m: None },
+            camera: CameraSetup {
+                view,
+                horizontal_fov_deg: 60.0,
+                height_m: None,
+                distance_m: None,
+            },
             reps,
             tempo_s: None,
             range: vec![1.0],
@@ -83,7 +88,11 @@ impl ClipSpec {
             width: 640,
             height: 360,
             variable_frame_rate: false,
-            sensor: Sensor { noise: 0.0, blur: 0.0, exposure_drift: 0.0 },
+            sensor: Sensor {
+                noise: 0.0,
+                blur: 0.0,
+                exposure_drift: 0.0,
+            },
             backdrop: Backdrop::Plain,
             chair_height_m: 0.46,
             seated: false,
@@ -103,38 +112,68 @@ impl ClipSpec {
             ));
         }
         if self.reps == 0 || self.reps > 100 {
-            return usage(format!("--reps {} is out of range; give 1 to 100", self.reps));
+            return usage(format!(
+                "--reps {} is out of range; give 1 to 100",
+                self.reps
+            ));
         }
         if !(1.0..=2.3).contains(&self.height_m) {
-            return usage(format!("--height {} m is not an adult height; give 1.0 to 2.3 metres", self.height_m));
+            return usage(format!(
+                "--height {} m is not an adult height; give 1.0 to 2.3 metres",
+                self.height_m
+            ));
         }
         if !(5.0..=120.0).contains(&self.fps) {
             return usage(format!("--fps {} is out of range; give 5 to 120", self.fps));
         }
-        if self.width < 64 || self.height < 64 || self.width > 7680 || self.height > 4320 || self.width % 2 == 1 || self.height % 2 == 1 {
-            return usage(format!("resolution {}x{} is not usable; give even sizes from 64x64 to 7680x4320", self.width, self.height));
+        if self.width < 64
+            || self.height < 64
+            || self.width > 7680
+            || self.height > 4320
+            || self.width % 2 == 1
+            || self.height % 2 == 1
+        {
+            return usage(format!(
+                "resolution {}x{} is not usable; give even sizes from 64x64 to 7680x4320",
+                self.width, self.height
+            ));
         }
         if let Some(t) = self.tempo_s {
             if !(0.5..=30.0).contains(&t) {
-                return usage(format!("--tempo {t} s is out of range; give 0.5 to 30 seconds per repetition"));
+                return usage(format!(
+                    "--tempo {t} s is out of range; give 0.5 to 30 seconds per repetition"
+                ));
             }
         }
         if self.range.is_empty() || self.range.iter().any(|r| !(0.1..=1.5).contains(r)) {
             return usage("--range must be one or more fractions from 0.1 to 1.5".into());
         }
         if self.range.len() > 1 && self.range.len() != self.reps {
-            return usage(format!("--range gives {} values for {} repetitions; give one, or one per repetition", self.range.len(), self.reps));
+            return usage(format!(
+                "--range gives {} values for {} repetitions; give one, or one per repetition",
+                self.range.len(),
+                self.reps
+            ));
         }
         if !(0.3..=0.8).contains(&self.chair_height_m) {
-            return usage(format!("--chair-height {} m is out of range; give 0.3 to 0.8 metres", self.chair_height_m));
+            return usage(format!(
+                "--chair-height {} m is out of range; give 0.3 to 0.8 metres",
+                self.chair_height_m
+            ));
         }
         if self.camera.view == View::SideOn && self.movement != Movement::Rotation {
-            return usage("--view side-on is the thoracic-rotation protocol; use it with --movement rotation".into());
+            return usage(
+                "--view side-on is the thoracic-rotation protocol; use it with --movement rotation"
+                    .into(),
+            );
         }
         if self.seated && self.movement != Movement::Rotation {
             return usage("--seated applies to --movement rotation only".into());
         }
-        if self.sensor.noise < 0.0 || self.sensor.blur < 0.0 || !(0.0..1.0).contains(&self.sensor.exposure_drift) {
+        if self.sensor.noise < 0.0
+            || self.sensor.blur < 0.0
+            || !(0.0..1.0).contains(&self.sensor.exposure_drift)
+        {
             return usage("--noise and --blur must be ≥ 0 and --exposure-drift in 0..1".into());
         }
         Ok(())
@@ -151,7 +190,11 @@ impl ClipSpec {
         (0..self.reps)
             .map(|i| RepSpec {
                 duration_s: self.tempo_s.unwrap_or(usual),
-                range: if self.range.len() == 1 { self.range[0] } else { self.range[i] },
+                range: if self.range.len() == 1 {
+                    self.range[0]
+                } else {
+                    self.range[i]
+                },
             })
             .collect()
     }
@@ -184,14 +227,22 @@ impl Clip {
         let fault = spec.fault.as_str();
         let unknown = || Error::Internal(format!("no script for {fault}"));
         let script: Box<dyn MotionScript + Send + Sync> = match spec.movement {
-            Movement::Hinge => Box::new(motion::hinge::Hinge::new(&body, reps, motion::hinge::shape(fault).ok_or_else(unknown)?)),
+            Movement::Hinge => Box::new(motion::hinge::Hinge::new(
+                &body,
+                reps,
+                motion::hinge::shape(fault).ok_or_else(unknown)?,
+            )),
             Movement::SitToStand => Box::new(motion::sit_to_stand::SitToStand::new(
                 &body,
                 reps,
                 motion::sit_to_stand::shape(fault).ok_or_else(unknown)?,
                 spec.chair_height_m,
             )),
-            Movement::Gait => Box::new(motion::gait::Gait::new(&body, reps, motion::gait::shape(fault).ok_or_else(unknown)?)),
+            Movement::Gait => Box::new(motion::gait::Gait::new(
+                &body,
+                reps,
+                motion::gait::shape(fault).ok_or_else(unknown)?,
+            )),
             Movement::Rotation => Box::new(motion::rotation::Rotation::new(
                 &body,
                 reps,
@@ -202,13 +253,32 @@ impl Clip {
         };
         let (start, end) = script.path();
         let mut jitter = Rng::new(spec.seed.wrapping_mul(31).wrapping_add(7));
-        let camera = place_camera_for(spec, &body, start, end, (spec.seed != 0).then_some(&mut jitter));
+        let camera = place_camera_for(
+            spec,
+            &body,
+            start,
+            end,
+            (spec.seed != 0).then_some(&mut jitter),
+        );
         let background = scene::background(&camera, &spec.backdrop, start.lerp(end, 0.5))?;
         let props = script.chair().map_or_else(Mesh::default, |c| {
-            chair_mesh(Vec3::new(c.front[0], c.front[1], c.front[2]), c.heading, c.seat_height_m, c.back_rest)
+            chair_mesh(
+                Vec3::new(c.front[0], c.front[1], c.front[2]),
+                c.heading,
+                c.seat_height_m,
+                c.back_rest,
+            )
         });
         let lighting = Lighting::studio(&camera);
-        Ok(Clip { spec: spec.clone(), body, script, camera, background, props, lighting })
+        Ok(Clip {
+            spec: spec.clone(),
+            body,
+            script,
+            camera,
+            background,
+            props,
+            lighting,
+        })
     }
 
     /// The instants the frames show, seconds: regular, or (variable frame rate) with intervals
@@ -221,7 +291,11 @@ impl Clip {
         let mut t = 0.0;
         while t <= end + 1e-9 {
             times.push(truth::round(t, 6));
-            t += if self.spec.variable_frame_rate { dt * rng.range(0.6, 1.4) } else { dt };
+            t += if self.spec.variable_frame_rate {
+                dt * rng.range(0.6, 1.4)
+            } else {
+                dt
+            };
         }
         times
     }
@@ -229,7 +303,10 @@ impl Clip {
     /// The posed body at `t` and the direction its feet face.
     pub fn pose_at(&self, t: f64) -> (Posed, f64) {
         let intent = self.script.intent(t);
-        (pose_body(&self.body, &realise(&self.body, &intent)), intent.stance_heading)
+        (
+            pose_body(&self.body, &realise(&self.body, &intent)),
+            intent.stance_heading,
+        )
     }
 
     /// Renders the frame at `t` (frame number `index` seeds the sensor noise).
@@ -240,19 +317,39 @@ impl Clip {
         let (w, h) = (self.camera.width as usize, self.camera.height as usize);
         let mut canvas = Canvas::from_background(w, h, &self.background);
         rasterize(&mesh, &self.camera, &self.lighting, &mut canvas);
-        let noise_seed = self.spec.seed.wrapping_mul(0x9E37).wrapping_add(index as u64);
+        let noise_seed = self
+            .spec
+            .seed
+            .wrapping_mul(0x9E37)
+            .wrapping_add(index as u64);
         scene::apply_sensor(&self.spec.sensor, &mut canvas.bgr, w, h, t, noise_seed)?;
-        Ok(RenderedFrame { canvas, posed, stance_heading })
+        Ok(RenderedFrame {
+            canvas,
+            posed,
+            stance_heading,
+        })
     }
 
     /// The ground truth of one frame.
-    pub fn truth_frame(&self, index: usize, t: f64, posed: &Posed, stance_heading: f64) -> truth::FrameTruth {
+    pub fn truth_frame(
+        &self,
+        index: usize,
+        t: f64,
+        posed: &Posed,
+        stance_heading: f64,
+    ) -> truth::FrameTruth {
         let project = |p: Vec3| {
             let q = self.camera.project(p);
             q.map_or([f64::NAN; 2], |q| truth::point2(q.x, q.y))
         };
-        let landmarks: Vec<Vec3> = Landmark::beyond_keypoints().into_iter().map(|l| posed.landmark(l)).collect();
-        let keypoints: Vec<Vec3> = Joint::ALL.iter().map(|&j| posed.landmark(Landmark::of_keypoint(j))).collect();
+        let landmarks: Vec<Vec3> = Landmark::beyond_keypoints()
+            .into_iter()
+            .map(|l| posed.landmark(l))
+            .collect();
+        let keypoints: Vec<Vec3> = Joint::ALL
+            .iter()
+            .map(|&j| posed.landmark(Landmark::of_keypoint(j)))
+            .collect();
         let angles = clinical_angles(posed, stance_heading);
         let deg = |v: f64| truth::round(v, 3);
         let degs = |v: [f64; 2]| v.map(deg);
@@ -291,9 +388,18 @@ impl Clip {
     }
 
     /// The ground truth of the whole clip for the given frames.
-    pub fn truth(&self, frames: Vec<truth::FrameTruth>, frame_times: &[f64], video_codec: &str) -> truth::Truth {
+    pub fn truth(
+        &self,
+        frames: Vec<truth::FrameTruth>,
+        frame_times: &[f64],
+        video_codec: &str,
+    ) -> truth::Truth {
         let b = &self.body;
-        let strings = |v: &[(&str, &str)]| v.iter().map(|(k, d)| (k.to_string(), d.to_string())).collect();
+        let strings = |v: &[(&str, &str)]| {
+            v.iter()
+                .map(|(k, d)| (k.to_string(), d.to_string()))
+                .collect()
+        };
         truth::Truth {
             schema_version: truth::TRUTH_SCHEMA_VERSION,
             generator: format!("ugoki synth {}", env!("CARGO_PKG_VERSION")),
@@ -334,8 +440,22 @@ impl Clip {
     }
 }
 
-fn place_camera_for(spec: &ClipSpec, body: &Body, start: Vec3, end: Vec3, rng: Option<&mut Rng>) -> Camera {
-    scene::place_camera(&spec.camera, body.height, start, end, spec.width, spec.height, rng)
+fn place_camera_for(
+    spec: &ClipSpec,
+    body: &Body,
+    start: Vec3,
+    end: Vec3,
+    rng: Option<&mut Rng>,
+) -> Camera {
+    scene::place_camera(
+        &spec.camera,
+        body.height,
+        start,
+        end,
+        spec.width,
+        spec.height,
+        rng,
+    )
 }
 
 /// What `write_clip` produced.
@@ -352,27 +472,45 @@ pub fn write_clip(spec: &ClipSpec, video: &Path, mask_dir: Option<&Path>) -> Res
     let clip = Clip::new(spec)?;
     let times = clip.frame_times();
     if let Some(dir) = mask_dir {
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
     }
     let started = std::time::Instant::now();
-    let mut sink = video::FrameSink::create(video, spec.fps, spec.width, spec.height, spec.variable_frame_rate)?;
+    let mut sink = video::FrameSink::create(
+        video,
+        spec.fps,
+        spec.width,
+        spec.height,
+        spec.variable_frame_rate,
+    )?;
     let mut frames = Vec::with_capacity(times.len());
     for (i, &t) in times.iter().enumerate() {
         let rendered = clip.render(t, i)?;
         sink.push(&rendered.canvas.bgr, t)?;
         if let Some(dir) = mask_dir {
-            video::write_mask(&dir.join(format!("{i:06}.png")), &rendered.canvas.mask, rendered.canvas.width, rendered.canvas.height)?;
+            video::write_mask(
+                &dir.join(format!("{i:06}.png")),
+                &rendered.canvas.mask,
+                rendered.canvas.width,
+                rendered.canvas.height,
+            )?;
         }
         frames.push(clip.truth_frame(i, t, &rendered.posed, rendered.stance_heading));
     }
     let fourcc = sink.finish()?;
     let truth = clip.truth(frames, &times, &fourcc);
     truth::write(&truth, &truth_path(video))?;
-    Ok(Written { frames: times.len(), fourcc, seconds_rendering: started.elapsed().as_secs_f64() })
+    Ok(Written {
+        frames: times.len(),
+        fourcc,
+        seconds_rendering: started.elapsed().as_secs_f64(),
+    })
 }
 
 /// `clip.mp4` → `clip.truth.json`.
 pub fn truth_path(video: &Path) -> std::path::PathBuf {
-    let stem = video.file_stem().map_or_else(|| "clip".into(), |s| s.to_string_lossy().into_owned());
+    let stem = video
+        .file_stem()
+        .map_or_else(|| "clip".into(), |s| s.to_string_lossy().into_owned());
     video.with_file_name(format!("{stem}.truth.json"))
 }

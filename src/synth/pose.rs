@@ -248,14 +248,22 @@ impl Landmark {
     /// The landmarks that are not also canonical keypoints (spine, skull base, head top,
     /// fingertips, soles): with the keypoints, every point of the body.
     pub fn beyond_keypoints() -> Vec<Landmark> {
-        let keypoints: Vec<Landmark> = Joint::ALL.iter().map(|&j| Landmark::of_keypoint(j)).collect();
-        Landmark::all().into_iter().filter(|l| !keypoints.contains(l)).collect()
+        let keypoints: Vec<Landmark> = Joint::ALL
+            .iter()
+            .map(|&j| Landmark::of_keypoint(j))
+            .collect();
+        Landmark::all()
+            .into_iter()
+            .filter(|l| !keypoints.contains(l))
+            .collect()
     }
 
     /// Name used in the ground-truth file.
     pub fn name(self) -> String {
         use Landmark::*;
-        const SPINE: [&str; 7] = ["l5_s1", "l4_l5", "l2_l3", "t12_l1", "t8_t9", "t4_t5", "c7_t1"];
+        const SPINE: [&str; 7] = [
+            "l5_s1", "l4_l5", "l2_l3", "t12_l1", "t8_t9", "t4_t5", "c7_t1",
+        ];
         match self {
             Spine(i) => SPINE[i].into(),
             SkullBase => "skull_base".into(),
@@ -308,8 +316,14 @@ impl Landmark {
 
 /// Forward kinematics: the world frame of every segment of `body` in `pose`.
 pub fn pose_body(body: &Body, pose: &Pose) -> Posed {
-    let mut frames = [Frame { origin: Vec3::ZERO, rotation: Mat3::IDENTITY }; SEGMENT_COUNT];
-    let pelvis = Frame { origin: pose.pelvis_position, rotation: pose.pelvis };
+    let mut frames = [Frame {
+        origin: Vec3::ZERO,
+        rotation: Mat3::IDENTITY,
+    }; SEGMENT_COUNT];
+    let pelvis = Frame {
+        origin: pose.pelvis_position,
+        rotation: pose.pelvis,
+    };
     frames[Segment::Pelvis.index()] = pelvis;
     let child = |parent: &Frame, offset: Vec3, joint: Mat3| Frame {
         origin: parent.point(offset),
@@ -333,12 +347,24 @@ pub fn pose_body(body: &Body, pose: &Pose) -> Posed {
     frames[Segment::Head.index()] = child(&neck, body.neck, pose.head);
     for side in SIDES {
         let s = side.index();
-        let thigh = child(&pelvis, Vec3::new(0.0, 0.0, side.sign() * body.hip_half_width), pose.hip[s]);
+        let thigh = child(
+            &pelvis,
+            Vec3::new(0.0, 0.0, side.sign() * body.hip_half_width),
+            pose.hip[s],
+        );
         let shank = child(&thigh, Vec3::new(0.0, -body.thigh, 0.0), pose.knee[s]);
         let foot = child(&shank, Vec3::new(0.0, -body.shank, 0.0), pose.ankle[s]);
-        let shoulder = Vec3::new(body.shoulder.x, body.shoulder.y, side.sign() * body.shoulder.z);
+        let shoulder = Vec3::new(
+            body.shoulder.x,
+            body.shoulder.y,
+            side.sign() * body.shoulder.z,
+        );
         let upper_arm = child(&upper_thorax, shoulder, pose.shoulder[s]);
-        let forearm = child(&upper_arm, Vec3::new(0.0, -body.upper_arm, 0.0), pose.elbow[s]);
+        let forearm = child(
+            &upper_arm,
+            Vec3::new(0.0, -body.upper_arm, 0.0),
+            pose.elbow[s],
+        );
         let hand = child(&forearm, Vec3::new(0.0, -body.forearm, 0.0), pose.wrist[s]);
         frames[Segment::Thigh(side).index()] = thigh;
         frames[Segment::Shank(side).index()] = shank;
@@ -371,7 +397,8 @@ impl Posed {
         let o = &self.body_offsets;
         let h = self.height;
         let head = |p: [f64; 3], side: f64| {
-            self.frame(Segment::Head).point(Vec3::new(p[0] * h, p[1] * h, p[2] * h * side))
+            self.frame(Segment::Head)
+                .point(Vec3::new(p[0] * h, p[1] * h, p[2] * h * side))
         };
         let down = |len: f64| Vec3::new(0.0, -len, 0.0);
         match landmark {
@@ -379,7 +406,14 @@ impl Posed {
             Spine(i @ 3..=5) => self.frame(Segment::Thoracic(i - 3)).origin,
             Spine(_) => self.frame(Segment::Neck).origin,
             SkullBase => self.frame(Segment::Head).origin,
-            HeadTop => head([face::CRANIUM[0], face::CRANIUM[1] + face::CRANIUM_RADII[1], 0.0], 1.0),
+            HeadTop => head(
+                [
+                    face::CRANIUM[0],
+                    face::CRANIUM[1] + face::CRANIUM_RADII[1],
+                    0.0,
+                ],
+                1.0,
+            ),
             Nose => head(face::NOSE_TIP, 1.0),
             Eye(s) => head(face::EYE, s.sign()),
             Ear(s) => head(face::EAR, s.sign()),
@@ -390,10 +424,26 @@ impl Posed {
             Hip(s) => self.frame(Segment::Thigh(s)).origin,
             Knee(s) => self.frame(Segment::Shank(s)).origin,
             Ankle(s) => self.frame(Segment::Foot(s)).origin,
-            Heel(s) => self.frame(Segment::Foot(s)).point(Vec3::new(-0.85 * o.heel_back, -0.6 * o.ankle_height, 0.0)),
-            Toe(s) => self.frame(Segment::Foot(s)).point(Vec3::new(0.92 * o.toe_front, -0.6 * o.ankle_height, 0.0)),
-            HeelSole(s) => self.frame(Segment::Foot(s)).point(Vec3::new(-0.8 * o.heel_back, -o.ankle_height, 0.0)),
-            ToeSole(s) => self.frame(Segment::Foot(s)).point(Vec3::new(0.75 * o.toe_front, -o.ankle_height, 0.0)),
+            Heel(s) => self.frame(Segment::Foot(s)).point(Vec3::new(
+                -0.85 * o.heel_back,
+                -0.6 * o.ankle_height,
+                0.0,
+            )),
+            Toe(s) => self.frame(Segment::Foot(s)).point(Vec3::new(
+                0.92 * o.toe_front,
+                -0.6 * o.ankle_height,
+                0.0,
+            )),
+            HeelSole(s) => self.frame(Segment::Foot(s)).point(Vec3::new(
+                -0.8 * o.heel_back,
+                -o.ankle_height,
+                0.0,
+            )),
+            ToeSole(s) => self.frame(Segment::Foot(s)).point(Vec3::new(
+                0.75 * o.toe_front,
+                -o.ankle_height,
+                0.0,
+            )),
         }
     }
 
@@ -414,12 +464,27 @@ mod tests {
     #[test]
     fn neutral_standing_body_has_winter_proportions() {
         let body = Body::average(1.7);
-        let posed = pose_body(&body, &Pose::neutral(Vec3::new(0.0, body.standing_hip_height(), 0.0)));
+        let posed = pose_body(
+            &body,
+            &Pose::neutral(Vec3::new(0.0, body.standing_hip_height(), 0.0)),
+        );
         let h = |l: Landmark| posed.landmark(l).y / 1.7;
         assert!(posed.lowest_sole().abs() < 1e-9);
         assert!((h(Landmark::Knee(Side::Left)) - 0.285).abs() < 0.002);
-        assert!((h(Landmark::Shoulder(Side::Right)) - 0.818).abs() < 0.02, "{}", h(Landmark::Shoulder(Side::Right)));
-        assert!((h(Landmark::Eye(Side::Left)) - 0.936).abs() < 0.01, "{}", h(Landmark::Eye(Side::Left)));
-        assert!((h(Landmark::HeadTop) - 1.0).abs() < 0.01, "{}", h(Landmark::HeadTop));
+        assert!(
+            (h(Landmark::Shoulder(Side::Right)) - 0.818).abs() < 0.02,
+            "{}",
+            h(Landmark::Shoulder(Side::Right))
+        );
+        assert!(
+            (h(Landmark::Eye(Side::Left)) - 0.936).abs() < 0.01,
+            "{}",
+            h(Landmark::Eye(Side::Left))
+        );
+        assert!(
+            (h(Landmark::HeadTop) - 1.0).abs() < 0.01,
+            "{}",
+            h(Landmark::HeadTop)
+        );
     }
 }

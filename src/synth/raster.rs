@@ -23,7 +23,10 @@ impl Lighting {
         let back = Vec3::new(-camera.forward[0], -camera.forward[1], -camera.forward[2]);
         let right = Vec3::new(camera.right[0], camera.right[1], camera.right[2]);
         let key = (back + Vec3::new(0.0, 1.2, 0.0) + right * 0.6).normalized();
-        Lighting { ambient: 0.35, lights: vec![(key, 0.6), (back, 0.25)] }
+        Lighting {
+            ambient: 0.35,
+            lights: vec![(key, 0.6), (back, 0.25)],
+        }
     }
 }
 
@@ -41,7 +44,12 @@ pub struct Canvas {
 impl Canvas {
     /// A canvas holding a copy of `background` (BGR) and an empty mask.
     pub fn from_background(width: usize, height: usize, background: &[u8]) -> Canvas {
-        Canvas { width, height, bgr: background.to_vec(), mask: vec![0; width * height] }
+        Canvas {
+            width,
+            height,
+            bgr: background.to_vec(),
+            mask: vec![0; width * height],
+        }
     }
 }
 
@@ -64,12 +72,18 @@ pub fn rasterize(mesh: &Mesh, camera: &Camera, lighting: &Lighting, canvas: &mut
     let projected: Vec<Option<(f32, f32, f32)>> = mesh
         .positions
         .iter()
-        .map(|&p| camera.project(p).map(|q| (q.x as f32, q.y as f32, (1.0 / q.depth) as f32)))
+        .map(|&p| {
+            camera
+                .project(p)
+                .map(|q| (q.x as f32, q.y as f32, (1.0 / q.depth) as f32))
+        })
         .collect();
     let mut triangles = Vec::with_capacity(mesh.triangles.len());
     for t in &mesh.triangles {
         let [a, b, c] = t.vertices.map(|v| projected[v as usize]);
-        let (Some(a), Some(b), Some(c)) = (a, b, c) else { continue };
+        let (Some(a), Some(b), Some(c)) = (a, b, c) else {
+            continue;
+        };
         let y_lo = a.1.min(b.1).min(c.1).floor().max(0.0);
         let y_hi = a.1.max(b.1).max(c.1).ceil().min(h as f32 - 1.0);
         let x_lo = a.0.min(b.0).min(c.0);
@@ -111,7 +125,17 @@ pub fn rasterize(mesh: &Mesh, camera: &Camera, lighting: &Lighting, canvas: &mut
             let rows = mask.len() / w;
             let mut depth = vec![0.0f32; rows * w];
             for &ti in bin {
-                draw(&triangles[ti as usize], row0, rows, w, view, lighting, bgr, mask, &mut depth);
+                draw(
+                    &triangles[ti as usize],
+                    row0,
+                    rows,
+                    w,
+                    view,
+                    lighting,
+                    bgr,
+                    mask,
+                    &mut depth,
+                );
             }
         });
 }
@@ -138,7 +162,9 @@ fn draw(
         let py = y as f32 + 0.5;
         for x in x_start..=x_end {
             let px = x as f32 + 0.5;
-            let edge = |i: usize, j: usize| (t.x[j] - t.x[i]) * (py - t.y[i]) - (t.y[j] - t.y[i]) * (px - t.x[i]);
+            let edge = |i: usize, j: usize| {
+                (t.x[j] - t.x[i]) * (py - t.y[i]) - (t.y[j] - t.y[i]) * (px - t.x[i])
+            };
             let w0 = edge(1, 2) * inv_area;
             let w1 = edge(2, 0) * inv_area;
             let w2 = edge(0, 1) * inv_area;
@@ -158,7 +184,11 @@ fn draw(
                 n = -n;
             }
             let light = lighting.ambient
-                + lighting.lights.iter().map(|(d, i)| i * (n.dot(*d).max(0.0) as f32)).sum::<f32>();
+                + lighting
+                    .lights
+                    .iter()
+                    .map(|(d, i)| i * (n.dot(*d).max(0.0) as f32))
+                    .sum::<f32>();
             let px_out = &mut bgr[k * 3..k * 3 + 3];
             for (c, out) in px_out.iter_mut().enumerate() {
                 *out = (t.colour[2 - c] * light * 255.0).clamp(0.0, 255.0) as u8;

@@ -10,7 +10,9 @@ pub struct Rng {
 impl Rng {
     /// A generator whose sequence depends only on `seed`.
     pub fn new(seed: u64) -> Self {
-        Rng { state: seed ^ 0x5DEE_CE66_D1CE_4E5B }
+        Rng {
+            state: seed ^ 0x5DEE_CE66_D1CE_4E5B,
+        }
     }
 
     /// The next 64 random bits.

@@ -223,7 +223,8 @@ impl ChairInfo {
 
 /// Writes the file atomically (temporary file, then rename).
 pub fn write(truth: &Truth, path: &Path) -> Result<()> {
-    let json = serde_json::to_vec(truth).map_err(|e| Error::Internal(format!("ground truth: {e}")))?;
+    let json =
+        serde_json::to_vec(truth).map_err(|e| Error::Internal(format!("ground truth: {e}")))?;
     let tmp = path.with_extension("json.part");
     std::fs::write(&tmp, json).map_err(|e| Error::io(format!("writing {}", tmp.display()), e))?;
     std::fs::rename(&tmp, path).map_err(|e| Error::io(format!("renaming to {}", path.display()), e))
@@ -231,6 +232,8 @@ pub fn write(truth: &Truth, path: &Path) -> Result<()> {
 
 /// Reads a ground-truth file.
 pub fn read(path: &Path) -> Result<Truth> {
-    let bytes = std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
-    serde_json::from_slice(&bytes).map_err(|e| Error::bad_input(path, format!("not a ground-truth file: {e}")))
+    let bytes =
+        std::fs::read(path).map_err(|e| Error::io(format!("reading {}", path.display()), e))?;
+    serde_json::from_slice(&bytes)
+        .map_err(|e| Error::bad_input(path, format!("not a ground-truth file: {e}")))
 }

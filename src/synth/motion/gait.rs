@@ -6,20 +6,53 @@
 //! pelvis is carried so that the stance foot does not slip and the lower sole touches the
 //! floor, so step length, cadence and vertical bounce follow from the joint curves.
 
-use super::{ease, locate, rep_starts, Arms, Event, Intent, Legs, MotionScript, RepSpec, SpineMotion};
+use super::{
+    ease, locate, rep_starts, Arms, Event, Intent, Legs, MotionScript, RepSpec, SpineMotion,
+};
 use crate::synth::body::{Body, SIDES};
 use crate::synth::math::Vec3;
 use crate::synth::pose::{pose_body, Landmark};
 
 /// Accepted `--fault` values.
-pub const FAULTS: &[&str] = &["good", "lateral-sway", "lumbar-arching", "heel-slam", "asymmetric", "head-bob"];
+pub const FAULTS: &[&str] = &[
+    "good",
+    "lateral-sway",
+    "lumbar-arching",
+    "heel-slam",
+    "asymmetric",
+    "head-bob",
+];
 
 /// Right leg keyframes (phase, degrees).
-const HIP: [(f64, f64); 7] = [(0.0, 28.0), (0.12, 24.0), (0.3, 8.0), (0.5, -10.0), (0.62, -4.0), (0.75, 16.0), (0.87, 30.0)];
-const KNEE: [(f64, f64); 8] =
-    [(0.0, 4.0), (0.15, 17.0), (0.4, 5.0), (0.55, 20.0), (0.62, 38.0), (0.72, 60.0), (0.85, 32.0), (0.95, 4.0)];
-const ANKLE: [(f64, f64); 8] =
-    [(0.0, 0.0), (0.08, -6.0), (0.25, 5.0), (0.45, 10.0), (0.55, 3.0), (0.63, -16.0), (0.75, -3.0), (0.88, 2.0)];
+const HIP: [(f64, f64); 7] = [
+    (0.0, 28.0),
+    (0.12, 24.0),
+    (0.3, 8.0),
+    (0.5, -10.0),
+    (0.62, -4.0),
+    (0.75, 16.0),
+    (0.87, 30.0),
+];
+const KNEE: [(f64, f64); 8] = [
+    (0.0, 4.0),
+    (0.15, 17.0),
+    (0.4, 5.0),
+    (0.55, 20.0),
+    (0.62, 38.0),
+    (0.72, 60.0),
+    (0.85, 32.0),
+    (0.95, 4.0),
+];
+const ANKLE: [(f64, f64); 8] = [
+    (0.0, 0.0),
+    (0.08, -6.0),
+    (0.25, 5.0),
+    (0.45, 10.0),
+    (0.55, 3.0),
+    (0.63, -16.0),
+    (0.75, -3.0),
+    (0.88, 2.0),
+];
 /// Phase of toe-off in a leg's own cycle.
 pub const TOE_OFF: f64 = 0.62;
 /// Arm swing amplitude (shoulder flexion about the vertical), degrees.
@@ -57,11 +90,27 @@ pub fn shape(fault: &str) -> Option<GaitShape> {
     };
     Some(match fault {
         "good" => normal,
-        "lateral-sway" => GaitShape { trunk_sway: 12.0, ..normal },
-        "lumbar-arching" => GaitShape { swing_arching: 14.0, ..normal },
-        "heel-slam" => GaitShape { heel_slam: 9.0, ..normal },
-        "asymmetric" => GaitShape { left_offset: 0.42, left_excursion: 0.72, ..normal },
-        "head-bob" => GaitShape { head_bob: 12.0, ..normal },
+        "lateral-sway" => GaitShape {
+            trunk_sway: 12.0,
+            ..normal
+        },
+        "lumbar-arching" => GaitShape {
+            swing_arching: 14.0,
+            ..normal
+        },
+        "heel-slam" => GaitShape {
+            heel_slam: 9.0,
+            ..normal
+        },
+        "asymmetric" => GaitShape {
+            left_offset: 0.42,
+            left_excursion: 0.72,
+            ..normal
+        },
+        "head-bob" => GaitShape {
+            head_bob: 12.0,
+            ..normal
+        },
         _ => return None,
     })
 }
@@ -83,7 +132,10 @@ fn periodic(keys: &[(f64, f64)], phase: f64) -> f64 {
     let m1 = (p2.1 - p0.1) / (p2.0 - p0.0) * span;
     let m2 = (p3.1 - p1.1) / (p3.0 - p1.0) * span;
     let (t2, t3) = (t * t, t * t * t);
-    (2.0 * t3 - 3.0 * t2 + 1.0) * p1.1 + (t3 - 2.0 * t2 + t) * m1 + (-2.0 * t3 + 3.0 * t2) * p2.1 + (t3 - t2) * m2
+    (2.0 * t3 - 3.0 * t2 + 1.0) * p1.1
+        + (t3 - 2.0 * t2 + t) * m1
+        + (-2.0 * t3 + 3.0 * t2) * p2.1
+        + (t3 - t2) * m2
 }
 
 /// 0 → 1 through late swing, then a quick drop just before heel strike (a leg held high and
@@ -111,7 +163,12 @@ pub struct Gait {
 impl Gait {
     /// A clip of the given strides (each rep's duration is one gait cycle).
     pub fn new(body: &Body, reps: Vec<RepSpec>, shape: GaitShape) -> Gait {
-        let mut gait = Gait { body: body.clone(), reps, shape, carry: Vec::new() };
+        let mut gait = Gait {
+            body: body.clone(),
+            reps,
+            shape,
+            carry: Vec::new(),
+        };
         gait.carry = gait.integrate_carry();
         gait
     }
@@ -135,21 +192,36 @@ impl Gait {
         let hip_mean = 9.0;
         let leg = |keys: &[(f64, f64)], side: usize| periodic(keys, leg_phase[side]);
         let slam = [0, 1].map(|i| s.heel_slam * late_swing_hold(leg_phase[i]));
-        let hip = [0, 1].map(|i| hip_mean + (leg(&HIP, i) - hip_mean) * excursion[i] * range + slam[i]);
+        let hip =
+            [0, 1].map(|i| hip_mean + (leg(&HIP, i) - hip_mean) * excursion[i] * range + slam[i]);
         let knee = [0, 1].map(|i| leg(&KNEE, i) * range.max(0.5));
         let ankle = [0, 1].map(|i| leg(&ANKLE, i) + slam[i]);
         let cycle = std::f64::consts::TAU * phase;
-        let swing = (0.5 - 0.5 * (2.0 * cycle - 0.1 * std::f64::consts::TAU).cos()) * s.swing_arching;
+        let swing =
+            (0.5 - 0.5 * (2.0 * cycle - 0.1 * std::f64::consts::TAU).cos()) * s.swing_arching;
         let step = 2.0 * cycle;
         Intent {
             pelvis_position: Vec3::new(0.0, 0.0, 0.012 * h * cycle.sin()),
             pelvis_heading: 5.0 * cycle.cos(),
             pelvic_tilt: 0.5 * swing + 2.0 * step.cos(),
             pelvic_obliquity: -4.0 * cycle.sin(),
-            lumbar: SpineMotion { flexion: -swing, bend: s.trunk_sway * cycle.sin(), rotation: -2.0 * cycle.cos() },
-            thoracic: SpineMotion { flexion: 0.0, bend: s.trunk_sway * 0.4 * cycle.sin(), rotation: -5.0 * cycle.cos() },
+            lumbar: SpineMotion {
+                flexion: -swing,
+                bend: s.trunk_sway * cycle.sin(),
+                rotation: -2.0 * cycle.cos(),
+            },
+            thoracic: SpineMotion {
+                flexion: 0.0,
+                bend: s.trunk_sway * 0.4 * cycle.sin(),
+                rotation: -5.0 * cycle.cos(),
+            },
             neck_flexion: s.head_bob * step.sin(),
-            legs: Legs::Swinging { hip, abduction: [2.0; 2], knee, ankle },
+            legs: Legs::Swinging {
+                hip,
+                abduction: [2.0; 2],
+                knee,
+                ankle,
+            },
             arms: Arms::Hanging {
                 swing: [ARM_SWING * cycle.cos(), -ARM_SWING * cycle.cos()],
                 elbow: [18.0 + 8.0 * cycle.cos(), 18.0 - 8.0 * cycle.cos()],
@@ -182,7 +254,11 @@ impl Gait {
                 .map(|(s, c)| (s, c.x))
                 .unwrap_or((0, 0.0));
             if let Some((last_side, last_x)) = last {
-                let dx = if last_side == side { -(contact_x - last_x) } else { last_dx };
+                let dx = if last_side == side {
+                    -(contact_x - last_x)
+                } else {
+                    last_dx
+                };
                 x += dx;
                 last_dx = dx;
             }
@@ -214,16 +290,44 @@ impl MotionScript for Gait {
     fn events(&self) -> Vec<Event> {
         let mut out = Vec::new();
         let left_offset = self.shape.left_offset;
-        for (i, (start, r)) in rep_starts(&self.reps, 0.0).into_iter().zip(&self.reps).enumerate() {
+        for (i, (start, r)) in rep_starts(&self.reps, 0.0)
+            .into_iter()
+            .zip(&self.reps)
+            .enumerate()
+        {
             let at = |p: f64| start + r.duration_s * p;
-            let ev = |kind, p: f64, side| Event { kind, time_s: at(p), rep: Some(i), side: Some(side) };
-            out.push(Event { kind: "rep_start", time_s: start, rep: Some(i), side: None });
+            let ev = |kind, p: f64, side| Event {
+                kind,
+                time_s: at(p),
+                rep: Some(i),
+                side: Some(side),
+            };
+            out.push(Event {
+                kind: "rep_start",
+                time_s: start,
+                rep: Some(i),
+                side: None,
+            });
             out.push(ev("heel_strike", 0.0, "right"));
-            out.push(ev("toe_off", (TOE_OFF + left_offset).rem_euclid(1.0), "left"));
+            out.push(ev(
+                "toe_off",
+                (TOE_OFF + left_offset).rem_euclid(1.0),
+                "left",
+            ));
             out.push(ev("heel_strike", left_offset, "left"));
             out.push(ev("toe_off", TOE_OFF, "right"));
-            out.push(Event { kind: "peak", time_s: at(0.75), rep: Some(i), side: Some("right") });
-            out.push(Event { kind: "rep_end", time_s: at(1.0), rep: Some(i), side: None });
+            out.push(Event {
+                kind: "peak",
+                time_s: at(0.75),
+                rep: Some(i),
+                side: Some("right"),
+            });
+            out.push(Event {
+                kind: "rep_end",
+                time_s: at(1.0),
+                rep: Some(i),
+                side: None,
+            });
         }
         out.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
         out

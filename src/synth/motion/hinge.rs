@@ -6,7 +6,10 @@
 //! clips differ only where the fault is: the lumbar-dominant hinge trades 35° of anterior
 //! pelvic tilt (hence hip flexion) for 30° of lumbar flexion.
 
-use super::{ease, locate, out_and_back, rep_starts, Arms, Event, Intent, Legs, MotionScript, RepSpec, SpineMotion};
+use super::{
+    ease, locate, out_and_back, rep_starts, Arms, Event, Intent, Legs, MotionScript, RepSpec,
+    SpineMotion,
+};
 use crate::synth::body::Body;
 use crate::synth::math::Vec3;
 
@@ -60,7 +63,11 @@ pub struct Hinge {
 impl Hinge {
     /// A clip of `reps` repetitions of `bottom`.
     pub fn new(body: &Body, reps: Vec<RepSpec>, bottom: HingeShape) -> Hinge {
-        Hinge { body: body.clone(), reps, bottom }
+        Hinge {
+            body: body.clone(),
+            reps,
+            bottom,
+        }
     }
 
     fn stance_half_width(&self) -> f64 {
@@ -74,7 +81,9 @@ impl MotionScript for Hinge {
     }
 
     fn intent(&self, t: f64) -> Intent {
-        let u = locate(&self.reps, LEAD, t).map_or(0.0, |(i, phase)| out_and_back(phase, DOWN, HOLD, UP) * self.reps[i].range);
+        let u = locate(&self.reps, LEAD, t).map_or(0.0, |(i, phase)| {
+            out_and_back(phase, DOWN, HOLD, UP) * self.reps[i].range
+        });
         let b = &self.body;
         let shape = &self.bottom;
         let knee = (shape.knee_flexion * u).to_radians();
@@ -88,24 +97,51 @@ impl MotionScript for Hinge {
         let half = self.stance_half_width();
         let trunk = (shape.pelvic_tilt + shape.lumbar_flexion + shape.thoracic_flexion) * u;
         Intent {
-            pelvis_position: Vec3::new(forward, ankle_y + (along * along - spread * spread).sqrt(), 0.0),
+            pelvis_position: Vec3::new(
+                forward,
+                ankle_y + (along * along - spread * spread).sqrt(),
+                0.0,
+            ),
             pelvis_heading: 0.0,
             pelvic_tilt: shape.pelvic_tilt * u,
             pelvic_obliquity: 0.0,
-            lumbar: SpineMotion { flexion: shape.lumbar_flexion * u, ..Default::default() },
-            thoracic: SpineMotion { flexion: shape.thoracic_flexion * u, ..Default::default() },
+            lumbar: SpineMotion {
+                flexion: shape.lumbar_flexion * u,
+                ..Default::default()
+            },
+            thoracic: SpineMotion {
+                flexion: shape.thoracic_flexion * u,
+                ..Default::default()
+            },
             neck_flexion: -0.25 * trunk,
-            legs: Legs::Planted { ankles: [Vec3::new(0.0, ankle_y, -half), Vec3::new(0.0, ankle_y, half)], heading: 0.0 },
-            arms: Arms::Hanging { swing: [5.0 * ease(u); 2], elbow: [12.0; 2] },
+            legs: Legs::Planted {
+                ankles: [
+                    Vec3::new(0.0, ankle_y, -half),
+                    Vec3::new(0.0, ankle_y, half),
+                ],
+                heading: 0.0,
+            },
+            arms: Arms::Hanging {
+                swing: [5.0 * ease(u); 2],
+                elbow: [12.0; 2],
+            },
             stance_heading: 0.0,
         }
     }
 
     fn events(&self) -> Vec<Event> {
         let mut out = Vec::new();
-        for (i, (start, r)) in rep_starts(&self.reps, LEAD).into_iter().zip(&self.reps).enumerate() {
+        for (i, (start, r)) in rep_starts(&self.reps, LEAD)
+            .into_iter()
+            .zip(&self.reps)
+            .enumerate()
+        {
             out.push(Event::rep("rep_start", start, i));
-            out.push(Event::rep("peak", start + r.duration_s * (DOWN + HOLD) * 0.5, i));
+            out.push(Event::rep(
+                "peak",
+                start + r.duration_s * (DOWN + HOLD) * 0.5,
+                i,
+            ));
             out.push(Event::rep("rep_end", start + r.duration_s, i));
         }
         out

@@ -71,7 +71,12 @@ pub struct Event {
 
 impl Event {
     fn rep(kind: &'static str, time_s: f64, rep: usize) -> Event {
-        Event { kind, time_s, rep: Some(rep), side: None }
+        Event {
+            kind,
+            time_s,
+            rep: Some(rep),
+            side: None,
+        }
     }
 }
 
@@ -116,7 +121,12 @@ pub enum Legs {
     Planted { ankles: [Vec3; 2], heading: f64 },
     /// Joint angles in degrees (left, right): hip flexion, hip abduction, knee flexion, ankle
     /// dorsiflexion.
-    Swinging { hip: [f64; 2], abduction: [f64; 2], knee: [f64; 2], ankle: [f64; 2] },
+    Swinging {
+        hip: [f64; 2],
+        abduction: [f64; 2],
+        knee: [f64; 2],
+        ankle: [f64; 2],
+    },
 }
 
 /// What the arms do.
@@ -265,10 +275,20 @@ pub fn realise(body: &Body, intent: &Intent) -> Pose {
                 pose.ankle[s] = shank.transpose() * facing;
             }
         }
-        Legs::Swinging { hip, abduction, knee, ankle } => {
+        Legs::Swinging {
+            hip,
+            abduction,
+            knee,
+            ankle,
+        } => {
             for side in SIDES {
                 let s = side.index();
-                pose.hip[s] = Cardan { z: hip[s].to_radians(), x: -side.sign() * abduction[s].to_radians(), y: 0.0 }.to_matrix();
+                pose.hip[s] = Cardan {
+                    z: hip[s].to_radians(),
+                    x: -side.sign() * abduction[s].to_radians(),
+                    y: 0.0,
+                }
+                .to_matrix();
                 pose.knee[s] = Mat3::rot_z(-knee[s].to_radians());
                 pose.ankle[s] = Mat3::rot_z(ankle[s].to_radians());
             }
@@ -277,7 +297,11 @@ pub fn realise(body: &Body, intent: &Intent) -> Pose {
     let elbow_pole_back = |side: Side| thorax.direction(Vec3::new(-1.0, -0.3, 0.4 * side.sign()));
     let reach = |pose: &mut Pose, side: Side, wrist: Vec3, pole: Vec3| {
         let s = side.index();
-        let shoulder = thorax.point(Vec3::new(body.shoulder.x, body.shoulder.y, side.sign() * body.shoulder.z));
+        let shoulder = thorax.point(Vec3::new(
+            body.shoulder.x,
+            body.shoulder.y,
+            side.sign() * body.shoulder.z,
+        ));
         let elbow = two_link(shoulder, wrist, body.upper_arm, body.forearm, pole);
         let upper = limb_frame(shoulder, elbow, pole);
         let fore = limb_frame(elbow, wrist, pole);
@@ -289,7 +313,12 @@ pub fn realise(body: &Body, intent: &Intent) -> Pose {
             for side in SIDES {
                 let s = side.index();
                 let world = heading_turn
-                    * Cardan { z: swing[s].to_radians(), x: -side.sign() * 6f64.to_radians(), y: 0.0 }.to_matrix();
+                    * Cardan {
+                        z: swing[s].to_radians(),
+                        x: -side.sign() * 6f64.to_radians(),
+                        y: 0.0,
+                    }
+                    .to_matrix();
                 pose.shoulder[s] = thorax.rotation.transpose() * world;
                 pose.elbow[s] = Mat3::rot_z(elbow[s].to_radians());
             }

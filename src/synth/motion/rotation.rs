@@ -5,7 +5,9 @@
 //! With the side-on protocol the subject first faces the camera for 2 s (calibration), turns
 //! a quarter turn to stand side-on, holds 1 s, then rotates each way.
 
-use super::{ease, locate, rep_starts, Arms, Chair, Event, Intent, Legs, MotionScript, RepSpec, SpineMotion};
+use super::{
+    ease, locate, rep_starts, Arms, Chair, Event, Intent, Legs, MotionScript, RepSpec, SpineMotion,
+};
 use crate::synth::body::Body;
 use crate::synth::math::{Mat3, Vec3};
 
@@ -26,11 +28,23 @@ pub struct RotationShape {
 
 /// The scripted turn of each variant.
 pub fn shape(fault: &str) -> Option<RotationShape> {
-    let good = RotationShape { left: 45.0, right: 45.0, pelvis_share: 0.0, lumbar_share: 4.0 / 45.0 };
+    let good = RotationShape {
+        left: 45.0,
+        right: 45.0,
+        pelvis_share: 0.0,
+        lumbar_share: 4.0 / 45.0,
+    };
     Some(match fault {
         "good" => good,
-        "pelvis-driven" => RotationShape { pelvis_share: 25.0 / 45.0, lumbar_share: 8.0 / 45.0, ..good },
-        "asymmetric" => RotationShape { right: 25.0, ..good },
+        "pelvis-driven" => RotationShape {
+            pelvis_share: 25.0 / 45.0,
+            lumbar_share: 8.0 / 45.0,
+            ..good
+        },
+        "asymmetric" => RotationShape {
+            right: 25.0,
+            ..good
+        },
         _ => return None,
     })
 }
@@ -60,8 +74,20 @@ pub struct Rotation {
 
 impl Rotation {
     /// A clip; `protocol` adds the face-the-camera calibration and the quarter turn.
-    pub fn new(body: &Body, reps: Vec<RepSpec>, shape: RotationShape, seated: bool, protocol: bool) -> Rotation {
-        Rotation { body: body.clone(), reps, shape, seated, protocol }
+    pub fn new(
+        body: &Body,
+        reps: Vec<RepSpec>,
+        shape: RotationShape,
+        seated: bool,
+        protocol: bool,
+    ) -> Rotation {
+        Rotation {
+            body: body.clone(),
+            reps,
+            shape,
+            seated,
+            protocol,
+        }
     }
 
     fn start(&self) -> f64 {
@@ -118,7 +144,8 @@ impl MotionScript for Rotation {
         let lumbar_turn = turn * self.shape.lumbar_share;
         let (pelvis_position, ankles) = if self.seated {
             let hip = Vec3::new(0.0, self.seat_height() + 0.06 * b.height, 0.0);
-            let ankle = |s: f64| facing * Vec3::new(0.92 * b.thigh, b.ankle_height, s * 0.08 * b.height);
+            let ankle =
+                |s: f64| facing * Vec3::new(0.92 * b.thigh, b.ankle_height, s * 0.08 * b.height);
             (hip, [ankle(-1.0), ankle(1.0)])
         } else {
             let hip = Vec3::new(0.0, b.ankle_height + 0.485 * b.height, 0.0);
@@ -130,8 +157,14 @@ impl MotionScript for Rotation {
             pelvis_heading: heading.to_degrees() + pelvis_turn,
             pelvic_tilt: 0.0,
             pelvic_obliquity: 0.0,
-            lumbar: SpineMotion { rotation: lumbar_turn, ..Default::default() },
-            thoracic: SpineMotion { rotation: turn - pelvis_turn - lumbar_turn, ..Default::default() },
+            lumbar: SpineMotion {
+                rotation: lumbar_turn,
+                ..Default::default()
+            },
+            thoracic: SpineMotion {
+                rotation: turn - pelvis_turn - lumbar_turn,
+                ..Default::default()
+            },
             neck_flexion: 0.0,
             legs: Legs::Planted { ankles, heading },
             arms: Arms::Crossed,
@@ -142,15 +175,44 @@ impl MotionScript for Rotation {
     fn events(&self) -> Vec<Event> {
         let mut out = Vec::new();
         if self.protocol {
-            out.push(Event { kind: "calibration_start", time_s: 0.0, rep: None, side: None });
-            out.push(Event { kind: "calibration_end", time_s: CALIBRATION_S, rep: None, side: None });
-            out.push(Event { kind: "turn_end", time_s: CALIBRATION_S + TURN_S, rep: None, side: None });
+            out.push(Event {
+                kind: "calibration_start",
+                time_s: 0.0,
+                rep: None,
+                side: None,
+            });
+            out.push(Event {
+                kind: "calibration_end",
+                time_s: CALIBRATION_S,
+                rep: None,
+                side: None,
+            });
+            out.push(Event {
+                kind: "turn_end",
+                time_s: CALIBRATION_S + TURN_S,
+                rep: None,
+                side: None,
+            });
         }
-        for (i, (start, r)) in rep_starts(&self.reps, self.start()).into_iter().zip(&self.reps).enumerate() {
+        for (i, (start, r)) in rep_starts(&self.reps, self.start())
+            .into_iter()
+            .zip(&self.reps)
+            .enumerate()
+        {
             let at = |p: f64| start + r.duration_s * p;
             out.push(Event::rep("rep_start", start, i));
-            out.push(Event { kind: "peak", time_s: at((LEFT_PEAK.0 + LEFT_PEAK.1) * 0.5), rep: Some(i), side: Some("left") });
-            out.push(Event { kind: "peak", time_s: at((RIGHT_PEAK.0 + RIGHT_PEAK.1) * 0.5), rep: Some(i), side: Some("right") });
+            out.push(Event {
+                kind: "peak",
+                time_s: at((LEFT_PEAK.0 + LEFT_PEAK.1) * 0.5),
+                rep: Some(i),
+                side: Some("left"),
+            });
+            out.push(Event {
+                kind: "peak",
+                time_s: at((RIGHT_PEAK.0 + RIGHT_PEAK.1) * 0.5),
+                rep: Some(i),
+                side: Some("right"),
+            });
             out.push(Event::rep("rep_end", at(1.0), i));
         }
         out

@@ -4,13 +4,20 @@
 //! set-up) except in the hands-on-thighs fault.
 
 use super::{
-    ease, locate, mix, rep_starts, Arms, Chair, Event, Intent, Legs, MotionScript, RepSpec, SpineMotion,
+    ease, locate, mix, rep_starts, Arms, Chair, Event, Intent, Legs, MotionScript, RepSpec,
+    SpineMotion,
 };
 use crate::synth::body::Body;
 use crate::synth::math::Vec3;
 
 /// Accepted `--fault` values.
-pub const FAULTS: &[&str] = &["good", "rounding", "feet-forward", "no-hip-extension", "hands-on-thighs"];
+pub const FAULTS: &[&str] = &[
+    "good",
+    "rounding",
+    "feet-forward",
+    "no-hip-extension",
+    "hands-on-thighs",
+];
 
 /// A variant's key postures, degrees; distances in units of height.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -37,10 +44,25 @@ pub fn shape(fault: &str) -> Option<StsShape> {
     };
     Some(match fault {
         "good" => good,
-        "rounding" => StsShape { lean: (4.0, 32.0, 12.0), ..good },
-        "feet-forward" => StsShape { feet_forward: 1.22, lean: (40.0, 4.0, 4.0), ..good },
-        "no-hip-extension" => StsShape { top: (16.0, 4.0, 0.0), top_drop: 0.03, ..good },
-        "hands-on-thighs" => StsShape { hands_on_thighs: true, lean: (36.0, 6.0, 4.0), ..good },
+        "rounding" => StsShape {
+            lean: (4.0, 32.0, 12.0),
+            ..good
+        },
+        "feet-forward" => StsShape {
+            feet_forward: 1.22,
+            lean: (40.0, 4.0, 4.0),
+            ..good
+        },
+        "no-hip-extension" => StsShape {
+            top: (16.0, 4.0, 0.0),
+            top_drop: 0.03,
+            ..good
+        },
+        "hands-on-thighs" => StsShape {
+            hands_on_thighs: true,
+            lean: (36.0, 6.0, 4.0),
+            ..good
+        },
         _ => return None,
     })
 }
@@ -65,7 +87,12 @@ pub struct SitToStand {
 impl SitToStand {
     /// A clip of `reps` rises from a chair `seat_height` metres high.
     pub fn new(body: &Body, reps: Vec<RepSpec>, shape: StsShape, seat_height: f64) -> SitToStand {
-        SitToStand { body: body.clone(), reps, shape, seat_height }
+        SitToStand {
+            body: body.clone(),
+            reps,
+            shape,
+            seat_height,
+        }
     }
 
     fn seated_hip(&self) -> Vec3 {
@@ -85,7 +112,11 @@ impl SitToStand {
         let b = &self.body;
         let spread = self.stance_half_width() - b.hip_half_width;
         let reach = ((b.thigh + b.shank).powi(2) - spread * spread).sqrt();
-        Vec3::new(self.ankle_x() - 0.01 * b.height, b.ankle_height + reach - 1e-6 - self.shape.top_drop * b.height, 0.0)
+        Vec3::new(
+            self.ankle_x() - 0.01 * b.height,
+            b.ankle_height + reach - 1e-6 - self.shape.top_drop * b.height,
+            0.0,
+        )
     }
 }
 
@@ -110,7 +141,8 @@ impl MotionScript for SitToStand {
     }
 
     fn intent(&self, t: f64) -> Intent {
-        let (phase, range) = locate(&self.reps, LEAD, t).map_or((0.0, 1.0), |(i, p)| (p, self.reps[i].range));
+        let (phase, range) =
+            locate(&self.reps, LEAD, t).map_or((0.0, 1.0), |(i, p)| (p, self.reps[i].range));
         let shape = &self.shape;
         // Rising: 0 seated → 1 standing; the trunk leans until seat-off then straightens.
         let rise = if phase < SEAT_OFF {
@@ -127,7 +159,12 @@ impl MotionScript for SitToStand {
         let lean = if phase < SIT_START {
             bump(phase, 0.05, SEAT_OFF, FULL_STAND)
         } else {
-            0.8 * bump(phase, SIT_START, (SIT_START + SEATED_AGAIN) * 0.5, SEATED_AGAIN)
+            0.8 * bump(
+                phase,
+                SIT_START,
+                (SIT_START + SEATED_AGAIN) * 0.5,
+                SEATED_AGAIN,
+            )
         } * range;
         let upright = trunk_mix(SEATED, shape.top, ease(rise));
         let leaning = trunk_mix(upright, shape.lean, lean);
@@ -141,14 +178,22 @@ impl MotionScript for SitToStand {
         );
         let b = &self.body;
         let half = self.stance_half_width();
-        let ankles = [Vec3::new(self.ankle_x(), b.ankle_height, -half), Vec3::new(self.ankle_x(), b.ankle_height, half)];
+        let ankles = [
+            Vec3::new(self.ankle_x(), b.ankle_height, -half),
+            Vec3::new(self.ankle_x(), b.ankle_height, half),
+        ];
         let arms = if shape.hands_on_thighs && (phase > 0.05 && phase < SIT_START + 0.02) {
             // Wrists on the front of the thighs, two thirds of the way to the knee.
             let thigh_point = |z: f64| {
                 let knee_guess = Vec3::new(hip.x + b.thigh * 0.9, hip.y - 0.1 * b.height * rise, z);
                 hip.lerp(knee_guess, 0.62) + Vec3::new(0.0, 0.07 * b.height, 0.0)
             };
-            Arms::Reaching { wrists: [thigh_point(-b.hip_half_width * 1.1), thigh_point(b.hip_half_width * 1.1)] }
+            Arms::Reaching {
+                wrists: [
+                    thigh_point(-b.hip_half_width * 1.1),
+                    thigh_point(b.hip_half_width * 1.1),
+                ],
+            }
         } else {
             Arms::Crossed
         };
@@ -157,10 +202,19 @@ impl MotionScript for SitToStand {
             pelvis_heading: 0.0,
             pelvic_tilt: leaning.0,
             pelvic_obliquity: 0.0,
-            lumbar: SpineMotion { flexion: leaning.1, ..Default::default() },
-            thoracic: SpineMotion { flexion: leaning.2, ..Default::default() },
+            lumbar: SpineMotion {
+                flexion: leaning.1,
+                ..Default::default()
+            },
+            thoracic: SpineMotion {
+                flexion: leaning.2,
+                ..Default::default()
+            },
             neck_flexion: -0.3 * (leaning.0 + leaning.1 + leaning.2).max(0.0),
-            legs: Legs::Planted { ankles, heading: 0.0 },
+            legs: Legs::Planted {
+                ankles,
+                heading: 0.0,
+            },
             arms,
             stance_heading: 0.0,
         }
@@ -168,7 +222,11 @@ impl MotionScript for SitToStand {
 
     fn events(&self) -> Vec<Event> {
         let mut out = Vec::new();
-        for (i, (start, r)) in rep_starts(&self.reps, LEAD).into_iter().zip(&self.reps).enumerate() {
+        for (i, (start, r)) in rep_starts(&self.reps, LEAD)
+            .into_iter()
+            .zip(&self.reps)
+            .enumerate()
+        {
             let at = |p: f64| start + r.duration_s * p;
             out.push(Event::rep("rep_start", start, i));
             out.push(Event::rep("seat_off", at(SEAT_OFF), i));
@@ -180,6 +238,11 @@ impl MotionScript for SitToStand {
     }
 
     fn chair(&self) -> Option<Chair> {
-        Some(Chair { front: [0.0, 0.0, 0.0], heading: 0.0, seat_height_m: self.seat_height, back_rest: true })
+        Some(Chair {
+            front: [0.0, 0.0, 0.0],
+            heading: 0.0,
+            seat_height_m: self.seat_height,
+            back_rest: true,
+        })
     }
 }
