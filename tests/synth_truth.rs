@@ -550,3 +550,54 @@ fn bad_requests_exit_with_code_2_and_say_why() {
     }
     assert!(!out.exists());
 }
+
+#[test]
+fn variable_frame_rate_video_carries_the_truth_timestamps_and_masks_match_frames() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut spec = ClipSpec::new(Movement::Gait, "good", View::Side, 1);
+    (spec.width, spec.height, spec.variable_frame_rate) = (320, 180, true);
+    let video = dir.path().join("vfr.mp4");
+    let masks = dir.path().join("masks");
+    write_clip(&spec, &video, Some(&masks)).unwrap();
+    let truth = ugoki::synth::truth::read(&ugoki::synth::truth_path(&video)).unwrap();
+    // The container's own timestamps (ffprobe; OpenCV reports 0 ms for the last frames a
+    // threaded decoder flushes, whatever the file says).
+    let probe = Command::new("ffprobe")
+        .args([
+            "-v",
+            "error",
+            "-select_streams",
+            "v",
+            "-show_entries",
+            "frame=pts_time",
+            "-of",
+            "csv=p=0",
+        ])
+        .arg(&video)
+        .output()
+        .expect("ffprobe (installed by scripts/setup.sh with ffmpeg)");
+    let decoded: Vec<f64> = String::from_utf8_lossy(&probe.stdout)
+        .split(|c: char| c == '\n' || c == ',')
+        .filter_map(|v| v.trim().parse().ok())
+        .collect();
+    assert_eq!(decoded.len(), truth.frames.len());
+    let intervals: Vec<f64> = truth
+        .frames
+        .windows(2)
+        .map(|w| w[1].time_s - w[0].time_s)
+        .collect();
+    let spread = intervals.iter().cloned().fold(0.0, f64::max)
+        - intervals.iter().cloned().fold(1.0, f64::min);
+    assert!(spread > 0.01, "intervals vary: {intervals:?}");
+    for (t, f) in decoded.iter().zip(&truth.frames) {
+        assert!(
+            (t - f.time_s).abs() < 0.0015,
+            "decoded {t} vs truth {}",
+            f.time_s
+        );
+    }
+    assert_eq!(
+        std::fs::read_dir(&masks).unwrap().count(),
+        truth.frames.len()
+    );
+}

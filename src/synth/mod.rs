@@ -289,8 +289,10 @@ impl Clip {
         let mut rng = Rng::new(self.spec.seed ^ 0xF4A3);
         let mut times = Vec::new();
         let mut t = 0.0;
+        // Variable-rate clips keep millisecond timestamps, as their container does.
+        let decimals = if self.spec.variable_frame_rate { 3 } else { 6 };
         while t <= end + 1e-9 {
-            times.push(truth::round(t, 6));
+            times.push(truth::round(t, decimals));
             t += if self.spec.variable_frame_rate {
                 dt * rng.range(0.6, 1.4)
             } else {

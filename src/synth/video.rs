@@ -160,7 +160,12 @@ impl FrameSink {
                         .get(i + 1)
                         .copied()
                         .unwrap_or(t + (times.get(1).copied().unwrap_or(0.033) - times[0]));
-                    list.push_str(&format!("file '{i:06}.png'\nduration {:.6}\n", next - t));
+                    // A millisecond frame rate gives each image a fine enough time base for its
+                    // own duration (the image demuxer's default of 25/s would quantise it).
+                    list.push_str(&format!(
+                        "file '{i:06}.png'\noption framerate 1000\nduration {:.3}\n",
+                        next - t
+                    ));
                 }
                 // The concat demuxer ignores the last entry's duration unless it is repeated.
                 list.push_str(&format!(
