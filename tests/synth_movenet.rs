@@ -87,3 +87,34 @@ fn movenet_finds_the_walking_subject() {
 fn movenet_finds_the_rotating_subject() {
     check_movement(Movement::Rotation, &[View::Side, View::Front, View::SideOn]);
 }
+
+#[test]
+fn movenet_finds_the_subject_as_the_samples_render_it() {
+    // The samples' set-up: 1280×720, textured backdrop, a seeded body and camera jitter.
+    let mut model = MoveNet::load(Path::new(MODEL), 2).expect("MoveNet model must be present");
+    for (movement, fault, view, seed) in [
+        (Movement::Hinge, "lumbar-dominant", View::Side, 1),
+        (Movement::Gait, "lateral-sway", View::Front, 3),
+    ] {
+        let mut spec = ClipSpec::new(movement, fault, view, 2);
+        (spec.width, spec.height, spec.fps, spec.seed) = (1280, 720, 15.0, seed);
+        spec.backdrop = ugoki::synth::scene::Backdrop::Textured;
+        let report = evaluate(&Clip::new(&spec).unwrap(), &mut model, 2, 0.3).unwrap();
+        for j in CHECKED {
+            let s = report.joint(j);
+            println!(
+                "{} {fault} {}: {} {:.0}% / {:.1}%",
+                movement.name(),
+                view.name(),
+                j.name(),
+                100.0 * s.detection_rate,
+                100.0 * s.median_error
+            );
+            assert!(
+                s.detection_rate >= 0.9 && s.median_error <= 0.05,
+                "{}: {s:?}",
+                j.name()
+            );
+        }
+    }
+}

@@ -157,7 +157,7 @@ impl Body {
                 seg(0.05 * h, 12.0),
             ],
             neck: seg(0.064 * h, 12.0),
-            shoulder: Vec3::new(0.005 * h, 0.028 * h, 0.105 * h),
+            shoulder: Vec3::new(0.02 * h, 0.034 * h, 0.105 * h),
             upper_arm: 0.186 * h,
             forearm: 0.146 * h,
             hand: 0.108 * h,

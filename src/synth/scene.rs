@@ -14,7 +14,7 @@ use std::path::PathBuf;
 /// Where the camera looks from, relative to the way the subject's feet face at the start.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum View {
-    /// From the subject's right, 8° towards the front (a camera set up by eye is never exactly
+    /// From the subject's right, 12° towards the front (a camera set up by eye is never exactly
     /// square; exactly square, the far ankle hides behind the near one).
     Side,
     Front,
@@ -64,7 +64,7 @@ pub enum Backdrop {
 }
 
 /// How far the side view turns from square towards the subject's front, degrees.
-pub const SIDE_TOWARDS_FRONT: f64 = 8.0;
+pub const SIDE_TOWARDS_FRONT: f64 = 12.0;
 
 /// Lens and placement choices for a clip's camera.
 #[derive(Debug, Clone, Copy, PartialEq)]

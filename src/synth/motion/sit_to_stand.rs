@@ -101,7 +101,7 @@ impl SitToStand {
     }
 
     fn stance_half_width(&self) -> f64 {
-        0.075 * self.body.height
+        0.09 * self.body.height
     }
 
     fn ankle_x(&self) -> f64 {
