@@ -577,7 +577,7 @@ fn variable_frame_rate_video_carries_the_truth_timestamps_and_masks_match_frames
         .output()
         .expect("ffprobe (installed by scripts/setup.sh with ffmpeg)");
     let decoded: Vec<f64> = String::from_utf8_lossy(&probe.stdout)
-        .split(|c: char| c == '\n' || c == ',')
+        .split(['\n', ','])
         .filter_map(|v| v.trim().parse().ok())
         .collect();
     assert_eq!(decoded.len(), truth.frames.len());
