@@ -41,11 +41,17 @@ pub enum Error {
 
 impl Error {
     pub fn bad_input(path: impl Into<PathBuf>, reason: impl Into<String>) -> Self {
-        Error::BadInput { path: path.into(), reason: reason.into() }
+        Error::BadInput {
+            path: path.into(),
+            reason: reason.into(),
+        }
     }
 
     pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
-        Error::Io { context: context.into(), source }
+        Error::Io {
+            context: context.into(),
+            source,
+        }
     }
 
     pub fn exit_code(&self) -> i32 {

@@ -4,12 +4,17 @@
 //! The pipeline runs one way: `source` → `pose` → `track` → `signal` → `kinematics` → `movement`
 //! → `criteria` → `report`. See README.md for the conventions every stage keeps.
 
+pub mod cli;
 pub mod error;
+pub mod kinematics;
+pub mod models;
 pub mod pose;
+pub mod report;
 pub mod runtime;
+pub mod signal;
 pub mod skeleton;
-pub mod track;
 pub mod source;
 pub mod synth;
+pub mod track;
 
 pub use error::{Error, Result};

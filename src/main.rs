@@ -4,7 +4,11 @@ use clap::{Parser, Subcommand};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "ugoki", version, about = "Movement analysis from video: hip hinge, sit-to-stand, gait, thoracic rotation")]
+#[command(
+    name = "ugoki",
+    version,
+    about = "Movement analysis from video: hip hinge, sit-to-stand, gait, thoracic rotation"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -12,17 +16,29 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Track the subject's keypoints through a video (JSON + CSV, optional overlay video).
+    Pose(ugoki::cli::pose::PoseArgs),
+    /// List, fetch and verify the pose models (models/manifest.toml).
+    Models(ugoki::models::cli::ModelsArgs),
+    /// Joint and segment angles, calibration and view from a keypoint track or a video.
+    Kinematics(ugoki::cli::kinematics::KinematicsArgs),
     /// Render a synthetic subject performing a movement, with exact ground truth.
     Synth(ugoki::synth::cli::SynthArgs),
 }
 
 fn main() -> ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_env("UGOKI_LOG").unwrap_or_else(|_| "warn".into()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("UGOKI_LOG")
+                .unwrap_or_else(|_| "warn".into()),
+        )
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     let result: ugoki::Result<()> = match cli.command {
+        Command::Pose(args) => ugoki::cli::pose::run(args),
+        Command::Models(args) => ugoki::models::cli::run(args),
+        Command::Kinematics(args) => ugoki::cli::kinematics::run(args),
         Command::Synth(args) => ugoki::synth::cli::run(&args),
     };
     match result {

@@ -225,14 +225,27 @@ impl Skeleton {
     /// Midpoint of two confident joints; its score is the lower of the two.
     pub fn midpoint(&self, a: Joint, b: Joint, min_score: f32) -> Option<Keypoint> {
         let (p, q) = (self.confident(a, min_score)?, self.confident(b, min_score)?);
-        Some(Keypoint::new((p.x + q.x) * 0.5, (p.y + q.y) * 0.5, p.score.min(q.score)))
+        Some(Keypoint::new(
+            (p.x + q.x) * 0.5,
+            (p.y + q.y) * 0.5,
+            p.score.min(q.score),
+        ))
     }
 
     /// Box around the confident points.
     pub fn bbox(&self, min_score: f32) -> Option<BoxPx> {
-        let mut it = self.points.iter().flatten().filter(|k| k.score >= min_score);
+        let mut it = self
+            .points
+            .iter()
+            .flatten()
+            .filter(|k| k.score >= min_score);
         let first = it.next()?;
-        let mut b = BoxPx { x0: first.x, y0: first.y, x1: first.x, y1: first.y };
+        let mut b = BoxPx {
+            x0: first.x,
+            y0: first.y,
+            x1: first.x,
+            y1: first.y,
+        };
         for k in it {
             b.x0 = b.x0.min(k.x);
             b.y0 = b.y0.min(k.y);
@@ -244,8 +257,17 @@ impl Skeleton {
 
     /// Mean confidence over the torso joints (shoulders and hips); 0 when they are absent.
     pub fn torso_score(&self) -> f32 {
-        let torso = [Joint::LeftShoulder, Joint::RightShoulder, Joint::LeftHip, Joint::RightHip];
-        torso.iter().map(|j| self.get(*j).map_or(0.0, |k| k.score)).sum::<f32>() / 4.0
+        let torso = [
+            Joint::LeftShoulder,
+            Joint::RightShoulder,
+            Joint::LeftHip,
+            Joint::RightHip,
+        ];
+        torso
+            .iter()
+            .map(|j| self.get(*j).map_or(0.0, |k| k.score))
+            .sum::<f32>()
+            / 4.0
     }
 
     /// Swap every left joint with its right twin.

@@ -21,7 +21,10 @@ impl CropTransform {
         let h = n * 0.5;
         let (cx, cy) = (region.cx as f64, region.cy as f64);
         CropTransform {
-            a: [[k * c, -k * s, cx - h * k * c + h * k * s], [k * s, k * c, cy - h * k * s - h * k * c]],
+            a: [
+                [k * c, -k * s, cx - h * k * c + h * k * s],
+                [k * s, k * c, cy - h * k * s - h * k * c],
+            ],
         }
     }
 
@@ -29,13 +32,21 @@ impl CropTransform {
     pub fn to_source(&self, u: f32, v: f32) -> (f32, f32) {
         let (u, v) = (u as f64, v as f64);
         let a = &self.a;
-        ((a[0][0] * u + a[0][1] * v + a[0][2]) as f32, (a[1][0] * u + a[1][1] * v + a[1][2]) as f32)
+        (
+            (a[0][0] * u + a[0][1] * v + a[0][2]) as f32,
+            (a[1][0] * u + a[1][1] * v + a[1][2]) as f32,
+        )
     }
 }
 
 /// Cuts `region` out of a BGR frame into a `side`×`side` RGB 8-bit image; outside the frame is
 /// filled with `pad` (per channel).
-pub fn crop_rgb(image: &Mat, region: &Region, side: usize, pad: f64) -> Result<(Mat, CropTransform)> {
+pub fn crop_rgb(
+    image: &Mat,
+    region: &Region,
+    side: usize,
+    pad: f64,
+) -> Result<(Mat, CropTransform)> {
     let transform = CropTransform::new(region, side);
     let a = &transform.a;
     let m = Mat::from_slice_2d(&[[a[0][0], a[0][1], a[0][2]], [a[1][0], a[1][1], a[1][2]]])?;
@@ -72,7 +83,12 @@ mod tests {
 
     #[test]
     fn unrotated_region_maps_corners_to_region_corners() {
-        let region = Region { cx: 100.0, cy: 50.0, size: 40.0, rotation: 0.0 };
+        let region = Region {
+            cx: 100.0,
+            cy: 50.0,
+            size: 40.0,
+            rotation: 0.0,
+        };
         let t = CropTransform::new(&region, 20);
         assert_eq!(t.to_source(0.0, 0.0), (80.0, 30.0));
         assert_eq!(t.to_source(20.0, 20.0), (120.0, 70.0));
@@ -81,7 +97,12 @@ mod tests {
     #[test]
     fn rotated_region_points_up_along_rotation() {
         // A quarter turn clockwise: the crop's "up" (v decreasing) points to +x in the frame.
-        let region = Region { cx: 0.0, cy: 0.0, size: 10.0, rotation: std::f32::consts::FRAC_PI_2 };
+        let region = Region {
+            cx: 0.0,
+            cy: 0.0,
+            size: 10.0,
+            rotation: std::f32::consts::FRAC_PI_2,
+        };
         let t = CropTransform::new(&region, 10);
         let (x, y) = t.to_source(5.0, 0.0);
         assert!((x - 5.0).abs() < 1e-4 && y.abs() < 1e-4, "{x} {y}");

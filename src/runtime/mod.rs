@@ -17,7 +17,8 @@ pub const ORT_LIBRARY: &str = "libonnxruntime.so.1.31.1";
 const HOW_TO_GET_IT: &str =
     "run scripts/setup.sh (it unpacks it into .runtime/), or set ORT_DYLIB_PATH to libonnxruntime.so.1.31.1";
 
-static ENVIRONMENT: OnceLock<std::result::Result<ort::environment::Environment, String>> = OnceLock::new();
+static ENVIRONMENT: OnceLock<std::result::Result<ort::environment::Environment, String>> =
+    OnceLock::new();
 
 /// Where the runtime library will be loaded from, or why none was found.
 pub fn locate_library() -> Result<PathBuf> {
@@ -38,7 +39,9 @@ pub fn locate_library() -> Result<PathBuf> {
         .ok_or_else(|| Error::Runtime(format!("{ORT_LIBRARY} not found; {HOW_TO_GET_IT}")))
 }
 
-fn candidate_dirs() -> Vec<PathBuf> {
+/// Folders searched for the project's `.runtime/` (and `models/`): near the executable, the
+/// source tree it was built from, the current directory.
+pub(crate) fn candidate_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
     if let Ok(exe) = std::env::current_exe() {
         dirs.extend(exe.ancestors().skip(1).take(4).map(Path::to_path_buf));
@@ -55,7 +58,10 @@ pub fn environment() -> Result<&'static ort::environment::Environment> {
     let env = ENVIRONMENT.get_or_init(|| {
         let path = locate_library().map_err(|e| e.to_string())?;
         let builder = ort::init_from(&path).map_err(|e| {
-            format!("ONNX Runtime: cannot load {} ({e}); {HOW_TO_GET_IT}", path.display())
+            format!(
+                "ONNX Runtime: cannot load {} ({e}); {HOW_TO_GET_IT}",
+                path.display()
+            )
         })?;
         builder
             .with_name("ugoki")
@@ -64,7 +70,9 @@ pub fn environment() -> Result<&'static ort::environment::Environment> {
     });
     match env {
         Ok(env) => Ok(env),
-        Err(message) => Err(Error::Runtime(message.trim_start_matches("ONNX Runtime: ").to_string())),
+        Err(message) => Err(Error::Runtime(
+            message.trim_start_matches("ONNX Runtime: ").to_string(),
+        )),
     }
 }
 
@@ -76,14 +84,53 @@ pub fn default_threads() -> usize {
 /// Opens a model file as an inference session with `threads` intra-op threads.
 pub fn open_session(model_path: &Path, threads: usize) -> Result<Session> {
     let env = environment()?;
-    let name = model_path.file_name().map_or_else(|| model_path.display().to_string(), |n| n.to_string_lossy().into());
-    let model_error = |reason: String| Error::Model { name: name.clone(), reason };
+    let name = model_path.file_name().map_or_else(
+        || model_path.display().to_string(),
+        |n| n.to_string_lossy().into(),
+    );
+    let model_error = |reason: String| Error::Model {
+        name: name.clone(),
+        reason,
+    };
     let builder = Session::builder(env).map_err(|e| Error::Runtime(e.to_string()))?;
-    let mut builder = builder
+    let builder = builder
         .with_intra_threads(threads.max(1))
-        .and_then(|b| b.with_inter_threads(1))
+        .map_err(|e| Error::Runtime(e.to_string()))?;
+    let builder = builder
+        .with_inter_threads(1)
+        .map_err(|e| Error::Runtime(e.to_string()))?;
+    // Idle intra-op threads would otherwise spin, taking the core the decode thread needs.
+    let mut builder = builder
+        .with_config_entry("session.intra_op.allow_spinning", "0")
         .map_err(|e| Error::Runtime(e.to_string()))?;
     builder
         .commit_from_file(model_path)
         .map_err(|e| model_error(format!("cannot load {} ({e})", model_path.display())))
+}
+
+/// Checks that a session has the named input and output tensors, so that a wrong model file is
+/// reported at load time rather than as a failed run.
+pub fn check_tensors(
+    session: &Session,
+    model: &str,
+    inputs: &[&str],
+    outputs: &[&str],
+) -> Result<()> {
+    let missing: Vec<&str> = inputs
+        .iter()
+        .filter(|want| !session.inputs().iter().any(|i| i.name() == **want))
+        .chain(
+            outputs
+                .iter()
+                .filter(|want| !session.outputs().iter().any(|o| o.name() == **want)),
+        )
+        .copied()
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::Model {
+        name: model.into(),
+        reason: format!("not the expected model: no tensor {}", missing.join(", ")),
+    })
 }

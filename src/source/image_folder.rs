@@ -28,7 +28,10 @@ impl ImageFolder {
             .collect();
         files.sort();
         let first = files.first().ok_or_else(|| {
-            Error::bad_input(dir, "the folder holds no images (jpg, png, bmp, tif); pass a video file instead")
+            Error::bad_input(
+                dir,
+                "the folder holds no images (jpg, png, bmp, tif); pass a video file instead",
+            )
         })?;
         let image = read_image(first)?;
         let info = SourceInfo {
@@ -40,7 +43,11 @@ impl ImageFolder {
             rotation_deg: 0,
             codec: None,
         };
-        Ok(ImageFolder { files, info, next_index: 0 })
+        Ok(ImageFolder {
+            files,
+            info,
+            next_index: 0,
+        })
     }
 }
 
@@ -62,7 +69,11 @@ impl FrameSource for ImageFolder {
             return Ok(None);
         };
         let image = read_image(path)?;
-        let frame = Frame { index: self.next_index, time_s: self.next_index as f64 / self.info.fps, image };
+        let frame = Frame {
+            index: self.next_index,
+            time_s: self.next_index as f64 / self.info.fps,
+            image,
+        };
         self.next_index += 1;
         Ok(Some(frame))
     }

@@ -52,14 +52,18 @@ pub trait FrameSource: Send {
 }
 
 /// File extensions treated as videos when scanning folders.
-pub const VIDEO_EXTENSIONS: [&str; 9] = ["mp4", "mov", "m4v", "avi", "mkv", "webm", "mpg", "mpeg", "wmv"];
+pub const VIDEO_EXTENSIONS: [&str; 9] = [
+    "mp4", "mov", "m4v", "avi", "mkv", "webm", "mpg", "mpeg", "wmv",
+];
 
 /// Opens a video file, an image folder, or a camera (`cam:0`, `/dev/video0`, or an URL).
 pub fn open(spec: &str) -> Result<Box<dyn FrameSource>> {
     if let Some(index) = spec.strip_prefix("cam:") {
-        let index: i32 = index
-            .parse()
-            .map_err(|_| Error::Usage(format!("camera index '{index}' is not a number (use cam:0)")))?;
+        let index: i32 = index.parse().map_err(|_| {
+            Error::Usage(format!(
+                "camera index '{index}' is not a number (use cam:0)"
+            ))
+        })?;
         return Ok(Box::new(Webcam::open_index(index)?));
     }
     if spec.starts_with("/dev/video") || spec.contains("://") {

@@ -33,22 +33,46 @@ fn probe(name: String, capture: &VideoCapture, live: bool) -> Result<SourceInfo>
     let height = capture.get(videoio::CAP_PROP_FRAME_HEIGHT)?.max(0.0) as u32;
     let fps = capture.get(videoio::CAP_PROP_FPS)?;
     let count = capture.get(videoio::CAP_PROP_FRAME_COUNT)?;
-    let rotation = capture.get(videoio::CAP_PROP_ORIENTATION_META).unwrap_or(0.0).round() as i32;
+    let rotation = capture
+        .get(videoio::CAP_PROP_ORIENTATION_META)
+        .unwrap_or(0.0)
+        .round() as i32;
     // CAP_PROP_FRAME_WIDTH/HEIGHT report the coded size; frames are delivered upright.
-    let (width, height) = if rotation.rem_euclid(180) == 90 { (height, width) } else { (width, height) };
     Ok(SourceInfo {
         name,
         width,
         height,
-        fps: if fps.is_finite() && fps > 0.0 { fps } else { 30.0 },
+        fps: if fps.is_finite() && fps > 0.0 {
+            fps
+        } else {
+            30.0
+        },
         frame_count: (!live && count >= 1.0).then_some(count as usize),
         rotation_deg: rotation.rem_euclid(360),
         codec: fourcc_string(capture.get(videoio::CAP_PROP_FOURCC)?),
     })
 }
 
+/// FFmpeg prints its own diagnostics (e.g. "moov atom not found") straight to stderr; ugoki
+/// reports those conditions itself in one line, so FFmpeg is made quiet unless the user asked
+/// for its log (OpenCV reads these variables when its FFmpeg back-end starts).
+fn quiet_ffmpeg() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        if std::env::var_os("OPENCV_FFMPEG_LOGLEVEL").is_none()
+            && std::env::var_os("OPENCV_FFMPEG_DEBUG").is_none()
+        {
+            std::env::set_var("OPENCV_FFMPEG_LOGLEVEL", "-8");
+        }
+        if std::env::var_os("OPENCV_LOG_LEVEL").is_none() {
+            std::env::set_var("OPENCV_LOG_LEVEL", "SILENT");
+        }
+    });
+}
+
 impl VideoFile {
     pub fn open(path: &Path) -> Result<Self> {
+        quiet_ffmpeg();
         let meta = std::fs::metadata(path).map_err(|e| {
             Error::bad_input(path, format!("cannot read the file ({e}); check the path"))
         })?;
@@ -56,7 +80,10 @@ impl VideoFile {
             return Err(Error::bad_input(path, "not a regular file"));
         }
         if meta.len() == 0 {
-            return Err(Error::bad_input(path, "the file is empty (0 bytes); re-export or copy it again"));
+            return Err(Error::bad_input(
+                path,
+                "the file is empty (0 bytes); re-export or copy it again",
+            ));
         }
         let name = path.to_string_lossy().into_owned();
         let mut capture = VideoCapture::from_file(&name, videoio::CAP_FFMPEG)?;
@@ -73,13 +100,20 @@ impl VideoFile {
         if info.width == 0 || info.height == 0 {
             return Err(Error::bad_input(path, "the file has no video stream"));
         }
-        let mut source = VideoFile { path: path.to_path_buf(), capture, info, next_index: 0, ended_early: false };
+        let mut source = VideoFile {
+            path: path.to_path_buf(),
+            capture,
+            info,
+            next_index: 0,
+            ended_early: false,
+        };
         // A container that opens but yields no picture is as unusable as one that does not open.
         source.check_first_frame()?;
         Ok(source)
     }
 
-    /// Decodes the first frame once and rewinds, so a corrupt stream is reported at open time.
+    /// Decodes the first frame once and rewinds, so a corrupt stream is reported at open time;
+    /// the upright size is taken from that frame, whatever the container's fields say.
     fn check_first_frame(&mut self) -> Result<()> {
         let mut probe_frame = Mat::default();
         let ok = self.capture.read(&mut probe_frame)?;
@@ -89,6 +123,8 @@ impl VideoFile {
                 "the video stream cannot be decoded (corrupt or truncated file)",
             ));
         }
+        self.info.width = probe_frame.cols() as u32;
+        self.info.height = probe_frame.rows() as u32;
         self.capture.set(videoio::CAP_PROP_POS_FRAMES, 0.0)?;
         Ok(())
     }
@@ -110,7 +146,11 @@ impl FrameSource for VideoFile {
             return Ok(None);
         }
         let time_s = self.capture.get(videoio::CAP_PROP_POS_MSEC)? / 1000.0;
-        let frame = Frame { index: self.next_index, time_s, image };
+        let frame = Frame {
+            index: self.next_index,
+            time_s,
+            image,
+        };
         self.next_index += 1;
         Ok(Some(frame))
     }
@@ -142,6 +182,7 @@ impl Webcam {
     }
 
     fn from_capture(capture: VideoCapture, name: String) -> Result<Self> {
+        quiet_ffmpeg();
         if !capture.is_opened()? {
             return Err(Error::bad_input(
                 &name,
@@ -149,7 +190,13 @@ impl Webcam {
             ));
         }
         let info = probe(name, &capture, true)?;
-        Ok(Webcam { capture, info, started: Instant::now(), next_index: 0, lost: false })
+        Ok(Webcam {
+            capture,
+            info,
+            started: Instant::now(),
+            next_index: 0,
+            lost: false,
+        })
     }
 }
 
@@ -165,7 +212,11 @@ impl FrameSource for Webcam {
             self.lost = true;
             return Ok(None);
         }
-        let frame = Frame { index: self.next_index, time_s: self.started.elapsed().as_secs_f64(), image };
+        let frame = Frame {
+            index: self.next_index,
+            time_s: self.started.elapsed().as_secs_f64(),
+            image,
+        };
         self.next_index += 1;
         Ok(Some(frame))
     }

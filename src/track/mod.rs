@@ -20,6 +20,11 @@ pub struct PoseFrame {
     /// model ran.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub world: Option<Vec<Option<[f32; 3]>>>,
+    /// The legs' / arms' left-right labels were swapped back here (the model had them crossed).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub relabelled_legs: bool,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub relabelled_arms: bool,
 }
 
 /// The tracked subject over a clip: what `ugoki pose` produces and every later stage reads.
@@ -31,3 +36,13 @@ pub struct PoseTrack {
     pub model: String,
     pub frames: Vec<PoseFrame>,
 }
+
+pub mod candidates;
+pub mod laterality;
+pub mod motion;
+pub mod refine;
+pub mod selection;
+pub mod video;
+
+pub use selection::{SubjectPick, SubjectRule};
+pub use video::{track_source, SubjectOptions, TrackOutcome};

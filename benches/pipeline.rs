@@ -1,0 +1,150 @@
+//! Pose pipeline throughput, measured in one run on the real walking (1768x994 VP9) and
+//! front-squat (620x720 H.264) clips: decode only, crop preprocessing, MoveNet inference with 1
+//! and with all cores' intra-op threads, and end-to-end tracking as `ugoki pose` runs it.
+//!
+//! The CPU-work bound is cores ÷ (decode + preprocessing + single-threaded inference per
+//! frame), each measured alone here. End-to-end follows every person in view (the walking clip
+//! has three), so a second bound counts the work actually needed: decode and motion analysis
+//! plus preprocessing and inference for each model run.
+//!
+//! Run: `cargo bench --bench pipeline` (or `make bench`). Prints a Markdown table.
+
+use std::path::PathBuf;
+use std::time::Instant;
+use ugoki::pose::movenet::{MoveNet, INPUT_SIDE};
+use ugoki::pose::preprocess::{crop_rgb, pixels};
+use ugoki::pose::Region;
+use ugoki::source::{FrameSource, VideoFile};
+use ugoki::track::motion::MotionDetector;
+use ugoki::track::{track_source, SubjectOptions};
+
+struct Row {
+    clip: String,
+    frames: usize,
+    decode_ms: f64,
+    motion_ms: f64,
+    preprocess_ms: f64,
+    infer1_ms: f64,
+    infer_n_ms: f64,
+    runs_per_frame: f64,
+    end_to_end_fps: f64,
+}
+
+fn clip(name: &str) -> PathBuf {
+    let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../shared/videos")
+        .join(name);
+    assert!(p.is_file(), "missing {}", p.display());
+    p
+}
+
+fn ms_per(total: std::time::Duration, n: usize) -> f64 {
+    total.as_secs_f64() * 1e3 / n.max(1) as f64
+}
+
+fn measure(name: &str, cores: usize) -> Row {
+    let path = clip(name);
+    let model =
+        ugoki::models::resolve("movenet_lightning").expect("model present (scripts/setup.sh)");
+
+    // Decode only, keeping the frames' sizes for the next steps.
+    let mut source = VideoFile::open(&path).unwrap();
+    let (w, h) = (source.info().width, source.info().height);
+    let t = Instant::now();
+    let mut frames = Vec::new();
+    while let Some(f) = source.next_frame().unwrap() {
+        frames.push(f.image);
+    }
+    let decode = t.elapsed();
+    let n = frames.len();
+
+    let mut motion = MotionDetector::new();
+    let t = Instant::now();
+    for f in &frames {
+        motion.update(f).unwrap();
+    }
+    let motion_time = t.elapsed();
+
+    // A person-sized crop, as the tracker cuts once it follows someone.
+    let region = Region {
+        cx: w as f32 * 0.5,
+        cy: h as f32 * 0.6,
+        size: h as f32 * 0.8,
+        rotation: 0.0,
+    };
+    let t = Instant::now();
+    let mut crops = Vec::new();
+    for f in &frames {
+        crops.push(crop_rgb(f, &region, INPUT_SIDE, 0.0).unwrap().0);
+    }
+    let preprocess = t.elapsed();
+
+    let infer_ms = |threads: usize| {
+        let mut net = MoveNet::load(&model, threads).unwrap();
+        for c in crops.iter().take(10) {
+            net.infer(pixels(c).unwrap()).unwrap();
+        }
+        let t = Instant::now();
+        for c in &crops {
+            net.infer(pixels(c).unwrap()).unwrap();
+        }
+        ms_per(t.elapsed(), crops.len())
+    };
+    let infer1 = infer_ms(1);
+    let infer_n = infer_ms(cores);
+    drop(frames);
+    drop(crops);
+
+    let mut estimator = MoveNet::load(&model, cores).unwrap();
+    let source = Box::new(VideoFile::open(&path).unwrap());
+    let outcome = track_source(source, &mut estimator, &SubjectOptions::default(), None).unwrap();
+    Row {
+        clip: name.to_string(),
+        frames: n,
+        decode_ms: ms_per(decode, n),
+        motion_ms: ms_per(motion_time, n),
+        preprocess_ms: ms_per(preprocess, n),
+        infer1_ms: infer1,
+        infer_n_ms: infer_n,
+        runs_per_frame: outcome.inferences as f64 / n as f64,
+        end_to_end_fps: n as f64 / outcome.wall_time.as_secs_f64(),
+    }
+}
+
+fn main() {
+    let cores = ugoki::runtime::default_threads();
+    let rows: Vec<Row> = [
+        "walk_side_sports2d.mp4",
+        "squat_formfit_front_squat_side.mp4",
+    ]
+    .iter()
+    .map(|c| measure(c, cores))
+    .collect();
+    println!("\nPose pipeline on {cores} cores (ms per frame unless stated)\n");
+    println!(
+        "| clip | frames | decode | motion | crop | MoveNet 1 thread | MoveNet {cores} threads | model runs/frame | \
+         CPU-work bound fps | end-to-end fps | % of bound | work-adjusted bound fps | % of work-adjusted |"
+    );
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for r in rows {
+        let bound = cores as f64 * 1e3 / (r.decode_ms + r.preprocess_ms + r.infer1_ms);
+        let work = r.decode_ms + r.motion_ms + r.runs_per_frame * (r.preprocess_ms + r.infer1_ms);
+        let adjusted = cores as f64 * 1e3 / work;
+        println!(
+            "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {:.0} | {:.0} % | {:.0} | {:.0} % |",
+            r.clip,
+            r.frames,
+            r.decode_ms,
+            r.motion_ms,
+            r.preprocess_ms,
+            r.infer1_ms,
+            r.infer_n_ms,
+            r.runs_per_frame,
+            bound,
+            r.end_to_end_fps,
+            100.0 * r.end_to_end_fps / bound,
+            adjusted,
+            100.0 * r.end_to_end_fps / adjusted
+        );
+    }
+}

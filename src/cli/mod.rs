@@ -1,0 +1,4 @@
+//! Subcommands that run the pipeline (argument structs and their `run` functions).
+
+pub mod kinematics;
+pub mod pose;

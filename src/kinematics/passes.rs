@@ -1,0 +1,268 @@
+//! Passes and facing direction.
+//!
+//! A pass is a stretch of the clip in which the subject keeps travelling one way (or stays in
+//! place): a walk across the frame, a set of hinges. The subject's mid-hip is followed in x;
+//! a pass ends where the subject is lost for longer than the gap limit, or where they turn
+//! back by more than half a trunk length (a hysteresis that gait's own sway never reaches).
+//!
+//! Facing is decided **once per pass**, never per frame, from three cues each scored in
+//! -1..1 (+1 = facing right, towards +x):
+//! - travel: the direction of travel when the subject moves more than half a trunk length;
+//! - head: the nose ahead of the ears (mean vote of frames where it is clear);
+//! - feet: the toes ahead of the heels (mean vote, when the model gives feet).
+//!
+//! The facing is the sign of their sum; its confidence is |sum| / number of cues present.
+
+use super::landmarks::{locate, DerivedPoint, Landmark, Located};
+use crate::signal::CleanTrack;
+use crate::skeleton::Joint;
+use serde::{Deserialize, Serialize};
+use std::ops::Range;
+
+/// Which way the subject faces in the image.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Facing {
+    /// Towards the image's left edge (-x).
+    Left,
+    /// Towards the image's right edge (+x).
+    Right,
+}
+
+impl Facing {
+    /// +1 facing right, -1 facing left: the `f` of the joint-angle formulas.
+    pub fn sign(self) -> f64 {
+        match self {
+            Facing::Left => -1.0,
+            Facing::Right => 1.0,
+        }
+    }
+}
+
+/// Which way the subject travels across the image during a pass.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Travel {
+    Leftward,
+    Rightward,
+    Stationary,
+}
+
+/// The evidence for a pass's facing: each cue in -1..1, +1 meaning facing right.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct FacingEvidence {
+    pub travel: Option<f64>,
+    pub head: Option<f64>,
+    pub feet: Option<f64>,
+}
+
+impl FacingEvidence {
+    /// The facing and its confidence (0..1), or `None` when there is no cue or they cancel.
+    pub fn decide(&self) -> (Option<Facing>, f64) {
+        let cues: Vec<f64> = [self.travel, self.head, self.feet]
+            .into_iter()
+            .flatten()
+            .collect();
+        let sum: f64 = cues.iter().sum();
+        if cues.is_empty() || sum == 0.0 {
+            return (None, 0.0);
+        }
+        let facing = if sum > 0.0 {
+            Facing::Right
+        } else {
+            Facing::Left
+        };
+        (Some(facing), (sum.abs() / cues.len() as f64).min(1.0))
+    }
+}
+
+/// A pass's frames and travel, before its view is classified.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PassSpan {
+    /// Track positions `start..end`.
+    pub frames: Range<usize>,
+    pub travel: Travel,
+}
+
+/// Trunk length (mid-hip to neck) in pixels at a position.
+pub fn trunk_length(clean: &CleanTrack, position: usize) -> Option<f64> {
+    let hip = locate(clean, Landmark::Derived(DerivedPoint::MidHip), position)?;
+    let neck = locate(clean, Landmark::Derived(DerivedPoint::Neck), position)?;
+    Some((hip.x - neck.x).hypot(hip.y - neck.y)).filter(|l| *l > 0.0)
+}
+
+/// Median trunk length over the track, pixels.
+pub fn median_trunk_length(clean: &CleanTrack) -> Option<f64> {
+    let mut lengths: Vec<f64> = (0..clean.times.len())
+        .filter_map(|i| trunk_length(clean, i))
+        .collect();
+    if lengths.is_empty() {
+        return None;
+    }
+    lengths.sort_by(f64::total_cmp);
+    Some(lengths[lengths.len() / 2])
+}
+
+/// Splits the track into passes. `turn_px` is the backtracking distance that makes a turn.
+pub fn find_passes(clean: &CleanTrack, turn_px: f64) -> Vec<PassSpan> {
+    let hip_x: Vec<Option<f64>> = (0..clean.times.len())
+        .map(|i| locate(clean, Landmark::Derived(DerivedPoint::MidHip), i).map(|p| p.x))
+        .collect();
+    let mut passes = Vec::new();
+    for run in crate::signal::gaps::present_runs(&hip_x) {
+        let x: Vec<f64> = hip_x[run.clone()].iter().flatten().copied().collect();
+        let mut start = 0;
+        for turn in turning_points(&x, turn_px) {
+            passes.push(span(&x, start..turn + 1, run.start, turn_px));
+            start = turn + 1;
+        }
+        if start < x.len() {
+            passes.push(span(&x, start..x.len(), run.start, turn_px));
+        }
+    }
+    passes
+}
+
+fn span(x: &[f64], local: Range<usize>, offset: usize, turn_px: f64) -> PassSpan {
+    let travel = x[local.end - 1] - x[local.start];
+    let travel = if travel.abs() <= turn_px {
+        Travel::Stationary
+    } else if travel > 0.0 {
+        Travel::Rightward
+    } else {
+        Travel::Leftward
+    };
+    PassSpan {
+        frames: local.start + offset..local.end + offset,
+        travel,
+    }
+}
+
+/// Indices of the extremes where the signal reverses by more than `threshold` (a zigzag).
+fn turning_points(x: &[f64], threshold: f64) -> Vec<usize> {
+    let mut turns = Vec::new();
+    let (mut low, mut high) = (0, 0);
+    let mut direction = 0i8;
+    for i in 0..x.len() {
+        match direction {
+            0 => {
+                if x[i] < x[low] {
+                    low = i;
+                }
+                if x[i] > x[high] {
+                    high = i;
+                }
+                if x[i] - x[low] > threshold {
+                    direction = 1;
+                    high = i;
+                } else if x[high] - x[i] > threshold {
+                    direction = -1;
+                    low = i;
+                }
+            }
+            1 => {
+                if x[i] > x[high] {
+                    high = i;
+                } else if x[high] - x[i] > threshold {
+                    turns.push(high);
+                    direction = -1;
+                    low = i;
+                }
+            }
+            _ => {
+                if x[i] < x[low] {
+                    low = i;
+                } else if x[i] - x[low] > threshold {
+                    turns.push(low);
+                    direction = 1;
+                    high = i;
+                }
+            }
+        }
+    }
+    turns
+}
+
+fn mean_vote(votes: &[f64]) -> Option<f64> {
+    (!votes.is_empty()).then(|| votes.iter().sum::<f64>() / votes.len() as f64)
+}
+
+/// Gathers the facing cues over a pass. A head or foot vote counts only when the offset is
+/// clear: more than a tenth of the trunk length.
+pub fn facing_evidence(clean: &CleanTrack, pass: &PassSpan) -> FacingEvidence {
+    let find = |landmark, i| locate(clean, landmark, i);
+    let clear_sign = |ahead: Located, behind: Located, trunk: f64| {
+        let dx = ahead.x - behind.x;
+        (dx.abs() > 0.1 * trunk).then_some(dx.signum())
+    };
+    let (mut head, mut feet) = (Vec::new(), Vec::new());
+    for i in pass.frames.clone() {
+        let Some(trunk) = trunk_length(clean, i) else {
+            continue;
+        };
+        let nose = find(Landmark::Joint(Joint::Nose), i);
+        let ears = find(Landmark::Derived(DerivedPoint::Head), i);
+        if let (Some(nose), Some(ears)) = (nose, ears) {
+            head.extend(clear_sign(nose, ears, trunk));
+        }
+        for (heel, toe) in [
+            (Joint::LeftHeel, Joint::LeftToe),
+            (Joint::RightHeel, Joint::RightToe),
+        ] {
+            if let (Some(h), Some(t)) = (
+                find(Landmark::Joint(heel), i),
+                find(Landmark::Joint(toe), i),
+            ) {
+                feet.extend(clear_sign(t, h, trunk));
+            }
+        }
+    }
+    let travel = match pass.travel {
+        Travel::Leftward => Some(-1.0),
+        Travel::Rightward => Some(1.0),
+        Travel::Stationary => None,
+    };
+    FacingEvidence {
+        travel,
+        head: mean_vote(&head),
+        feet: mean_vote(&feet),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn turns_are_found_only_beyond_the_threshold() {
+        // Walk right 300 px with 10 px sway, turn, walk left 250 px.
+        let mut x: Vec<f64> = (0..60)
+            .map(|i| i as f64 * 5.0 + 10.0 * (i as f64).sin())
+            .collect();
+        x.extend((0..50).map(|i| 300.0 - i as f64 * 5.0));
+        assert_eq!(turning_points(&x, 40.0), vec![59]);
+        let sway: Vec<f64> = (0..60).map(|i| 10.0 * (i as f64 * 0.7).sin()).collect();
+        assert!(turning_points(&sway, 40.0).is_empty());
+    }
+
+    #[test]
+    fn facing_follows_the_majority_of_cues() {
+        let evidence = FacingEvidence {
+            travel: Some(-1.0),
+            head: Some(-0.8),
+            feet: None,
+        };
+        let (facing, confidence) = evidence.decide();
+        assert_eq!(facing, Some(Facing::Left));
+        assert!((confidence - 0.9).abs() < 1e-12);
+        assert_eq!(
+            FacingEvidence {
+                travel: None,
+                head: None,
+                feet: None
+            }
+            .decide(),
+            (None, 0.0)
+        );
+    }
+}
