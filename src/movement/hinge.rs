@@ -16,6 +16,9 @@ use std::collections::BTreeMap;
 /// Smallest trunk inclination range (degrees) read as hinge repetitions.
 pub const MIN_RANGE_DEG: f64 = 20.0;
 
+/// Longest repetition (seconds).
+pub const MAX_REP_S: f64 = 10.0;
+
 /// Trunk inclination from vertical per frame (degrees, 0 upright), gaps ≤ 0.5 s filled.
 pub fn trunk_inclination(k: &Kinematics) -> Vec<Option<f64>> {
     fill_gaps(
@@ -51,7 +54,9 @@ pub fn depth_repetitions(
         min_duration_s: 0.4,
         settle: 0.04 * range,
     };
-    let (found, open) = excursions(&signal, times, &h);
+    let (mut found, open) = excursions(&signal, times, &h);
+    // A stay of many seconds away from rest is a change of posture, not a repetition.
+    found.retain(|e| times[e.end] - times[e.start] <= MAX_REP_S);
     Some((found, open, starts_deep, range))
 }
 

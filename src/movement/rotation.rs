@@ -1,7 +1,7 @@
 //! Thoracic rotation: turns to each side and their peaks.
 //!
-//! Turns are found on the sideways shift of the shoulder midpoint relative to the hip
-//! midpoint (in trunk lengths), which swings to one side and the other as the upper body turns
+//! Turns are found on the sideways shift of the shoulder midpoint (in trunk lengths) about its
+//! moving median (where the still pelvis keeps it), which swings to one side and the other as the upper body turns
 //! over a still pelvis; hysteresis on each side of the clip's median keeps noise from counting.
 //! This 2-D signal finds and times the turns; it is not a rotation angle, so the range per side,
 //! the thoracic and pelvis shares come only from the spine measurement
@@ -45,8 +45,8 @@ pub fn turn_signal(k: &Kinematics) -> Vec<Option<f64>> {
 /// Turns as (side sign, excursion): +1 towards +x in the image.
 pub fn turns(k: &Kinematics) -> Option<Vec<(f64, super::segment::Excursion)>> {
     let s = turn_signal(k);
-    let centre = percentile(&s, 50.0)?;
-    let range = percentile(&s, 95.0)? - percentile(&s, 5.0)?;
+    let centre = 0.0;
+    let range = percentile(&s, 90.0)? - percentile(&s, 10.0)?;
     if range < MIN_RANGE {
         return None;
     }

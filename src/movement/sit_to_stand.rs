@@ -19,6 +19,9 @@ pub const SEATED_DEG: f64 = 60.0;
 pub const STANDING_DEG: f64 = 40.0;
 /// Shortest stay (seconds) in a state.
 pub const MIN_STATE_S: f64 = 0.3;
+/// Shortest seated stay (seconds) that counts as sitting on a seat: the bottom of a deep squat
+/// also has horizontal thighs, but only for a moment. A stay the clip starts in is exempt.
+pub const MIN_SEATED_S: f64 = 0.8;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Posture {
@@ -51,7 +54,14 @@ fn postures(thigh: &[Option<f64>], times: &[f64]) -> Vec<(Posture, usize, usize)
     }
     runs.extend(current);
     // Drop stays shorter than the minimum, then merge neighbours of the same posture.
-    runs.retain(|(_, a, b)| times[*b] - times[*a] >= MIN_STATE_S);
+    let first = thigh.iter().position(Option::is_some).unwrap_or(0);
+    runs.retain(|(p, a, b)| {
+        let stay = times[*b] - times[*a];
+        match p {
+            Posture::Seated => stay >= MIN_SEATED_S || (*a <= first && stay >= MIN_STATE_S),
+            Posture::Standing => stay >= MIN_STATE_S,
+        }
+    });
     let mut merged: Vec<(Posture, usize, usize)> = Vec::new();
     for run in runs {
         match merged.last_mut() {
@@ -266,12 +276,16 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
                 }
                 .unwrap_or(b.1);
                 let max_dorsiflexion = argmax(&s.shank, seat_off..=full_stand.max(seat_off));
-                let stable = (full_stand..=b.2)
+                let settle_end = (full_stand..=b.2)
+                    .rev()
+                    .find(|i| t[*i] - t[full_stand] <= 1.0)
+                    .unwrap_or(full_stand);
+                let stable = (full_stand..=settle_end)
                     .find(|i| {
                         s.trunk_speed[*i].is_some_and(|v| v.abs() < 20.0)
                             && s.hip_speed[*i].is_some_and(|v| v.abs() < 0.1)
                     })
-                    .unwrap_or(full_stand);
+                    .unwrap_or(settle_end);
                 let mut events = vec![event("rise_start", start), event("seat_off", seat_off)];
                 let mut phases = vec![Phase {
                     name: "flexion_momentum".into(),
@@ -356,7 +370,7 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
                 };
                 metrics.insert("foot_behind_knee".into(), foot);
                 metrics.insert("hand_support".into(), Measure::from_option(hand_support(k, start..=full_stand, trunk_px), "fraction", "share of rise frames with a wrist within 0.3 trunk lengths of a thigh (hands on thighs or knees)", confidence, "the wrists are not seen during the rise"));
-                metrics.insert("hip_flexion_at_full_stand".into(), Measure::from_option(hip_flexion(k, stable, f), "deg", "thigh against the trunk line at the end of the rise (stabilised), facing from where the knees pointed while seated", confidence, "hips, knees or neck not seen at full stand"));
+                metrics.insert("hip_flexion_at_full_stand".into(), Measure::from_option((full_stand..=stable).filter_map(|i| hip_flexion(k, i, f)).reduce(f64::min), "deg", "least hip flexion (thigh against the trunk line) from full stand to stable, facing from where the knees pointed while seated", confidence, "hips, knees or neck not seen at full stand"));
                 metrics.insert("rise_duration".into(), Measure::value(t[full_stand] - t[start], "s", "rise start (trunk starts leaning) to full stand (hip at 95% of standing height)", confidence));
                 let peak_speed = s.trunk_speed[start..=full_stand]
                     .iter()
