@@ -124,7 +124,11 @@ pub fn repair_timestamps(track: &mut PoseTrack) -> usize {
     let mut repaired = 0;
     for i in 1..track.frames.len() {
         let previous = track.frames[i - 1].time_s;
-        if !(track.frames[i].time_s > previous) {
+        let forwards = track.frames[i]
+            .time_s
+            .partial_cmp(&previous)
+            .is_some_and(|o| o.is_gt());
+        if !forwards {
             track.frames[i].time_s = previous + step;
             repaired += 1;
         }

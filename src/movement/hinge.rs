@@ -16,6 +16,9 @@ use std::collections::BTreeMap;
 /// Smallest trunk inclination range (degrees) read as hinge repetitions.
 pub const MIN_RANGE_DEG: f64 = 20.0;
 
+/// The top or bottom of a rep is where the trunk first comes this close (degrees) to its extreme.
+pub const ARRIVAL_DEG: f64 = 3.0;
+
 /// Longest repetition (seconds).
 pub const MAX_REP_S: f64 = 10.0;
 
@@ -205,6 +208,14 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
                 notes.push("the clip ends during a repetition: that one is not counted".into());
             }
             for (number, e) in found.iter().enumerate() {
+                // The turning point is where the trunk arrives within ARRIVAL_DEG of its
+                // extreme: a held lockout or bottom would otherwise put it mid-hold.
+                let mut e = *e;
+                if let Some(extreme) = trunk[e.extreme] {
+                    e.extreme = (e.start..=e.extreme)
+                        .find(|i| trunk[*i].is_some_and(|v| (v - extreme).abs() <= ARRIVAL_DEG))
+                        .unwrap_or(e.extreme);
+                }
                 let bottom = if starts_deep {
                     // Resting at the bottom: the deepest point is where the rep ends.
                     e.end

@@ -137,7 +137,8 @@ fn hand_support(
     trunk_px: f64,
 ) -> Option<f64> {
     let names = [("left_hip", "left_knee"), ("right_hip", "right_knee")];
-    let thighs: Vec<(Vec<Option<(f64, f64)>>, Vec<Option<(f64, f64)>>)> = names
+    type PointSeries = Vec<Option<(f64, f64)>>;
+    let thighs: Vec<(PointSeries, PointSeries)> = names
         .iter()
         .map(|(h, kn)| (series::point(k, h), series::point(k, kn)))
         .collect();
