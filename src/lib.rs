@@ -5,9 +5,11 @@
 //! → `criteria` → `report`. See README.md for the conventions every stage keeps.
 
 pub mod cli;
+pub mod criteria;
 pub mod error;
 pub mod kinematics;
 pub mod models;
+pub mod movement;
 pub mod pose;
 pub mod report;
 pub mod runtime;

@@ -24,6 +24,8 @@ enum Command {
     Kinematics(ugoki::cli::kinematics::KinematicsArgs),
     /// Render a synthetic subject performing a movement, with exact ground truth.
     Synth(ugoki::synth::cli::SynthArgs),
+    /// Find repetitions, steps or turns, measure them and score them against the criteria.
+    Analyze(ugoki::cli::analyze::AnalyzeArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Models(args) => ugoki::models::cli::run(args),
         Command::Kinematics(args) => ugoki::cli::kinematics::run(args),
         Command::Synth(args) => ugoki::synth::cli::run(&args),
+        Command::Analyze(args) => ugoki::cli::analyze::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

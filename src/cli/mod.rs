@@ -1,4 +1,5 @@
 //! Subcommands that run the pipeline (argument structs and their `run` functions).
 
+pub mod analyze;
 pub mod kinematics;
 pub mod pose;
