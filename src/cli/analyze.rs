@@ -102,52 +102,16 @@ pub struct AnalysisReport {
     /// The analysis (absent when the clip shows none of the four movements).
     pub analysis: Option<MovementAnalysis>,
     pub assessment: Option<Assessment>,
-    /// Repairs made to the input before analysis.
-    pub input_notes: Vec<String>,
     pub notice: Notice,
-}
-
-/// Frames whose timestamp does not move forwards (some decoders report 0 for the last frames)
-/// get the previous time plus the median frame interval; returns how many.
-pub fn repair_timestamps(track: &mut PoseTrack) -> usize {
-    let mut intervals: Vec<f64> = track
-        .frames
-        .windows(2)
-        .map(|w| w[1].time_s - w[0].time_s)
-        .filter(|d| d.is_finite() && *d > 0.0)
-        .collect();
-    intervals.sort_by(f64::total_cmp);
-    let step = intervals
-        .get(intervals.len() / 2)
-        .copied()
-        .unwrap_or(1.0 / 30.0);
-    let mut repaired = 0;
-    for i in 1..track.frames.len() {
-        let previous = track.frames[i - 1].time_s;
-        let forwards = track.frames[i]
-            .time_s
-            .partial_cmp(&previous)
-            .is_some_and(|o| o.is_gt());
-        if !forwards {
-            track.frames[i].time_s = previous + step;
-            repaired += 1;
-        }
-    }
-    repaired
 }
 
 /// Runs the analysis on a track (after the pose stage).
 pub fn analyze_track(
-    mut track: PoseTrack,
+    track: PoseTrack,
     requested: MovementChoice,
     criteria_override: Option<&CriteriaFile>,
     lang: Lang,
 ) -> Result<AnalysisReport> {
-    let mut input_notes = Vec::new();
-    let repaired = repair_timestamps(&mut track);
-    if repaired > 0 {
-        input_notes.push(format!("{repaired} frame timestamp(s) did not move forwards and were set to the previous one plus one frame interval"));
-    }
     let kinematics = compute(&track, &KinematicsOptions::default())?;
     if let Some(reason) = &kinematics.cannot_compute {
         return Err(Error::NoSubject(format!(
@@ -181,7 +145,6 @@ pub fn analyze_track(
         recognition,
         analysis,
         assessment,
-        input_notes,
         notice: Notice::new(),
     })
 }
