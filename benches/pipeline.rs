@@ -13,7 +13,7 @@ use std::path::PathBuf;
 use std::time::Instant;
 use ugoki::pose::movenet::{MoveNet, INPUT_SIDE};
 use ugoki::pose::preprocess::{crop_rgb, pixels};
-use ugoki::pose::Region;
+use ugoki::pose::{PoseEstimator, Region};
 use ugoki::source::{FrameSource, VideoFile};
 use ugoki::track::motion::MotionDetector;
 use ugoki::track::{track_source, SubjectOptions};
@@ -95,9 +95,12 @@ fn measure(name: &str, cores: usize) -> Row {
     drop(frames);
     drop(crops);
 
-    let mut estimator = MoveNet::load(&model, cores).unwrap();
+    // As `ugoki pose` runs it: one session per frame in flight, one intra-op thread each.
+    let mut sessions: Vec<Box<dyn PoseEstimator>> = (0..cores.min(2))
+        .map(|_| Box::new(MoveNet::load(&model, (cores / 2).max(1)).unwrap()) as _)
+        .collect();
     let source = Box::new(VideoFile::open(&path).unwrap());
-    let outcome = track_source(source, &mut estimator, &SubjectOptions::default(), None).unwrap();
+    let outcome = track_source(source, &mut sessions, &SubjectOptions::default(), None).unwrap();
     Row {
         clip: name.to_string(),
         frames: n,

@@ -4,6 +4,7 @@
 use crate::error::{Error, Result};
 use crate::pose::blazepose::BlazePose;
 use crate::pose::movenet::MoveNet;
+use crate::pose::PoseEstimator;
 use crate::report::{keypoints, overlay};
 use crate::skeleton::BoxPx;
 use crate::track::laterality::make_track_consistent;
@@ -83,6 +84,25 @@ fn load_blazepose(threads: usize) -> Result<BlazePose> {
     )
 }
 
+/// Frames inferred at once when there are cores for it (see `track_source`); more would make
+/// the crops of the later frames too stale.
+const FRAMES_IN_FLIGHT: usize = 2;
+
+/// MoveNet sessions sharing `threads` cores: one per frame in flight, the cores split between
+/// them as intra-op threads.
+fn movenet_sessions(threads: usize) -> Result<Vec<Box<dyn PoseEstimator>>> {
+    let sessions = threads.clamp(1, FRAMES_IN_FLIGHT);
+    let model = model_file("movenet_lightning")?;
+    (0..sessions)
+        .map(|_| {
+            Ok(
+                Box::new(MoveNet::load(&model, (threads / sessions).max(1))?)
+                    as Box<dyn PoseEstimator>,
+            )
+        })
+        .collect()
+}
+
 /// Runs pose tracking over a video with a progress bar unless `quiet`.
 pub fn track_video(
     video: &str,
@@ -93,7 +113,7 @@ pub fn track_video(
 ) -> Result<TrackOutcome> {
     let threads = threads.unwrap_or_else(crate::runtime::default_threads);
     // Load every model before decoding, so a missing one fails fast.
-    let mut movenet = MoveNet::load(&model_file("movenet_lightning")?, threads)?;
+    let mut movenet = movenet_sessions(threads)?;
     let mut blazepose = match model {
         PoseModel::Movenet => None,
         PoseModel::Blazepose => Some(load_blazepose(threads)?),
