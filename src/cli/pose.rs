@@ -7,6 +7,7 @@ use crate::pose::movenet::MoveNet;
 use crate::pose::PoseEstimator;
 use crate::report::{keypoints, overlay};
 use crate::skeleton::BoxPx;
+use crate::track::candidates::Sessions;
 use crate::track::laterality::make_track_consistent;
 use crate::track::refine::refine;
 use crate::track::{track_source, SubjectOptions, SubjectPick, SubjectRule, TrackOutcome};
@@ -84,23 +85,20 @@ fn load_blazepose(threads: usize) -> Result<BlazePose> {
     )
 }
 
-/// Frames inferred at once when there are cores for it (see `track_source`); more would make
-/// the crops of the later frames too stale.
-const FRAMES_IN_FLIGHT: usize = 2;
-
-/// MoveNet sessions sharing `threads` cores: one per frame in flight, the cores split between
-/// them as intra-op threads.
-fn movenet_sessions(threads: usize) -> Result<Vec<Box<dyn PoseEstimator>>> {
-    let sessions = threads.clamp(1, FRAMES_IN_FLIGHT);
+/// MoveNet sessions for `threads` cores: one with all of them, one single-threaded per core.
+fn movenet_sessions(threads: usize) -> Result<Sessions> {
     let model = model_file("movenet_lightning")?;
-    (0..sessions)
-        .map(|_| {
-            Ok(
-                Box::new(MoveNet::load(&model, (threads / sessions).max(1))?)
-                    as Box<dyn PoseEstimator>,
-            )
-        })
-        .collect()
+    let per_core = if threads > 1 {
+        (0..threads)
+            .map(|_| Ok(Box::new(MoveNet::load(&model, 1)?) as Box<dyn PoseEstimator>))
+            .collect::<Result<Vec<_>>>()?
+    } else {
+        Vec::new()
+    };
+    Ok(Sessions {
+        whole: Box::new(MoveNet::load(&model, threads)?),
+        per_core,
+    })
 }
 
 /// Runs pose tracking over a video with a progress bar unless `quiet`.

@@ -5,7 +5,7 @@
 //! own next region. A result that jumps away from where the candidate was is refused (the crop
 //! slid onto someone else), so a candidate never turns into another person.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::pose::{PoseEstimate, PoseEstimator, Region};
 use crate::skeleton::{BoxPx, Skeleton};
 use opencv::core::Mat;
@@ -77,20 +77,72 @@ pub struct FrameResults {
     seeds: Vec<PoseEstimate>,
 }
 
-/// Runs a frame's planned model runs. Holds no tracker state, so that two frames' runs can go
-/// on at once, each with its own estimator.
-pub fn run_plan(
-    plan: &FramePlan,
-    image: &Mat,
-    estimator: &mut dyn PoseEstimator,
-) -> Result<FrameResults> {
-    let mut run = |regions: &mut dyn Iterator<Item = &Region>| -> Result<Vec<PoseEstimate>> {
-        regions.map(|r| estimator.estimate(image, r)).collect()
-    };
-    Ok(FrameResults {
-        follow: run(&mut plan.follow.iter().map(|(_, r)| r))?,
-        seeds: run(&mut plan.seeds.iter())?,
-    })
+/// The pose-model sessions of one tracking run: one using every core, for frames with a single
+/// region to look at, and one single-threaded session per core, so that several people are
+/// followed at once. Every region is inferred exactly as it would be alone, so results do not
+/// depend on how the work was shared out.
+pub struct Sessions {
+    pub whole: Box<dyn PoseEstimator>,
+    pub per_core: Vec<Box<dyn PoseEstimator>>,
+}
+
+impl Sessions {
+    pub fn name(&self) -> &'static str {
+        self.whole.name()
+    }
+
+    /// Runs a frame's planned model runs.
+    pub fn run(&mut self, plan: &FramePlan, image: &Mat) -> Result<FrameResults> {
+        let regions: Vec<&Region> = plan
+            .follow
+            .iter()
+            .map(|(_, r)| r)
+            .chain(&plan.seeds)
+            .collect();
+        let mut estimates = if regions.len() < 2 || self.per_core.len() < 2 {
+            regions
+                .iter()
+                .map(|r| self.whole.estimate(image, r))
+                .collect::<Result<Vec<_>>>()?
+        } else {
+            let workers = self.per_core.len();
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = self
+                    .per_core
+                    .iter_mut()
+                    .enumerate()
+                    .map(|(w, session)| {
+                        let mine: Vec<(usize, &Region)> = regions
+                            .iter()
+                            .copied()
+                            .enumerate()
+                            .skip(w)
+                            .step_by(workers)
+                            .collect();
+                        scope.spawn(move || -> Result<Vec<(usize, PoseEstimate)>> {
+                            mine.into_iter()
+                                .map(|(i, r)| Ok((i, session.estimate(image, r)?)))
+                                .collect()
+                        })
+                    })
+                    .collect();
+                let mut all: Vec<(usize, PoseEstimate)> = Vec::with_capacity(regions.len());
+                for handle in handles {
+                    let part = handle.join().map_err(|_| {
+                        Error::Internal("a pose inference thread stopped unexpectedly".into())
+                    })??;
+                    all.extend(part);
+                }
+                all.sort_by_key(|(i, _)| *i);
+                Ok::<_, Error>(all.into_iter().map(|(_, e)| e).collect::<Vec<_>>())
+            })?
+        };
+        let seeds = estimates.split_off(plan.follow.len());
+        Ok(FrameResults {
+            follow: estimates,
+            seeds,
+        })
+    }
 }
 
 /// Follows all candidates through a clip.
@@ -145,15 +197,9 @@ impl CandidateTracker {
         }
     }
 
-    /// The model runs a frame needs, decided from the state before that frame: a region per live
-    /// candidate, then seed regions where new people may be. Seeds already in `pending` (planned
-    /// for the frame before, whose results are not in yet) are not tried twice.
-    pub fn plan(
-        &self,
-        frame_index: usize,
-        motion: &[BoxPx],
-        pending: Option<&FramePlan>,
-    ) -> FramePlan {
+    /// The model runs a frame needs: a region per live candidate, then seed regions where new
+    /// people may be.
+    pub fn plan(&self, frame_index: usize, motion: &[BoxPx]) -> FramePlan {
         let follow: Vec<(usize, Region)> = self
             .candidates
             .iter()
@@ -168,9 +214,6 @@ impl CandidateTracker {
                 seeds.push(self.search_region());
             }
             let min_height = self.height as f32 * 0.08;
-            let already = |b: &BoxPx| {
-                pending.is_some_and(|p| p.seeds.iter().any(|r| r.as_box().iou(b) > 0.3))
-            };
             for b in motion {
                 if seeds.len() >= SEEDS_PER_FRAME + usize::from(alive == 0) {
                     break;
@@ -181,12 +224,7 @@ impl CandidateTracker {
                     .failed_seeds
                     .iter()
                     .any(|(f, r)| frame_index < f + SEED_COOLDOWN && r.iou(b) > 0.3);
-                if person_sized
-                    && self.area.admits(b)
-                    && !self.covered(b)
-                    && !recently_failed
-                    && !already(b)
-                {
+                if person_sized && self.area.admits(b) && !self.covered(b) && !recently_failed {
                     seeds.push(Region::around(b, 1.4));
                 }
             }

@@ -1,12 +1,11 @@
 //! A video in, the subject's keypoint track out: decoding and motion analysis on one thread,
 //! pose inference on another, joined by a bounded channel so both cores do useful work.
 
-use super::candidates::{run_plan, CandidateTracker, FramePlan, FrameResults, SearchArea};
+use super::candidates::{CandidateTracker, SearchArea, Sessions};
 use super::motion::MotionDetector;
 use super::selection::{chain_candidates, choose, SubjectPick, SubjectRule};
 use super::{PoseFrame, PoseTrack, TRACK_SCHEMA_VERSION};
 use crate::error::{Error, Result};
-use crate::pose::PoseEstimator;
 use crate::skeleton::BoxPx;
 use crate::source::{Frame, FrameSource, SourceInfo};
 use std::time::{Duration, Instant};
@@ -64,44 +63,10 @@ struct Decoded {
     motion: Vec<BoxPx>,
 }
 
-/// Runs consecutive frames' plans at once, one frame per estimator, each on its own thread.
-/// The later frames' regions were planned before the earlier frames' results were in, one frame
-/// stale, which MoveNet's generous crops absorb; in exchange every core runs a model with one
-/// intra-op thread, with no synchronisation inside the model.
-fn run_plans(
-    plans: &[FramePlan],
-    batch: &[Decoded],
-    estimators: &mut [Box<dyn PoseEstimator>],
-) -> Vec<Result<FrameResults>> {
-    let Some((first, rest)) = estimators.split_first_mut() else {
-        return vec![Err(Error::Internal("no pose estimator".into()))];
-    };
-    std::thread::scope(|scope| {
-        let others: Vec<_> = rest
-            .iter_mut()
-            .zip(plans.iter().zip(batch).skip(1))
-            .map(|(estimator, (plan, d))| {
-                scope.spawn(move || run_plan(plan, &d.frame.image, estimator.as_mut()))
-            })
-            .collect();
-        let mut results = vec![run_plan(&plans[0], &batch[0].frame.image, first.as_mut())];
-        for handle in others {
-            results.push(handle.join().unwrap_or_else(|_| {
-                Err(Error::Internal(
-                    "a pose inference thread stopped unexpectedly".into(),
-                ))
-            }));
-        }
-        results
-    })
-}
-
 /// Runs the pose model over a whole source and returns the chosen subject's track.
-/// With several estimators (each a session of the same model), that many consecutive frames
-/// are inferred at once.
 pub fn track_source(
     mut source: Box<dyn FrameSource>,
-    estimators: &mut [Box<dyn PoseEstimator>],
+    sessions: &mut Sessions,
     subject: &SubjectOptions,
     progress: Option<&dyn Progress>,
 ) -> Result<TrackOutcome> {
@@ -148,43 +113,28 @@ pub fn track_source(
     let mut times = Vec::new();
     let mut inference_time = Duration::ZERO;
     let mut failure = None;
-    let mut incoming = rx.iter();
-    let in_flight = estimators.len().max(1);
-    'frames: loop {
-        let mut batch: Vec<Decoded> = Vec::with_capacity(in_flight);
-        while batch.len() < in_flight {
-            match incoming.next() {
-                Some(Ok(d)) => batch.push(d),
-                Some(Err(e)) => {
-                    failure = Some(e);
-                    break 'frames;
-                }
-                None => break,
+    for item in rx.iter() {
+        let decoded = match item {
+            Ok(d) => d,
+            Err(e) => {
+                failure = Some(e);
+                break;
             }
-        }
-        if batch.is_empty() {
-            break;
-        }
+        };
         let t = Instant::now();
-        let mut plans: Vec<FramePlan> = Vec::with_capacity(batch.len());
-        for d in &batch {
-            let plan = tracker.plan(d.frame.index, &d.motion, plans.last());
-            plans.push(plan);
-        }
-        let results = run_plans(&plans, &batch, estimators);
+        let plan = tracker.plan(decoded.frame.index, &decoded.motion);
+        let results = sessions.run(&plan, &decoded.frame.image);
         inference_time += t.elapsed();
-        for ((plan, d), result) in plans.iter().zip(&batch).zip(results) {
-            match result {
-                Ok(r) => tracker.apply(plan, r),
-                Err(e) => {
-                    failure = Some(e);
-                    break 'frames;
-                }
+        match results {
+            Ok(r) => tracker.apply(&plan, r),
+            Err(e) => {
+                failure = Some(e);
+                break;
             }
-            times.push(d.frame.time_s);
-            if let Some(p) = progress {
-                p.frame_done(d.frame.index);
-            }
+        }
+        times.push(decoded.frame.time_s);
+        if let Some(p) = progress {
+            p.frame_done(decoded.frame.index);
         }
     }
     drop(rx);
@@ -226,7 +176,7 @@ pub fn track_source(
         track: PoseTrack {
             schema_version: TRACK_SCHEMA_VERSION,
             source: info,
-            model: estimators.first().map_or("", |e| e.name()).into(),
+            model: sessions.name().into(),
             frames,
         },
         ended_early,
