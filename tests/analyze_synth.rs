@@ -135,8 +135,13 @@ fn compare_times(label: &str, want: &[f64], got: &[f64], problems: &mut Vec<Stri
     }
 }
 
-/// Counts and event times of one clip against its truth.
-fn check_events(script: Script, r: &Rendered, problems: &mut Vec<String>) {
+/// Counts (into `problems`) and event times (into `timing`) of one clip against its truth.
+fn check_events(
+    script: Script,
+    r: &Rendered,
+    problems: &mut Vec<String>,
+    timing: &mut Vec<String>,
+) {
     let reps = r.truth.clip.reps.len();
     let count = |kind: &str| {
         r.report
@@ -153,7 +158,7 @@ fn check_events(script: Script, r: &Rendered, problems: &mut Vec<String>) {
                 "bottom",
                 &truth_times(&r.truth, "peak", None),
                 &found_times(&r.report, "rep", "bottom"),
-                problems,
+                timing,
             );
         }
         Script::SitToStand => {
@@ -164,13 +169,13 @@ fn check_events(script: Script, r: &Rendered, problems: &mut Vec<String>) {
                 "seat_off",
                 &truth_times(&r.truth, "seat_off", None),
                 &found_times(&r.report, "rise", "seat_off"),
-                problems,
+                timing,
             );
             compare_times(
                 "full_stand",
                 &truth_times(&r.truth, "full_stand", None),
                 &found_times(&r.report, "rise", "full_stand"),
-                problems,
+                timing,
             );
         }
         Script::Gait => {
@@ -186,7 +191,7 @@ fn check_events(script: Script, r: &Rendered, problems: &mut Vec<String>) {
                     &format!("{side} heel strike"),
                     &truth_times(&r.truth, "heel_strike", Some(side)),
                     &found_times(&r.report, "step", &format!("{side}_heel_strike")),
-                    problems,
+                    timing,
                 );
             }
         }
@@ -205,7 +210,7 @@ fn check_events(script: Script, r: &Rendered, problems: &mut Vec<String>) {
                 "turn peak",
                 &truth_times(&r.truth, "peak", None),
                 &got,
-                problems,
+                timing,
             );
         }
     }
@@ -222,7 +227,9 @@ enum Outcome {
     ViewUnsupported,
 }
 
-fn check_movement(script: Script, views: &[View], seeds: &[u64]) {
+/// Renders and analyses every fault of `script` in each view; event times are judged only
+/// `with_event_times`.
+fn check_movement(script: Script, views: &[View], seeds: &[u64], with_event_times: bool) {
     let mut problems = Vec::new();
     let mut table: BTreeMap<(String, Outcome), usize> = BTreeMap::new();
     println!(
@@ -233,7 +240,11 @@ fn check_movement(script: Script, views: &[View], seeds: &[u64]) {
         for (&view, &seed) in views.iter().zip(seeds.iter().cycle()) {
             let r = render_and_analyze(script, fault, view, seed);
             let mut clip_problems = Vec::new();
-            check_events(script, &r, &mut clip_problems);
+            let mut timing = Vec::new();
+            check_events(script, &r, &mut clip_problems, &mut timing);
+            if with_event_times {
+                clip_problems.append(&mut timing);
+            }
             let assessment = r.report.assessment.as_ref().expect("assessment");
             let mut line = format!(
                 "{:9} {:17} {:7} {:4} ",
@@ -312,23 +323,41 @@ fn check_movement(script: Script, views: &[View], seeds: &[u64]) {
 #[test]
 #[ignore = "known failure (measured): side view finds both reps and judges H2 right, but each bottom lands 3.6-6.6 frames before the truth's mid-hold; front view finds no rep"]
 fn hinge_scripts_are_counted_timed_and_judged() {
-    check_movement(Script::Hinge, &[View::Side, View::Front], &[1, 2]);
+    check_movement(Script::Hinge, &[View::Side, View::Front], &[1, 2], true);
 }
 
 #[test]
 #[ignore = "known failure (measured): side view counts both rises and judges S1, S3, S4 right, but seat-off and full stand come up to 2.2 frames early; front view finds no rise"]
 fn sit_to_stand_scripts_are_counted_timed_and_judged() {
-    check_movement(Script::SitToStand, &[View::Side, View::Front], &[3, 4]);
+    check_movement(
+        Script::SitToStand,
+        &[View::Side, View::Front],
+        &[3, 4],
+        true,
+    );
 }
 
 #[test]
 #[ignore = "known failure (measured): no step on 11 of 12 clips; front: only passes that cross the image count; side: the rendered walker's pelvis travels 0.82 m over 3 strides (0.48 statures, under the 0.6 a walking pass needs) while the stance foot slides, which looks like a synth gait script problem"]
 fn gait_scripts_are_counted_timed_and_judged() {
-    check_movement(Script::Gait, &[View::Side, View::Front], &[5, 6]);
+    check_movement(Script::Gait, &[View::Side, View::Front], &[5, 6], true);
 }
 
 #[test]
 #[ignore = "known failure (measured): the 2-D shoulder-shift signal finds 0-3 of 4 turns in front view and 5-6 turns at the wrong times side-on"]
 fn rotation_scripts_are_counted_timed_and_judged() {
-    check_movement(Script::Rotation, &[View::Front, View::SideOn], &[7, 8]);
+    check_movement(
+        Script::Rotation,
+        &[View::Front, View::SideOn],
+        &[7, 8],
+        true,
+    );
+}
+
+#[test]
+fn side_view_hinge_and_sit_to_stand_are_counted_and_judged() {
+    // Counts exact and targeted verdicts right in the view these criteria need; the event
+    // times are judged in the ignored tests above.
+    check_movement(Script::Hinge, &[View::Side], &[1], false);
+    check_movement(Script::SitToStand, &[View::Side], &[3], false);
 }
