@@ -218,14 +218,22 @@ impl CandidateTracker {
                 if seeds.len() >= SEEDS_PER_FRAME + usize::from(alive == 0) {
                     break;
                 }
-                let person_sized =
-                    b.height() >= min_height && b.area() < 0.6 * (self.width * self.height) as f32;
+                // Change over most of the frame (someone close to the camera, an exposure
+                // step) says only that something happened: search the whole frame then.
+                let widespread = b.area() >= 0.6 * (self.width * self.height) as f32;
+                let seed = if widespread {
+                    self.search_region()
+                } else if b.height() >= min_height && self.area.admits(b) && !self.covered(b) {
+                    Region::around(b, 1.4)
+                } else {
+                    continue;
+                };
                 let recently_failed = self
                     .failed_seeds
                     .iter()
-                    .any(|(f, r)| frame_index < f + SEED_COOLDOWN && r.iou(b) > 0.3);
-                if person_sized && self.area.admits(b) && !self.covered(b) && !recently_failed {
-                    seeds.push(Region::around(b, 1.4));
+                    .any(|(f, r)| frame_index < f + SEED_COOLDOWN && r.iou(&seed.as_box()) > 0.3);
+                if !recently_failed && !seeds.contains(&seed) {
+                    seeds.push(seed);
                 }
             }
         }
@@ -323,12 +331,21 @@ impl CandidateTracker {
         }
     }
 
+    /// Whether somebody already followed stands where `b` is. Judged on the person's own box,
+    /// not on the (much larger) crop region around it, so that a second person walking past
+    /// close by is still picked up.
     fn covered(&self, b: &BoxPx) -> bool {
         let (cx, cy) = b.center();
-        self.candidates
-            .iter()
-            .filter(|c| c.alive)
-            .any(|c| c.next_region.as_box().contains(cx, cy) || c.last_box.iou(b) > 0.2)
+        self.candidates.iter().filter(|c| c.alive).any(|c| {
+            let m = 0.1 * body_size(&c.last_box);
+            let near = BoxPx {
+                x0: c.last_box.x0 - m,
+                y0: c.last_box.y0 - m,
+                x1: c.last_box.x1 + m,
+                y1: c.last_box.y1 + m,
+            };
+            near.contains(cx, cy) || c.last_box.iou(b) > 0.2
+        })
     }
 
     pub fn into_candidates(self) -> Vec<Candidate> {
