@@ -83,7 +83,13 @@ pub fn run(args: BatchArgs) -> Result<()> {
     if args.shard.is_none() {
         summary::write(&out)?;
     }
-    let count = |status: Status| outcome.results.iter().filter(|r| r.status == status).count();
+    let count = |status: Status| {
+        outcome
+            .results
+            .iter()
+            .filter(|r| r.status == status)
+            .count()
+    };
     let failed = outcome.results.iter().filter(|r| r.error.is_some()).count();
     let frames: usize = outcome.results.iter().map(|r| r.frames).sum();
     if args.json {

@@ -8,7 +8,7 @@ use crate::source::VIDEO_EXTENSIONS;
 use clap::ValueEnum;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::io::{Read, Seek, SeekFrom};
 use std::path::{Path, PathBuf};
 
@@ -55,20 +55,26 @@ pub struct Input {
 }
 
 /// Reads the batch's inputs in the order given (folders sorted), one per distinct output name.
+/// A video named both by a manifest and by a folder or path keeps the manifest's details,
+/// whichever came first, so the result does not depend on the order of the arguments.
 /// A path that does not exist is a usage error; a video that cannot be read is not (it
 /// becomes an error row when it is run).
 pub fn collect(paths: &[PathBuf]) -> Result<Vec<Input>> {
-    let mut entries = Vec::new();
+    // (entry, from a manifest)
+    let mut entries: Vec<(Entry, bool)> = Vec::new();
     for path in paths {
         if path.is_dir() {
             let mut found = Vec::new();
             scan_folder(path, &mut found)?;
             found.sort();
-            entries.extend(found.into_iter().map(Entry::bare));
-        } else if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
-            entries.extend(read_manifest(path)?);
+            entries.extend(found.into_iter().map(|p| (Entry::bare(p), false)));
+        } else if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        {
+            entries.extend(read_manifest(path)?.into_iter().map(|e| (e, true)));
         } else if path.exists() {
-            entries.push(Entry::bare(path.clone()));
+            entries.push((Entry::bare(path.clone()), false));
         } else {
             return Err(Error::Usage(format!(
                 "{}: no such file or folder; give videos, folders or a manifest CSV",
@@ -76,15 +82,22 @@ pub fn collect(paths: &[PathBuf]) -> Result<Vec<Input>> {
             )));
         }
     }
-    let mut seen = HashSet::new();
-    Ok(entries
-        .into_iter()
-        .map(|entry| Input {
-            name: output_name(&entry.source),
-            entry,
-        })
-        .filter(|input| seen.insert(input.name.clone()))
-        .collect())
+    let mut inputs: Vec<(Input, bool)> = Vec::new();
+    let mut position: HashMap<String, usize> = HashMap::new();
+    for (entry, from_manifest) in entries {
+        let name = output_name(&entry.source);
+        match position.get(&name) {
+            Some(&at) if from_manifest && !inputs[at].1 => {
+                inputs[at] = (Input { entry, name }, true)
+            }
+            Some(_) => {}
+            None => {
+                position.insert(name.clone(), inputs.len());
+                inputs.push((Input { entry, name }, from_manifest));
+            }
+        }
+    }
+    Ok(inputs.into_iter().map(|(input, _)| input).collect())
 }
 
 fn is_video(path: &Path) -> bool {
@@ -141,17 +154,18 @@ pub fn read_manifest(path: &Path) -> Result<Vec<Entry>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::bad_input(path, format!("cannot read the manifest ({e})")))?;
     let base = path.parent().unwrap_or(Path::new("."));
-    let at = |line: usize, reason: String| {
-        Error::bad_input(path, format!("line {line}: {reason}"))
-    };
+    let at = |line: usize, reason: String| Error::bad_input(path, format!("line {line}: {reason}"));
     let mut lines = text
         .lines()
         .enumerate()
         .map(|(i, l)| (i + 1, l.trim_start_matches('\u{feff}')))
         .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'));
-    let (header_line, header) = lines
-        .next()
-        .ok_or_else(|| at(1, "empty manifest; the first line names the columns (path,...)".into()))?;
+    let (header_line, header) = lines.next().ok_or_else(|| {
+        at(
+            1,
+            "empty manifest; the first line names the columns (path,...)".into(),
+        )
+    })?;
     let header = split_csv_line(header).map_err(|e| at(header_line, e))?;
     let mut columns = Vec::new();
     for name in &header {
@@ -159,7 +173,10 @@ pub fn read_manifest(path: &Path) -> Result<Vec<Entry>> {
         if !MANIFEST_COLUMNS.contains(&lower.as_str()) {
             return Err(at(
                 header_line,
-                format!("unknown column '{name}' (columns: {})", MANIFEST_COLUMNS.join(", ")),
+                format!(
+                    "unknown column '{name}' (columns: {})",
+                    MANIFEST_COLUMNS.join(", ")
+                ),
             ));
         }
         columns.push(lower);
@@ -173,7 +190,11 @@ pub fn read_manifest(path: &Path) -> Result<Vec<Entry>> {
         if fields.len() > columns.len() {
             return Err(at(
                 number,
-                format!("{} fields but {} columns; quote fields holding commas", fields.len(), columns.len()),
+                format!(
+                    "{} fields but {} columns; quote fields holding commas",
+                    fields.len(),
+                    columns.len()
+                ),
             ));
         }
         let mut entry = Entry::bare(PathBuf::new());
@@ -185,7 +206,12 @@ pub fn read_manifest(path: &Path) -> Result<Vec<Entry>> {
                 "path" => entry.source = base.join(value),
                 "movement" => {
                     MovementChoice::from_str(&value, true).map_err(|_| {
-                        at(number, format!("movement '{value}' is not one of auto, hinge, sts, gait, rotation"))
+                        at(
+                            number,
+                            format!(
+                                "movement '{value}' is not one of auto, hinge, sts, gait, rotation"
+                            ),
+                        )
                     })?;
                     entry.movement = value.to_ascii_lowercase();
                 }
@@ -194,7 +220,14 @@ pub fn read_manifest(path: &Path) -> Result<Vec<Entry>> {
                         .parse::<f64>()
                         .ok()
                         .filter(|h| (0.5..=2.5).contains(h))
-                        .ok_or_else(|| at(number, format!("height_m '{value}' is not a height in metres (0.5 to 2.5)")))?;
+                        .ok_or_else(|| {
+                            at(
+                                number,
+                                format!(
+                                    "height_m '{value}' is not a height in metres (0.5 to 2.5)"
+                                ),
+                            )
+                        })?;
                     entry.height_m = Some(height);
                 }
                 "client_id" => entry.client_id = Some(value),
@@ -219,7 +252,13 @@ pub fn output_name(path: &Path) -> String {
         .map(|s| s.to_string_lossy())
         .unwrap_or_default()
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
         .take(MAX_STEM_CHARS)
         .collect();
     let absolute = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
@@ -229,7 +268,11 @@ pub fn output_name(path: &Path) -> String {
     let _ = hash_content(path, &mut hasher);
     let digest = hasher.finalize();
     let hex: String = digest[..6].iter().map(|b| format!("{b:02x}")).collect();
-    let stem = if stem.is_empty() { "video".to_string() } else { stem };
+    let stem = if stem.is_empty() {
+        "video".to_string()
+    } else {
+        stem
+    };
     format!("{stem}-{hex}")
 }
 
@@ -238,11 +281,16 @@ fn hash_content(path: &Path, hasher: &mut Sha256) -> std::io::Result<()> {
     let size = file.metadata()?.len();
     hasher.update(size.to_le_bytes());
     let mut buffer = Vec::new();
-    (&mut file).take(HASHED_BYTES_PER_END).read_to_end(&mut buffer)?;
+    (&mut file)
+        .take(HASHED_BYTES_PER_END)
+        .read_to_end(&mut buffer)?;
     hasher.update(&buffer);
     if size > HASHED_BYTES_PER_END {
         buffer.clear();
-        file.seek(SeekFrom::Start(size.saturating_sub(HASHED_BYTES_PER_END).max(HASHED_BYTES_PER_END)))?;
+        file.seek(SeekFrom::Start(
+            size.saturating_sub(HASHED_BYTES_PER_END)
+                .max(HASHED_BYTES_PER_END),
+        ))?;
         file.take(HASHED_BYTES_PER_END).read_to_end(&mut buffer)?;
         hasher.update(&buffer);
     }
@@ -257,7 +305,14 @@ mod tests {
     fn csv_fields_keep_quoted_commas() {
         assert_eq!(
             split_csv_line(r#"a.mp4,hinge,1.7,c1,2026-01-02,"said ""ok"", then left""#).unwrap(),
-            vec!["a.mp4", "hinge", "1.7", "c1", "2026-01-02", r#"said "ok", then left"#]
+            vec![
+                "a.mp4",
+                "hinge",
+                "1.7",
+                "c1",
+                "2026-01-02",
+                r#"said "ok", then left"#
+            ]
         );
         assert!(split_csv_line(r#"a.mp4,"open"#).is_err());
     }
@@ -266,7 +321,11 @@ mod tests {
     fn manifest_errors_name_the_line() {
         let dir = tempfile::tempdir().unwrap();
         let manifest = dir.path().join("m.csv");
-        std::fs::write(&manifest, "path,movement,height_m\nx.mp4,hinge,1.7\n\ny.mp4,jump,\n").unwrap();
+        std::fs::write(
+            &manifest,
+            "path,movement,height_m\nx.mp4,hinge,1.7\n\ny.mp4,jump,\n",
+        )
+        .unwrap();
         let e = read_manifest(&manifest).unwrap_err().to_string();
         assert!(e.contains("line 4: movement 'jump'"), "{e}");
         std::fs::write(&manifest, "path,height_m\nx.mp4,170\n").unwrap();
@@ -290,10 +349,18 @@ mod tests {
         let mut bytes = vec![1u8; 3 << 20];
         *bytes.last_mut().unwrap() = 2;
         std::fs::write(&a, bytes).unwrap();
-        assert_ne!(first, output_name(&a), "a changed last MiB changes the name");
+        assert_ne!(
+            first,
+            output_name(&a),
+            "a changed last MiB changes the name"
+        );
         let b = dir.path().join("copy").join("session one.mp4");
         std::fs::create_dir_all(b.parent().unwrap()).unwrap();
         std::fs::copy(&a, &b).unwrap();
-        assert_ne!(output_name(&a), output_name(&b), "another path is another session");
+        assert_ne!(
+            output_name(&a),
+            output_name(&b),
+            "another path is another session"
+        );
     }
 }

@@ -130,7 +130,8 @@ fn read_json<T: for<'de> Deserialize<'de>>(path: &Path) -> Option<T> {
 }
 
 fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
-    serde_json::to_vec_pretty(value).map_err(|e| Error::Internal(format!("cannot encode JSON: {e}")))
+    serde_json::to_vec_pretty(value)
+        .map_err(|e| Error::Internal(format!("cannot encode JSON: {e}")))
 }
 
 /// Removes what an earlier run of this video left: `.part` files of a process that was killed,
@@ -141,7 +142,8 @@ fn clear_folder(dir: &Path) -> Result<()> {
     for item in listing.flatten() {
         let name = item.file_name();
         let name = name.to_string_lossy();
-        let ours = [ANALYSIS_FILE, KEYPOINTS_CSV_FILE, DONE_FILE, ERROR_FILE].contains(&name.as_ref());
+        let ours =
+            [ANALYSIS_FILE, KEYPOINTS_CSV_FILE, DONE_FILE, ERROR_FILE].contains(&name.as_ref());
         if ours || name.ends_with(".part") {
             std::fs::remove_file(item.path())
                 .map_err(|e| Error::io(format!("cannot remove {}", item.path().display()), e))?;
@@ -156,7 +158,12 @@ struct Scored {
 }
 
 /// Tracks and analyses one video and writes its outputs, `done.json` last.
-fn score_video(input: &Input, dir: &Path, movenet: &mut MoveNet, bar: &ProgressBar) -> Result<Scored> {
+fn score_video(
+    input: &Input,
+    dir: &Path,
+    movenet: &mut MoveNet,
+    bar: &ProgressBar,
+) -> Result<Scored> {
     let started = Instant::now();
     let source_path = &input.entry.source;
     let video = source_path.to_str().ok_or_else(|| {
@@ -179,7 +186,13 @@ fn score_video(input: &Input, dir: &Path, movenet: &mut MoveNet, bar: &ProgressB
         subject_height_m: input.entry.height_m,
         ..KinematicsOptions::default()
     };
-    let report = analyze_track_with(track, input.entry.movement_choice(), None, Lang::En, &options)?;
+    let report = analyze_track_with(
+        track,
+        input.entry.movement_choice(),
+        None,
+        Lang::En,
+        &options,
+    )?;
     atomic::write(&dir.join(ANALYSIS_FILE), &to_json(&report)?)?;
     let done = DoneRecord {
         frames,
@@ -277,7 +290,9 @@ fn run_one(input: &Input, shared: &Shared) -> VideoResult {
                     first.get_or_insert(error);
                 }
             }
-            if let Err(write_error) = to_json(&record).and_then(|j| atomic::write(&dir.join(ERROR_FILE), &j)) {
+            if let Err(write_error) =
+                to_json(&record).and_then(|j| atomic::write(&dir.join(ERROR_FILE), &j))
+            {
                 tracing::warn!("{write_error}");
             }
         }
@@ -286,16 +301,26 @@ fn run_one(input: &Input, shared: &Shared) -> VideoResult {
     if shared.options.log {
         let what = match (&result.status, &result.error) {
             (_, Some(e)) => format!("failed: {e}"),
-            _ => format!("scored: {} frames in {:.1} s", result.frames, result.seconds),
+            _ => format!(
+                "scored: {} frames in {:.1} s",
+                result.frames, result.seconds
+            ),
         };
-        shared.bars.suspend(|| eprintln!("ugoki batch: {} {what}", result.source));
+        shared
+            .bars
+            .suspend(|| eprintln!("ugoki batch: {} {what}", result.source));
     }
     result
 }
 
 /// Runs the inputs into `out` (one folder each). Set-up errors (no ONNX Runtime, no model)
 /// stop the batch and are returned; every other failure is the video's own error row.
-pub fn run(inputs: &[Input], out: &Path, options: &RunOptions, stop: &StopFlag) -> Result<BatchOutcome> {
+pub fn run(
+    inputs: &[Input],
+    out: &Path,
+    options: &RunOptions,
+    stop: &StopFlag,
+) -> Result<BatchOutcome> {
     let started = Instant::now();
     let jobs = options.jobs.max(1);
     let pool = rayon::ThreadPoolBuilder::new()
@@ -310,8 +335,10 @@ pub fn run(inputs: &[Input], out: &Path, options: &RunOptions, stop: &StopFlag) 
     });
     let overall = bars.add(ProgressBar::new(inputs.len() as u64));
     overall.set_style(
-        ProgressStyle::with_template("batch {bar:30} {pos}/{len} videos, {elapsed} elapsed, eta {eta}")
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        ProgressStyle::with_template(
+            "batch {bar:30} {pos}/{len} videos, {elapsed} elapsed, eta {eta}",
+        )
+        .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let setup_failed = Mutex::new(None);
     let stopping = AtomicBool::new(false);

@@ -16,8 +16,19 @@ pub const SUMMARY_CSV: &str = "summary.csv";
 pub const INDEX_HTML: &str = "index.html";
 
 const COLUMNS: [&str; 13] = [
-    "client_id", "date", "source", "movement", "score", "status", "error", "exit_code", "view",
-    "segments", "work_on", "metrics", "folder",
+    "client_id",
+    "date",
+    "source",
+    "movement",
+    "score",
+    "status",
+    "error",
+    "exit_code",
+    "view",
+    "segments",
+    "work_on",
+    "metrics",
+    "folder",
 ];
 
 /// One video's row.
@@ -75,7 +86,9 @@ fn read_row(dir: &Path, folder: String) -> Option<Row> {
     } else if dir.join(DONE_FILE).is_file() {
         let Some(report) = read_json::<AnalysisReport>(&dir.join(ANALYSIS_FILE)) else {
             row.status = "error".into();
-            row.error = Some(format!("{ANALYSIS_FILE} is missing or unreadable; re-run with --force"));
+            row.error = Some(format!(
+                "{ANALYSIS_FILE} is missing or unreadable; re-run with --force"
+            ));
             return Some(row);
         };
         row.status = "ok".into();
@@ -109,7 +122,12 @@ pub fn read_rows(out: &Path) -> Result<Vec<Row>> {
     let mut rows: Vec<Row> = listing
         .flatten()
         .filter(|item| item.path().is_dir())
-        .filter_map(|item| read_row(&item.path(), item.file_name().to_string_lossy().into_owned()))
+        .filter_map(|item| {
+            read_row(
+                &item.path(),
+                item.file_name().to_string_lossy().into_owned(),
+            )
+        })
         .collect();
     rows.sort_by(|a, b| {
         let key = |r: &Row| {
