@@ -4,6 +4,7 @@
 //! The pipeline runs one way: `source` → `pose` → `track` → `signal` → `kinematics` → `movement`
 //! → `criteria` → `report`. See README.md for the conventions every stage keeps.
 
+pub mod batch;
 pub mod cli;
 pub mod criteria;
 pub mod error;

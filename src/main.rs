@@ -26,6 +26,9 @@ enum Command {
     Synth(ugoki::synth::cli::SynthArgs),
     /// Find repetitions, steps or turns, measure them and score them against the criteria.
     Analyze(ugoki::cli::analyze::AnalyzeArgs),
+    /// Score many videos (files, folders, manifest CSV) in parallel into one folder each, with
+    /// summary.csv and index.html; resumable, shardable across machines.
+    Batch(ugoki::batch::cli::BatchArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +46,7 @@ fn main() -> ExitCode {
         Command::Kinematics(args) => ugoki::cli::kinematics::run(args),
         Command::Synth(args) => ugoki::synth::cli::run(&args),
         Command::Analyze(args) => ugoki::cli::analyze::run(args),
+        Command::Batch(args) => ugoki::batch::cli::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

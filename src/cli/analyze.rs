@@ -112,7 +112,25 @@ pub fn analyze_track(
     criteria_override: Option<&CriteriaFile>,
     lang: Lang,
 ) -> Result<AnalysisReport> {
-    let kinematics = compute(&track, &KinematicsOptions::default())?;
+    analyze_track_with(
+        track,
+        requested,
+        criteria_override,
+        lang,
+        &KinematicsOptions::default(),
+    )
+}
+
+/// [`analyze_track`] with chosen kinematics options (e.g. the subject's height from a batch
+/// manifest).
+pub fn analyze_track_with(
+    track: PoseTrack,
+    requested: MovementChoice,
+    criteria_override: Option<&CriteriaFile>,
+    lang: Lang,
+    kinematics_options: &KinematicsOptions,
+) -> Result<AnalysisReport> {
+    let kinematics = compute(&track, kinematics_options)?;
     if let Some(reason) = &kinematics.cannot_compute {
         return Err(Error::NoSubject(format!(
             "{}: cannot analyse: {reason}",
