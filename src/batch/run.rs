@@ -7,12 +7,12 @@ use super::inputs::Input;
 use super::interrupt::StopFlag;
 use super::{ANALYSIS_FILE, DONE_FILE, ENTRY_FILE, ERROR_FILE, KEYPOINTS_CSV_FILE};
 use crate::cli::analyze::analyze_track_with;
-use crate::cli::pose::model_file;
+use crate::cli::pose::movenet_sessions;
 use crate::criteria::scoring::Lang;
 use crate::error::{exit_code, Error, Result};
 use crate::kinematics::KinematicsOptions;
-use crate::pose::movenet::MoveNet;
 use crate::report::{atomic, keypoints};
+use crate::track::candidates::Sessions;
 use crate::track::laterality::make_track_consistent;
 use crate::track::{track_source, SubjectOptions};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -105,20 +105,20 @@ pub fn threads_per_job(jobs: usize) -> usize {
 
 /// Pose estimators loaded once and reused by the videos (at most one per job).
 struct EstimatorPool {
-    idle: Mutex<Vec<MoveNet>>,
+    idle: Mutex<Vec<Sessions>>,
     threads: usize,
 }
 
 impl EstimatorPool {
-    fn take(&self) -> Result<MoveNet> {
+    fn take(&self) -> Result<Sessions> {
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
         match idle {
             Some(movenet) => Ok(movenet),
-            None => MoveNet::load(&model_file("movenet_lightning")?, self.threads),
+            None => movenet_sessions(self.threads),
         }
     }
 
-    fn give_back(&self, movenet: MoveNet) {
+    fn give_back(&self, movenet: Sessions) {
         if let Ok(mut idle) = self.idle.lock() {
             idle.push(movenet);
         }
@@ -161,7 +161,7 @@ struct Scored {
 fn score_video(
     input: &Input,
     dir: &Path,
-    movenet: &mut MoveNet,
+    movenet: &mut Sessions,
     bar: &ProgressBar,
 ) -> Result<Scored> {
     let started = Instant::now();

@@ -86,7 +86,7 @@ fn load_blazepose(threads: usize) -> Result<BlazePose> {
 }
 
 /// MoveNet sessions for `threads` cores: one with all of them, one single-threaded per core.
-fn movenet_sessions(threads: usize) -> Result<Sessions> {
+pub fn movenet_sessions(threads: usize) -> Result<Sessions> {
     let model = model_file("movenet_lightning")?;
     let per_core = if threads > 1 {
         (0..threads)
