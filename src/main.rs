@@ -26,6 +26,8 @@ enum Command {
     Synth(ugoki::synth::cli::SynthArgs),
     /// Find repetitions, steps or turns, measure them and score them against the criteria.
     Analyze(ugoki::cli::analyze::AnalyzeArgs),
+    /// Write the self-contained HTML report of an analysis (English or Japanese).
+    Report(ugoki::cli::report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         Command::Kinematics(args) => ugoki::cli::kinematics::run(args),
         Command::Synth(args) => ugoki::synth::cli::run(&args),
         Command::Analyze(args) => ugoki::cli::analyze::run(args),
+        Command::Report(args) => ugoki::cli::report::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
