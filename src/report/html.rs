@@ -66,7 +66,7 @@ body{font-family:"Noto Sans CJK JP","Noto Sans JP","Hiragino Sans","Yu Gothic",s
 main{max-width:980px;margin:0 auto;padding:16px 20px 40px}
 h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.25em;margin-top:1.6em;border-bottom:2px solid #ddd;padding-bottom:4px}
 .facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:4px 16px;margin:8px 0}
-.facts div span{color:#666;display:block;font-size:.85em}
+.facts div{overflow-wrap:anywhere}.facts div span{color:#666;display:block;font-size:.85em}
 .score{font-size:2.6em;font-weight:700;margin:8px 0}
 .notice{background:#fff4e5;border-left:5px solid #e69f00;padding:10px 14px;margin:14px 0}
 table{border-collapse:collapse;width:100%;background:#fff;font-size:.92em}
@@ -213,6 +213,8 @@ fn criterion_row(out: &mut String, cr: &CriterionResult, lang: Lang) {
                 verdict_class(j.verdict),
                 j.verdict.label(lang)
             ),
+            // The criterion's own reason is shown once, beside its verdict.
+            None if j.reason == cr.reason => format!("{}: —", escape(&j.on)),
             None => format!(
                 "{}: — ({})",
                 escape(&j.on),
@@ -503,6 +505,67 @@ fn plots(out: &mut String, c: &ReportContent, a: &MovementAnalysis) {
         }
         push_plot(out, svg, &missing);
     }
+    if a.movement == Movement::Hinge {
+        rhythm_plot(out, c, a);
+    }
+}
+
+/// Trunk-inclination bands of the lumbopelvic rhythm measures (degrees of trunk flexion).
+const RHYTHM_BANDS: [(&str, f64); 3] = [
+    ("lumbopelvic_rhythm_0_30", 15.0),
+    ("lumbopelvic_rhythm_30_60", 45.0),
+    ("lumbopelvic_rhythm_60_90", 75.0),
+];
+
+/// The lumbopelvic rhythm curve: lumbar/hip ratio against trunk flexion, one line per rep.
+fn rhythm_plot(out: &mut String, c: &ReportContent, a: &MovementAnalysis) {
+    let lang = c.lang;
+    let reps: Vec<&crate::movement::Segment> = a.segments_of("rep").collect();
+    let mut reasons: Vec<String> = Vec::new();
+    let series = reps
+        .iter()
+        .map(|s| Series {
+            name: format!("rep {}", s.number),
+            values: RHYTHM_BANDS
+                .iter()
+                .map(|(metric, _)| {
+                    let m = s.metrics.get(*metric)?;
+                    reasons.extend(m.cannot_assess.clone());
+                    m.value
+                })
+                .collect(),
+        })
+        .collect();
+    let unit = reps
+        .iter()
+        .find_map(|s| s.metrics.get(RHYTHM_BANDS[0].0))
+        .map_or(String::new(), |m| m.unit.clone());
+    let plot = LinePlot {
+        title: tr(lang, "Lumbopelvic rhythm", "腰椎骨盤リズム").into(),
+        x_label: tr(
+            lang,
+            "trunk flexion band centre (deg)",
+            "体幹屈曲の区間中央 (deg)",
+        )
+        .into(),
+        y_label: format!("{} ({unit})", tr(lang, "lumbar / hip", "腰椎 / 股関節")),
+        x: RHYTHM_BANDS.iter().map(|(_, centre)| *centre).collect(),
+        series,
+        bands: Vec::new(),
+        marks: Vec::new(),
+    };
+    reasons.sort();
+    reasons.dedup();
+    let missing = format!(
+        "{}: {}",
+        tr(lang, "Lumbopelvic rhythm", "腰椎骨盤リズム"),
+        if reasons.is_empty() {
+            tr(lang, "nothing measured", "測定値なし").to_string()
+        } else {
+            reasons.join("; ")
+        }
+    );
+    push_plot(out, plot.to_svg(), &missing);
 }
 
 fn push_plot(out: &mut String, svg: Option<String>, missing: &str) {
@@ -579,12 +642,6 @@ fn method_notes(out: &mut String, c: &ReportContent) {
         ),
         tr(
             lang,
-            "Trunk: inclination of the hip-to-neck line from vertical; hip flexion: thigh against trunk; knee flexion: 180° minus the hip-knee-ankle angle.",
-            "体幹: 股関節中点から首への線の鉛直からの傾き。股関節屈曲: 体幹に対する大腿。膝屈曲: 180° − 股・膝・足首の角度。"
-        )
-        .to_string(),
-        tr(
-            lang,
             "Each criterion is judged on each repetition against its pass and warn thresholds; its verdict is the median of the repetitions. A criterion the camera view cannot show is 'cannot assess', with the reason.",
             "各項目は各回ごとに基準で判定し、その中央値を項目の判定とします。カメラの向きから評価できない項目は「評価不可」とし、理由を示します。"
         )
@@ -594,6 +651,16 @@ fn method_notes(out: &mut String, c: &ReportContent) {
         let _ = write!(out, "<li>{line}</li>");
     }
     if let Some(a) = &c.analysis.analysis {
+        // What each plotted angle is, in the kinematics' own words.
+        for ch in time_channels(a.movement).iter().filter_map(|n| k.angle(n)) {
+            let _ = write!(
+                out,
+                "<li><code>{}</code> ({}): {}</li>",
+                escape(&ch.name),
+                escape(&ch.unit),
+                escape(&ch.method)
+            );
+        }
         for note in &a.notes {
             let _ = write!(out, "<li>{}</li>", escape(note));
         }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 const WIDTH: f64 = 760.0;
 const HEIGHT: f64 = 300.0;
 const LEFT: f64 = 64.0;
-const RIGHT: f64 = 150.0;
+const RIGHT: f64 = 180.0;
 const TOP: f64 = 34.0;
 const BOTTOM: f64 = 48.0;
 
@@ -277,12 +277,14 @@ impl BarPlot {
                 .flat_map(|s| s.values.iter().flatten().copied())
                 .collect()
         };
-        if heights.is_empty()
-            || self
-                .series
-                .iter()
-                .all(|s| s.values.iter().all(Option::is_none))
-        {
+        let unmeasured = |s: &Series| s.values.iter().all(Option::is_none);
+        // A stack with a part never measured would show a share that is not there.
+        let incomplete = if self.stacked {
+            self.series.iter().any(unmeasured)
+        } else {
+            self.series.iter().all(unmeasured)
+        };
+        if heights.is_empty() || incomplete {
             return None;
         }
         let lo = heights.iter().copied().fold(0.0, f64::min);
