@@ -191,7 +191,8 @@ impl LinePlot {
             (lo.min(*v), hi.max(*v))
         });
         let (x_lo, x_hi) = (self.x.first()?, self.x.last()?);
-        if !lo.is_finite() || !(x_hi > x_lo) {
+        // Also refuses a NaN or empty x range.
+        if !lo.is_finite() || x_hi.partial_cmp(x_lo) != Some(std::cmp::Ordering::Greater) {
             return None;
         }
         let (y0, y1) = padded(lo, hi);
