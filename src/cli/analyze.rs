@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::kinematics::{compute, export, Kinematics, KinematicsOptions};
 use crate::movement::recognise::{recognise, Recognition};
 use crate::movement::{Movement, MovementAnalysis};
-use crate::report::{atomic, keypoints};
+use crate::report::{annotated, atomic, keypoints};
 use crate::track::{PoseTrack, SubjectOptions};
 use clap::{Args, ValueEnum};
 use serde::{Deserialize, Serialize};
@@ -67,6 +67,9 @@ pub struct AnalyzeArgs {
     /// Also write `report.html` (what `ugoki report` writes) into the output folder.
     #[arg(long)]
     pub report: bool,
+    /// Also write the clip with the analysis drawn on (skeleton, angles, rep counter, timeline).
+    #[arg(long, value_name = "OUT.mp4")]
+    pub overlay: Option<PathBuf>,
 }
 
 /// The red-flag notice and the not-a-diagnosis line, in both languages.
@@ -314,6 +317,10 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         println!("{json}");
     } else {
         print!("{}", summary(&report, args.lang));
+    }
+    if let Some(out) = &args.overlay {
+        let source = crate::source::open(&track.source.name)?;
+        annotated::write_annotated(source, &track, &kinematics, &report, out)?;
     }
     if args.report {
         let html = args.output.join(crate::cli::report::HTML_FILE);

@@ -1,5 +1,6 @@
 //! Everything ugoki writes: keypoint tables, overlays, and the HTML report.
 
+pub mod annotated;
 pub mod atomic;
 pub mod html;
 pub mod keyframes;
