@@ -216,6 +216,10 @@ fn headless_chromium_paints_the_report() {
         let variance = pixels.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / pixels.len() as f64;
         // Ink: pixels clearly darker than the page background (text, plots, photos).
         let ink = pixels.iter().filter(|v| **v < 160.0).count() as f64 / pixels.len() as f64;
+        eprintln!(
+            "{lang}: screenshot variance {variance:.0}, ink {:.1}%",
+            ink * 100.0
+        );
         assert!(
             variance > 300.0,
             "{lang}: page looks blank (variance {variance:.0})"
