@@ -358,11 +358,13 @@ fn bar_specs(m: Movement) -> &'static [BarSpec] {
             &["left step_time", "right step_time"],
             false,
         )],
+        // Pelvis rotation is measured per clip only (`pelvis_rotation_share`), so the bars
+        // are the thoracic rotation of each turn, labelled by side.
         Movement::Rotation => &[(
-            "Thoracic vs pelvis rotation per turn",
-            "各回旋の胸椎と骨盤の回旋",
+            "Thoracic rotation per turn",
+            "各回旋の胸椎回旋",
             "rotation (deg)",
-            &["thoracic_rotation_range", "pelvis_rotation_range"],
+            &["thoracic_rotation_range"],
             false,
         )],
     }
