@@ -29,6 +29,8 @@ enum Command {
     /// Score many videos (files, folders, manifest CSV) in parallel into one folder each, with
     /// summary.csv and index.html; resumable, shardable across machines.
     Batch(ugoki::batch::cli::BatchArgs),
+    /// Write the self-contained HTML report of an analysis (English or Japanese).
+    Report(ugoki::cli::report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Command::Synth(args) => ugoki::synth::cli::run(&args),
         Command::Analyze(args) => ugoki::cli::analyze::run(args),
         Command::Batch(args) => ugoki::batch::cli::run(args),
+        Command::Report(args) => ugoki::cli::report::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -6,11 +6,11 @@
 use super::inputs::Input;
 use super::interrupt::StopFlag;
 use super::{ANALYSIS_FILE, DONE_FILE, ENTRY_FILE, ERROR_FILE, KEYPOINTS_CSV_FILE};
-use crate::cli::analyze::analyze_track_with;
+use crate::cli::analyze::analyze_kinematics;
 use crate::cli::pose::movenet_sessions;
 use crate::criteria::scoring::Lang;
 use crate::error::{exit_code, Error, Result};
-use crate::kinematics::KinematicsOptions;
+use crate::kinematics::{compute, KinematicsOptions};
 use crate::report::{atomic, keypoints};
 use crate::track::candidates::Sessions;
 use crate::track::laterality::make_track_consistent;
@@ -186,13 +186,8 @@ fn score_video(
         subject_height_m: input.entry.height_m,
         ..KinematicsOptions::default()
     };
-    let report = analyze_track_with(
-        track,
-        input.entry.movement_choice(),
-        None,
-        Lang::En,
-        &options,
-    )?;
+    let kinematics = compute(&track, &options)?;
+    let report = analyze_kinematics(&kinematics, input.entry.movement_choice(), None, Lang::En)?;
     atomic::write(&dir.join(ANALYSIS_FILE), &to_json(&report)?)?;
     let done = DoneRecord {
         frames,

@@ -7,10 +7,10 @@ use crate::cli::pose::{track_video, PoseModel};
 use crate::criteria::scoring::{assess, Assessment, Lang, Verdict};
 use crate::criteria::{self, CriteriaFile};
 use crate::error::{Error, Result};
-use crate::kinematics::{compute, KinematicsOptions};
+use crate::kinematics::{compute, export, Kinematics, KinematicsOptions};
 use crate::movement::recognise::{recognise, Recognition};
 use crate::movement::{Movement, MovementAnalysis};
-use crate::report::atomic;
+use crate::report::{annotated, atomic, keypoints};
 use crate::track::{PoseTrack, SubjectOptions};
 use clap::{Args, ValueEnum};
 use serde::{Deserialize, Serialize};
@@ -64,6 +64,12 @@ pub struct AnalyzeArgs {
     /// No progress bar.
     #[arg(short, long)]
     pub quiet: bool,
+    /// Also write `report.html` (what `ugoki report` writes) into the output folder.
+    #[arg(long)]
+    pub report: bool,
+    /// Also write the clip with the analysis drawn on (skeleton, angles, rep counter, timeline).
+    #[arg(long, value_name = "OUT.mp4")]
+    pub overlay: Option<PathBuf>,
 }
 
 /// The red-flag notice and the not-a-diagnosis line, in both languages.
@@ -112,34 +118,27 @@ pub fn analyze_track(
     criteria_override: Option<&CriteriaFile>,
     lang: Lang,
 ) -> Result<AnalysisReport> {
-    analyze_track_with(
-        track,
-        requested,
-        criteria_override,
-        lang,
-        &KinematicsOptions::default(),
-    )
+    let kinematics = compute(&track, &KinematicsOptions::default())?;
+    analyze_kinematics(&kinematics, requested, criteria_override, lang)
 }
 
-/// [`analyze_track`] with chosen kinematics options (e.g. the subject's height from a batch
-/// manifest).
-pub fn analyze_track_with(
-    track: PoseTrack,
+/// Runs the analysis on a track's kinematics (what `ugoki analyze` also writes beside
+/// `analysis.json`, so that the report plots the very channels that were scored).
+pub fn analyze_kinematics(
+    kinematics: &Kinematics,
     requested: MovementChoice,
     criteria_override: Option<&CriteriaFile>,
     lang: Lang,
-    kinematics_options: &KinematicsOptions,
 ) -> Result<AnalysisReport> {
-    let kinematics = compute(&track, kinematics_options)?;
     if let Some(reason) = &kinematics.cannot_compute {
         return Err(Error::NoSubject(format!(
             "{}: cannot analyse: {reason}",
-            track.source.name
+            kinematics.source.name
         )));
     }
     let (movement, recognition, requested_name) = match requested {
         MovementChoice::Auto => {
-            let r = recognise(&kinematics);
+            let r = recognise(kinematics);
             (r.movement, Some(r), "auto".to_string())
         }
         MovementChoice::Hinge => (Some(Movement::Hinge), None, "hinge".into()),
@@ -147,7 +146,7 @@ pub fn analyze_track_with(
         MovementChoice::Gait => (Some(Movement::Gait), None, "gait".into()),
         MovementChoice::Rotation => (Some(Movement::Rotation), None, "rotation".into()),
     };
-    let analysis = movement.map(|m| m.analyze(&kinematics));
+    let analysis = movement.map(|m| m.analyze(kinematics));
     let assessment = analysis.as_ref().map(|a| {
         let file = match criteria_override {
             Some(f) if f.movement == a.movement => f.clone(),
@@ -157,7 +156,7 @@ pub fn analyze_track_with(
     });
     Ok(AnalysisReport {
         schema_version: ANALYSIS_SCHEMA_VERSION,
-        source: track.source.name.clone(),
+        source: kinematics.source.name.clone(),
         duration_s: kinematics.times_s.last().copied().unwrap_or(0.0),
         requested: requested_name,
         recognition,
@@ -298,9 +297,19 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         )?
         .track
     };
-    let report = analyze_track(track, args.movement, criteria_override.as_ref(), args.lang)?;
+    let kinematics = compute(&track, &KinematicsOptions::default())?;
+    let report = analyze_kinematics(
+        &kinematics,
+        args.movement,
+        criteria_override.as_ref(),
+        args.lang,
+    )?;
     std::fs::create_dir_all(&args.output)
         .map_err(|e| Error::io(format!("cannot create {}", args.output.display()), e))?;
+    // What the report reads beside analysis.json (docs/report.md): the track for key frames,
+    // and the kinematics with its CSV and OpenSim exports.
+    keypoints::write_json(&track, &args.output.join(keypoints::JSON_FILE))?;
+    export::write_all(&kinematics, &args.output)?;
     let json = serde_json::to_string_pretty(&report)
         .map_err(|e| Error::Internal(format!("analysis.json: {e}")))?;
     atomic::write(&args.output.join("analysis.json"), json.as_bytes())?;
@@ -308,6 +317,17 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         println!("{json}");
     } else {
         print!("{}", summary(&report, args.lang));
+    }
+    if let Some(out) = &args.overlay {
+        let source = crate::source::open(&track.source.name)?;
+        annotated::write_annotated(source, &track, &kinematics, &report, out)?;
+    }
+    if args.report {
+        let html = args.output.join(crate::cli::report::HTML_FILE);
+        crate::cli::report::write_report(&args.output, &html, args.lang)?;
+        if !args.json {
+            println!("wrote {}", html.display());
+        }
     }
     Ok(())
 }

@@ -3,3 +3,4 @@
 pub mod analyze;
 pub mod kinematics;
 pub mod pose;
+pub mod report;
