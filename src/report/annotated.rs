@@ -3,11 +3,10 @@
 //! the repetition's verdict, and a running timeline of the movement's main angle. Frame for
 //! frame the input's length; line widths and text scale from 480p to 1080p.
 
-use super::atomic;
-use super::overlay::draw_skeleton;
+use super::overlay::{draw_skeleton, rewrite_video};
 use crate::cli::analyze::AnalysisReport;
 use crate::criteria::scoring::Verdict;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::kinematics::Kinematics;
 use crate::movement::{Movement, Segment};
 use crate::source::FrameSource;
@@ -15,7 +14,6 @@ use crate::track::PoseTrack;
 use opencv::core::{Mat, Point, Rect, Scalar, Size, Vector};
 use opencv::imgproc;
 use opencv::prelude::*;
-use opencv::videoio::{VideoWriter, VideoWriterTrait};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -330,13 +328,12 @@ impl Painter<'_> {
 
 /// Re-reads the clip and writes it with the analysis drawn on, frame for frame.
 pub fn write_annotated(
-    mut source: Box<dyn FrameSource>,
+    source: Box<dyn FrameSource>,
     track: &PoseTrack,
     kinematics: &Kinematics,
     report: &AnalysisReport,
     out: &Path,
 ) -> Result<()> {
-    let info = source.info().clone();
     let channel = report
         .analysis
         .as_ref()
@@ -369,22 +366,7 @@ pub fn write_annotated(
         .enumerate()
         .map(|(position, frame)| (*frame, position))
         .collect();
-    let tmp = atomic::partial_path(out).with_extension("part.mp4");
-    let fourcc = VideoWriter::fourcc('m', 'p', '4', 'v')?;
-    let mut writer = VideoWriter::new(
-        &tmp,
-        fourcc,
-        info.fps,
-        Size::new(info.width as i32, info.height as i32),
-        true,
-    )?;
-    if !writer.is_opened()? {
-        return Err(Error::io(
-            format!("cannot write {}", out.display()),
-            std::io::Error::other("no mp4 encoder"),
-        ));
-    }
-    while let Some(mut frame) = source.next_frame()? {
+    rewrite_video(source, out, |frame| {
         if let Some(s) = track
             .frames
             .get(frame.index)
@@ -396,9 +378,6 @@ pub fn write_annotated(
             &mut frame.image,
             positions.get(&frame.index).copied(),
             frame.time_s,
-        )?;
-        writer.write(&frame.image)?;
-    }
-    writer.release()?;
-    atomic::commit(&tmp, out)
+        )
+    })
 }

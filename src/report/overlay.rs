@@ -3,7 +3,7 @@
 use super::atomic;
 use crate::error::{Error, Result};
 use crate::skeleton::{Skeleton, BONES};
-use crate::source::FrameSource;
+use crate::source::{Frame, FrameSource};
 use crate::track::PoseTrack;
 use opencv::core::{Mat, Point, Scalar, Size};
 use opencv::imgproc;
@@ -54,11 +54,12 @@ pub fn draw_skeleton(image: &mut Mat, skeleton: &Skeleton) -> Result<()> {
     Ok(())
 }
 
-/// Re-reads the video and writes it with the track's skeletons drawn, frame for frame.
-pub fn write_overlay(
+/// Re-reads the video and writes it again frame for frame (same size, rate and count), each
+/// frame passed to `draw` first; the file appears only when complete.
+pub fn rewrite_video(
     mut source: Box<dyn FrameSource>,
-    track: &PoseTrack,
     out: &Path,
+    mut draw: impl FnMut(&mut Frame) -> Result<()>,
 ) -> Result<()> {
     let info = source.info().clone();
     let tmp = atomic::partial_path(out).with_extension("part.mp4");
@@ -77,15 +78,23 @@ pub fn write_overlay(
         ));
     }
     while let Some(mut frame) = source.next_frame()? {
-        if let Some(s) = track
-            .frames
-            .get(frame.index)
-            .and_then(|f| f.skeleton.as_ref())
-        {
-            draw_skeleton(&mut frame.image, s)?;
-        }
+        draw(&mut frame)?;
         writer.write(&frame.image)?;
     }
     writer.release()?;
     atomic::commit(&tmp, out)
+}
+
+/// Re-reads the video and writes it with the track's skeletons drawn, frame for frame.
+pub fn write_overlay(source: Box<dyn FrameSource>, track: &PoseTrack, out: &Path) -> Result<()> {
+    rewrite_video(source, out, |frame| {
+        match track
+            .frames
+            .get(frame.index)
+            .and_then(|f| f.skeleton.as_ref())
+        {
+            Some(s) => draw_skeleton(&mut frame.image, s),
+            None => Ok(()),
+        }
+    })
 }
