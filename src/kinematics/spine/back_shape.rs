@@ -255,7 +255,13 @@ mod tests {
         for v in curve.iter_mut().skip(60) {
             *v = None;
         }
-        let bends = classify_bends(&t, &flexion, &curve, "mask unreliable", &BackShapeThresholds::default());
+        let bends = classify_bends(
+            &t,
+            &flexion,
+            &curve,
+            "mask unreliable",
+            &BackShapeThresholds::default(),
+        );
         assert_eq!(bends.len(), 2);
         assert_eq!(bends[0].shape, Assessment::Assessed(BackShape::Hollow));
         assert!(bends[1].shape.reason().unwrap().contains("mask unreliable"));
@@ -274,7 +280,10 @@ mod tests {
             .collect();
         let bends = classify_bends(&t, &flexion, &curve, "", &BackShapeThresholds::default());
         assert_eq!(bends.len(), 5);
-        assert_eq!(bends[3].personal_flag.as_deref(), Some("rounder_than_usual"));
+        assert_eq!(
+            bends[3].personal_flag.as_deref(),
+            Some("rounder_than_usual")
+        );
         assert!(bends[0].personal_flag.is_none());
         assert_eq!(bends[3].shape, Assessment::Assessed(BackShape::Neutral));
     }

@@ -115,8 +115,28 @@ struct OutlineFrame {
     confidence: f64,
 }
 
-/// Why a frame is outside the measurement's reach, before any mask is made.
-fn view_refusal(kinematics: &Kinematics, i: usize) -> std::result::Result<f64, String> {
+/// The facing the clip's side-view passes agree on (confidence-weighted vote), for a side-view
+/// pass that has no facing cue of its own: a subject doing a set of hinges in place does not
+/// turn round between passes.
+fn clip_facing(kinematics: &Kinematics) -> Option<f64> {
+    let vote: f64 = kinematics
+        .passes
+        .iter()
+        .filter(|p| p.view.view == View::Side)
+        .filter_map(|p| {
+            let facing = p.view.facing?;
+            Some(facing.sign() * p.facing_confidence * (p.end - p.start) as f64)
+        })
+        .sum();
+    (vote != 0.0).then_some(vote.signum())
+}
+
+/// The frame's facing sign, or why the frame is outside the measurement's reach.
+fn view_refusal(
+    kinematics: &Kinematics,
+    i: usize,
+    clip_facing: Option<f64>,
+) -> std::result::Result<f64, String> {
     let Some(pass) = kinematics.pass_at(i) else {
         return Err("cannot assess: subject not seen".into());
     };
@@ -126,7 +146,10 @@ fn view_refusal(kinematics: &Kinematics, i: usize) -> std::result::Result<f64, S
             .yaw_deg
             .map_or(String::new(), |y| format!(", yaw {y:.0}°"));
         let (name, why) = match view.view {
-            View::Oblique => ("oblique", "an oblique view measures the flank, not the spine"),
+            View::Oblique => (
+                "oblique",
+                "an oblique view measures the flank, not the spine",
+            ),
             View::Front => ("front", "a front view shows no back outline"),
             View::Back => ("back", "a back view shows no back outline"),
             _ => ("unknown", "the view could not be determined"),
@@ -135,8 +158,8 @@ fn view_refusal(kinematics: &Kinematics, i: usize) -> std::result::Result<f64, S
             "cannot assess: not a side view ({name} view{yaw}; {why})"
         ));
     }
-    match view.facing {
-        Some(facing) => Ok(facing.sign()),
+    match view.facing.map(|f| f.sign()).or(clip_facing) {
+        Some(sign) => Ok(sign),
         None => Err("cannot assess: facing direction unknown in this side view".into()),
     }
 }
@@ -174,8 +197,10 @@ pub fn measure_forward_bend(
     options: &ForwardBendOptions,
 ) -> Result<ForwardBend> {
     let n = kinematics.times_s.len();
-    let facing: Vec<std::result::Result<f64, String>> =
-        (0..n).map(|i| view_refusal(kinematics, i)).collect();
+    let facing: Vec<std::result::Result<f64, String>> = {
+        let clip = clip_facing(kinematics);
+        (0..n).map(|i| view_refusal(kinematics, i, clip)).collect()
+    };
     let mut outline_frames: Vec<std::result::Result<OutlineFrame, String>> = facing
         .iter()
         .map(|f| match f {
@@ -191,7 +216,9 @@ pub fn measure_forward_bend(
             .enumerate()
             .map(|(i, f)| (*f, i))
             .collect();
-        let threads = options.threads.unwrap_or_else(crate::runtime::default_threads);
+        let threads = options
+            .threads
+            .unwrap_or_else(crate::runtime::default_threads);
         let mut masker = SubjectMasker::load(threads)?;
         let mut source = crate::source::open(video)?;
         while let Some(frame) = source.next_frame()? {
@@ -211,7 +238,13 @@ pub fn measure_forward_bend(
             outline_frames[i] = result;
         }
     }
-    Ok(assemble(kinematics, outline_frames, mask_quality, &facing, options))
+    Ok(assemble(
+        kinematics,
+        outline_frames,
+        mask_quality,
+        &facing,
+        options,
+    ))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -224,24 +257,21 @@ fn outline_frame(
     options: &ForwardBendOptions,
     mask_quality: &mut f64,
 ) -> Result<std::result::Result<OutlineFrame, String>> {
-    let (Some(hip), Some(shoulder)) = (point(kinematics, "mid_hip", i), point(kinematics, "neck", i))
-    else {
+    let (Some(hip), Some(shoulder)) = (
+        point(kinematics, "mid_hip", i),
+        point(kinematics, "neck", i),
+    ) else {
         return Ok(Err("cannot assess: hips or shoulders not seen".into()));
     };
     let Some(region) = subject_region(&all_points(kinematics, i)) else {
         return Ok(Err("cannot assess: subject too small".into()));
     };
     let mask = masker.mask(image, &region)?;
-    let torso: Vec<Point> = [
-        "left_shoulder",
-        "right_shoulder",
-        "left_hip",
-        "right_hip",
-    ]
-    .iter()
-    .filter_map(|name| point(kinematics, name, i))
-    .filter(|p| p.confidence >= options.min_keypoint_score)
-    .collect();
+    let torso: Vec<Point> = ["left_shoulder", "right_shoulder", "left_hip", "right_hip"]
+        .iter()
+        .filter_map(|name| point(kinematics, name, i))
+        .filter(|p| p.confidence >= options.min_keypoint_score)
+        .collect();
     let q = quality(&mask, &torso).score();
     *mask_quality = q;
     if q < options.min_mask_quality {
@@ -298,19 +328,26 @@ fn assemble(
                 continue;
             }
         };
-        match (point(kinematics, "mid_hip", i), point(kinematics, "neck", i)) {
-            (Some(h), Some(s)) => {
-                trunk.set(i, segment_inclination_deg(h, s, sign), h.confidence.min(s.confidence))
-            }
+        match (
+            point(kinematics, "mid_hip", i),
+            point(kinematics, "neck", i),
+        ) {
+            (Some(h), Some(s)) => trunk.set(
+                i,
+                segment_inclination_deg(h, s, sign),
+                h.confidence.min(s.confidence),
+            ),
             _ => trunk.miss(i, "cannot assess: hips or shoulders not seen"),
         }
         match (
             point(kinematics, knee_joint.name(), i),
             point(kinematics, hip_joint.name(), i),
         ) {
-            (Some(k), Some(h)) => {
-                thigh.set(i, segment_inclination_deg(k, h, sign), k.confidence.min(h.confidence))
-            }
+            (Some(k), Some(h)) => thigh.set(
+                i,
+                segment_inclination_deg(k, h, sign),
+                k.confidence.min(h.confidence),
+            ),
             _ => thigh.miss(i, "cannot assess: thigh (hip and knee) not seen"),
         }
         match &outline_frames[i] {
@@ -369,7 +406,9 @@ fn assemble(
     let mut ratio = Series::new(
         "hip_spine_ratio",
         "ratio",
-        format!("hip part / spinal part, where the spinal part is at least {MIN_SPINAL_FOR_RATIO_DEG}°"),
+        format!(
+            "hip part / spinal part, where the spinal part is at least {MIN_SPINAL_FOR_RATIO_DEG}°"
+        ),
         n,
     );
     for i in 0..n {

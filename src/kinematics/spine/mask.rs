@@ -105,9 +105,7 @@ impl MaskQuality {
 pub fn quality(mask: &PersonMask, torso: &[Point]) -> MaskQuality {
     let inside = torso
         .iter()
-        .filter(|p| {
-            probability(mask, p.x, p.y).is_some_and(|q| q >= PERSON_PROBABILITY as f64)
-        })
+        .filter(|p| probability(mask, p.x, p.y).is_some_and(|q| q >= PERSON_PROBABILITY as f64))
         .count();
     let coverage = if torso.is_empty() {
         0.0

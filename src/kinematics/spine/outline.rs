@@ -52,8 +52,12 @@ impl Rejection {
     pub fn describe(self) -> &'static str {
         match self {
             Rejection::NoAxis => "hip-to-shoulder axis too short",
-            Rejection::Incomplete => "back occluded: the outline has a gap between the hip and the shoulder",
-            Rejection::Jump => "mask unreliable: the back outline jumps (something merges with the back)",
+            Rejection::Incomplete => {
+                "back occluded: the outline has a gap between the hip and the shoulder"
+            }
+            Rejection::Jump => {
+                "mask unreliable: the back outline jumps (something merges with the back)"
+            }
         }
     }
 }
@@ -168,10 +172,7 @@ impl BackOutline {
         let mean_f = points.iter().map(|p| p.0).sum::<f64>() / n;
         let mean_d = points.iter().map(|p| p.1).sum::<f64>() / n;
         let sff: f64 = points.iter().map(|p| (p.0 - mean_f).powi(2)).sum();
-        let sfd: f64 = points
-            .iter()
-            .map(|p| (p.0 - mean_f) * (p.1 - mean_d))
-            .sum();
+        let sfd: f64 = points.iter().map(|p| (p.0 - mean_f) * (p.1 - mean_d)).sum();
         (sff > 0.0).then(|| sfd / sff)
     }
 
@@ -285,13 +286,25 @@ mod tests {
         let hip = pt(100.0, 160.0);
         let shoulder = pt(100.0, 60.0);
         // Something stuck to the back between y = 100 and 110 pushes the edge out by 15 px.
-        let merged = side_mask(|y| if (100.0..110.0).contains(&y) { 65.0 } else { 80.0 });
+        let merged = side_mask(|y| {
+            if (100.0..110.0).contains(&y) {
+                65.0
+            } else {
+                80.0
+            }
+        });
         assert_eq!(
             trace(&merged, hip, shoulder, 1.0).unwrap_err(),
             Rejection::Jump
         );
         // The axis itself leaves the person (a hole in the mask at the waist).
-        let holed = side_mask(|y| if (120.0..130.0).contains(&y) { 120.0 } else { 80.0 });
+        let holed = side_mask(|y| {
+            if (120.0..130.0).contains(&y) {
+                120.0
+            } else {
+                80.0
+            }
+        });
         assert_eq!(
             trace(&holed, hip, shoulder, 1.0).unwrap_err(),
             Rejection::Incomplete
@@ -302,7 +315,13 @@ mod tests {
     fn the_back_of_a_subject_facing_left_is_on_the_right() {
         let side = 200;
         let probability = (0..side * side)
-            .map(|i| if (50..=120).contains(&(i % side)) { 1.0 } else { 0.0 })
+            .map(|i| {
+                if (50..=120).contains(&(i % side)) {
+                    1.0
+                } else {
+                    0.0
+                }
+            })
             .collect();
         let mask = PersonMask {
             region: Region {

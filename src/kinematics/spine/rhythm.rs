@@ -40,7 +40,11 @@ fn slope(points: &[(f64, f64)]) -> Option<f64> {
 }
 
 /// The rhythm bins from per-frame trunk inclination, hip part and spinal part.
-pub fn rhythm(trunk: &[Option<f64>], hip: &[Option<f64>], spinal: &[Option<f64>]) -> Vec<RhythmBin> {
+pub fn rhythm(
+    trunk: &[Option<f64>],
+    hip: &[Option<f64>],
+    spinal: &[Option<f64>],
+) -> Vec<RhythmBin> {
     BINS.iter()
         .map(|&(from, to)| {
             let (mut hip_points, mut spinal_points) = (Vec::new(), Vec::new());

@@ -46,6 +46,10 @@ pub const ROTATION_PROTOCOL: [&str; 4] = [
 /// window (Drillis & Contini 1966, as in [`crate::kinematics::view`]).
 const ASSUMED_SHOULDER_RATIO: f64 = 0.75;
 const ASSUMED_HIP_RATIO: f64 = 0.5;
+/// Why method A refuses a front or back view; BlazePose world yaw may still stand in.
+const NOT_SIDE_ON: &str = "cannot assess: the camera is not side-on (front or back view) and no BlazePose world landmarks were given: a front camera cannot measure rotation reliably from 2-D keypoints";
+/// Confidence factor of world-yaw-only values (front camera): plausible but unvalidated.
+const WORLD_ONLY_CONFIDENCE: f64 = 0.5;
 
 /// Settings of the rotation measurement.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -166,7 +170,8 @@ fn longest_run(times: &[f64], test: impl Fn(usize) -> bool, min_s: f64) -> Optio
         if i < times.len() && test(i) {
             start.get_or_insert(i);
         } else if let Some(s) = start.take() {
-            let longer = best.is_none_or(|(bs, be)| times[i - 1] - times[s] > times[be - 1] - times[bs]);
+            let longer =
+                best.is_none_or(|(bs, be)| times[i - 1] - times[s] > times[be - 1] - times[bs]);
             if times[i - 1] - times[s] >= min_s && longer {
                 best = Some((s, i));
             }
@@ -184,8 +189,16 @@ fn calibrate(kinematics: &Kinematics, all: &[Lines], options: &RotationOptions) 
             start_s: times[s],
             end_s: times[e - 1],
         }),
-        shoulder_px: median(frames.iter().filter_map(|l| l.shoulders.map(|(a, b)| a.distance(b))))?,
-        hip_px: median(frames.iter().filter_map(|l| l.hips.map(|(a, b)| a.distance(b))))?,
+        shoulder_px: median(
+            frames
+                .iter()
+                .filter_map(|l| l.shoulders.map(|(a, b)| a.distance(b))),
+        )?,
+        hip_px: median(
+            frames
+                .iter()
+                .filter_map(|l| l.hips.map(|(a, b)| a.distance(b))),
+        )?,
         trunk_px: median(frames.iter().filter_map(|l| l.trunk))?,
         method: "medians over the longest window (≥ 1 s) facing the camera".into(),
     })
@@ -227,8 +240,22 @@ fn peaks(values: &[Option<f64>]) -> SidePeaks {
         v.sort_by(f64::total_cmp);
         Some(v[((v.len() - 1) as f64 * 0.95).round() as usize])
     };
-    let left = percentile95(values.iter().flatten().filter(|v| **v > 0.0).copied().collect());
-    let right = percentile95(values.iter().flatten().filter(|v| **v < 0.0).map(|v| -v).collect());
+    let left = percentile95(
+        values
+            .iter()
+            .flatten()
+            .filter(|v| **v > 0.0)
+            .copied()
+            .collect(),
+    );
+    let right = percentile95(
+        values
+            .iter()
+            .flatten()
+            .filter(|v| **v < 0.0)
+            .map(|v| -v)
+            .collect(),
+    );
     let symmetry = match (left, right) {
         (Some(a), Some(b)) if a.max(b) > 0.0 => Some(a.min(b) / a.max(b)),
         _ => None,
@@ -253,7 +280,7 @@ pub fn measure_rotation(
     let all: Vec<Lines> = (0..n).map(|i| lines(kinematics, i)).collect();
     let mut limits = vec![
         "thoracic rotation = shoulder girdle relative to the pelvis; it includes the small lumbar rotation".to_string(),
-        "a front camera cannot measure rotation reliably (no sign near neutral): side-on only".to_string(),
+        "a front camera gives no reliable 2-D rotation (no sign near neutral): there only BlazePose world yaw is reported, at half confidence, and it fails when an arm crosses the chest".to_string(),
         "turns of 90° or more from side-on (e.g. the top of a full golf backswing) are beyond one camera with these models and are refused".to_string(),
     ];
     let calibrated = calibrate(kinematics, &all, options);
@@ -272,13 +299,15 @@ pub fn measure_rotation(
             let Some(pass) = kinematics.pass_at(i) else {
                 return Err("cannot assess: subject not seen".to_string());
             };
-            if times[i] <= calibration_end {
-                return Err("calibration window (facing the camera)".to_string());
-            }
             match (pass.view.view, pass.view.facing.or(pass.facing)) {
+                (View::Side | View::Oblique, _) if times[i] <= calibration_end => {
+                    Err("calibration window (facing the camera)".to_string())
+                }
                 (View::Side | View::Oblique, Some(f)) => Ok(f.sign()),
-                (View::Side | View::Oblique, None) => Err("cannot assess: facing direction unknown".to_string()),
-                (View::Front | View::Back, _) => Err("cannot assess: the camera is not side-on (front or back view); a front camera cannot measure rotation reliably".to_string()),
+                (View::Side | View::Oblique, None) => {
+                    Err("cannot assess: facing direction unknown".to_string())
+                }
+                (View::Front | View::Back, _) => Err(NOT_SIDE_ON.to_string()),
                 (View::Unknown, _) => Err("cannot assess: view unknown".to_string()),
             }
         })
@@ -287,9 +316,14 @@ pub fn measure_rotation(
     let mut unreliable: Vec<Option<String>> = vec![None; n];
     for (i, frame) in track.frames.iter().enumerate().take(n) {
         let occluded = frame.skeleton.as_ref().is_none_or(|s| {
-            [Joint::LeftShoulder, Joint::RightShoulder, Joint::LeftHip, Joint::RightHip]
-                .iter()
-                .any(|j| s.confident(*j, options.min_keypoint_score as f32).is_none())
+            [
+                Joint::LeftShoulder,
+                Joint::RightShoulder,
+                Joint::LeftHip,
+                Joint::RightHip,
+            ]
+            .iter()
+            .any(|j| s.confident(*j, options.min_keypoint_score as f32).is_none())
         });
         if occluded {
             unreliable[i] = Some(format!(
@@ -334,7 +368,9 @@ pub fn measure_rotation(
         };
     };
 
-    let raw = |width: f64, pick: &dyn Fn(&Lines) -> Option<(Point, Point)>| -> Vec<Result<(f64, bool), String>> {
+    let raw = |width: f64,
+               pick: &dyn Fn(&Lines) -> Option<(Point, Point)>|
+     -> Vec<Result<(f64, bool), String>> {
         (0..n)
             .map(|i| {
                 let sign = facing[i].clone()?;
@@ -353,7 +389,8 @@ pub fn measure_rotation(
     let hip_raw = raw(widths.hip_px, &|l: &Lines| l.hips);
 
     // Neutral: the longest still side-on hold (both lines within 15° of side-on).
-    let near_side_on = |v: &Result<(f64, bool), String>| v.as_ref().is_ok_and(|(a, _)| a.abs() < 15.0);
+    let near_side_on =
+        |v: &Result<(f64, bool), String>| v.as_ref().is_ok_and(|(a, _)| a.abs() < 15.0);
     let neutral_run = longest_run(
         times,
         |i| near_side_on(&shoulder_raw[i]) && near_side_on(&hip_raw[i]),
@@ -398,11 +435,9 @@ pub fn measure_rotation(
     );
     for i in 0..n {
         match (shoulders.values[i], pelvis.values[i]) {
-            (Some(s), Some(p)) => thoracic.set(
-                i,
-                s - p,
-                shoulders.confidence[i].min(pelvis.confidence[i]),
-            ),
+            (Some(s), Some(p)) => {
+                thoracic.set(i, s - p, shoulders.confidence[i].min(pelvis.confidence[i]))
+            }
             (None, _) => thoracic.miss(i, &reason_at(&shoulder_raw[i])),
             (_, None) => thoracic.miss(i, &reason_at(&hip_raw[i])),
         }
@@ -438,6 +473,16 @@ fn reason_at(raw: &Result<(f64, bool), String>) -> String {
     }
 }
 
+/// The lower confidence of a line's two keypoints.
+fn world_line_confidence(lines: &Lines, shoulders: bool) -> f64 {
+    let line = if shoulders {
+        lines.shoulders
+    } else {
+        lines.hips
+    };
+    line.map_or(0.0, |(l, r)| l.confidence.min(r.confidence))
+}
+
 /// One body line's rotation per frame: method A, with the world yaw beyond its range.
 #[allow(clippy::too_many_arguments)]
 fn line_rotation(
@@ -452,12 +497,19 @@ fn line_rotation(
     options: &RotationOptions,
 ) -> Series {
     let n = raw.len();
-    let angle: Vec<Option<f64>> = raw.iter().map(|r| r.as_ref().ok().map(|(a, _)| *a)).collect();
+    let angle: Vec<Option<f64>> = raw
+        .iter()
+        .map(|r| r.as_ref().ok().map(|(a, _)| *a))
+        .collect();
     let zero = median((neutral_start..neutral_end).filter_map(|i| angle[i])).unwrap_or(0.0);
 
     // World yaw relative to its own neutral, sign matched to method A where both are good.
     let yaw: Vec<Option<f64>> = (0..n)
-        .map(|i| world[i].and_then(|w| world_yaw(w, left, right)).map(|(y, _)| y))
+        .map(|i| {
+            world[i]
+                .and_then(|w| world_yaw(w, left, right))
+                .map(|(y, _)| y)
+        })
         .collect();
     let world_zero = median((neutral_start..neutral_end).filter_map(|i| yaw[i]));
     let relative: Vec<Option<f64>> = yaw
@@ -473,7 +525,7 @@ fn line_rotation(
     let world_sign = if agreement < 0.0 { -1.0 } else { 1.0 };
 
     let method = format!(
-        "method A: asin(−f·dx / √(W² − dy²)) of the {} line, W = {:.1} px × trunk length / {:.1} px ({}), minus the side-on neutral; BlazePose world yaw beyond ±{}° when present",
+        "method A: asin(−f·dx / √(W² − dy²)) of the {} line, W = {:.1} px × trunk length / {:.1} px ({}), minus the side-on neutral; BlazePose world yaw (relative to the same neutral) beyond ±{}° when present, and alone (confidence × 0.5) in a front view",
         if left == Joint::LeftShoulder { "shoulder" } else { "hip" },
         if left == Joint::LeftShoulder { widths.shoulder_px } else { widths.hip_px },
         widths.trunk_px,
@@ -483,9 +535,19 @@ fn line_rotation(
     let mut series = Series::new(name, "deg", method, n);
     let base_confidence = if widths.window.is_some() { 1.0 } else { 0.5 };
     for i in 0..n {
-        let (a, clipped) = match &raw[i] {
-            Ok(v) => *v,
-            Err(reason) => {
+        let (a, clipped) = match (&raw[i], relative[i]) {
+            (Ok(v), _) => *v,
+            (Err(reason), Some(w)) if reason == NOT_SIDE_ON && w.abs() < 90.0 => {
+                let keypoints = world_line_confidence(&all[i], left == Joint::LeftShoulder);
+                let flagged = if unreliable[i].is_some() { 0.5 } else { 1.0 };
+                series.set(
+                    i,
+                    world_sign * w,
+                    WORLD_ONLY_CONFIDENCE * keypoints * flagged,
+                );
+                continue;
+            }
+            (Err(reason), _) => {
                 series.miss(i, reason);
                 continue;
             }
@@ -510,7 +572,11 @@ fn line_rotation(
         let keypoints = all[i]
             .shoulders
             .map_or(0.0, |(l, r)| l.confidence.min(r.confidence))
-            .min(all[i].hips.map_or(0.0, |(l, r)| l.confidence.min(r.confidence)));
+            .min(
+                all[i]
+                    .hips
+                    .map_or(0.0, |(l, r)| l.confidence.min(r.confidence)),
+            );
         let beyond = if value.abs() > options.world_above_deg && from_world.is_none() {
             0.5
         } else {
@@ -557,7 +623,12 @@ mod tests {
     #[test]
     fn side_peaks_and_symmetry() {
         let values: Vec<Option<f64>> = (0..200)
-            .map(|i| Some(40.0 * (i as f64 * 0.1).sin() - 10.0 * ((i as f64 * 0.1).sin() < 0.0) as i32 as f64))
+            .map(|i| {
+                Some(
+                    40.0 * (i as f64 * 0.1).sin()
+                        - 10.0 * ((i as f64 * 0.1).sin() < 0.0) as i32 as f64,
+                )
+            })
             .collect();
         let peaks = peaks(&values);
         assert!((peaks.left_deg.unwrap() - 40.0).abs() < 1.0, "{peaks:?}");
@@ -568,7 +639,11 @@ mod tests {
     #[test]
     fn the_longest_qualifying_run_is_chosen() {
         let times: Vec<f64> = (0..100).map(|i| i as f64 * 0.1).collect();
-        let run = longest_run(&times, |i| (10..25).contains(&i) || (40..80).contains(&i), 1.0);
+        let run = longest_run(
+            &times,
+            |i| (10..25).contains(&i) || (40..80).contains(&i),
+            1.0,
+        );
         assert_eq!(run, Some((40, 80)));
         assert_eq!(longest_run(&times, |i| (10..15).contains(&i), 1.0), None);
     }
