@@ -15,8 +15,6 @@ pub struct VideoFile {
     info: SourceInfo,
     next_index: usize,
     ended_early: bool,
-    /// The last two timestamps handed out, to stand in for the ones FFmpeg loses.
-    previous_times: (Option<f64>, Option<f64>),
 }
 
 fn fourcc_string(code: f64) -> Option<String> {
@@ -107,7 +105,6 @@ impl VideoFile {
             capture,
             info,
             next_index: 0,
-            previous_times: (None, None),
             ended_early: false,
         };
         // A container that opens but yields no picture is as unusable as one that does not open.
@@ -133,28 +130,6 @@ impl VideoFile {
     }
 }
 
-impl VideoFile {
-    /// FFmpeg reports 0 ms for the last frames of some MP4s (their timestamps are not known
-    /// to the demuxer by then): a timestamp that is not after the previous one is replaced by
-    /// the previous one plus the last interval (or the nominal one), so time never runs back.
-    fn continue_timestamps(&mut self, reported: f64) -> f64 {
-        let time_s = match self.previous_times {
-            (before, Some(last)) if reported.partial_cmp(&last).is_none_or(|o| o.is_lt()) => {
-                let nominal = if self.info.fps > 0.0 {
-                    1.0 / self.info.fps
-                } else {
-                    1.0 / 30.0
-                };
-                let interval = before.map_or(nominal, |b| last - b).max(1e-6);
-                last + interval
-            }
-            _ => reported,
-        };
-        self.previous_times = (self.previous_times.1, Some(time_s));
-        time_s
-    }
-}
-
 impl FrameSource for VideoFile {
     fn info(&self) -> &SourceInfo {
         &self.info
@@ -170,8 +145,7 @@ impl FrameSource for VideoFile {
             }
             return Ok(None);
         }
-        let reported = self.capture.get(videoio::CAP_PROP_POS_MSEC)? / 1000.0;
-        let time_s = self.continue_timestamps(reported);
+        let time_s = self.capture.get(videoio::CAP_PROP_POS_MSEC)? / 1000.0;
         let frame = Frame {
             index: self.next_index,
             time_s,
