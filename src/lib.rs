@@ -14,6 +14,7 @@ pub mod runtime;
 pub mod signal;
 pub mod skeleton;
 pub mod source;
+pub mod synth;
 pub mod track;
 
 pub use error::{Error, Result};

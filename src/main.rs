@@ -22,6 +22,8 @@ enum Command {
     Models(ugoki::models::cli::ModelsArgs),
     /// Joint and segment angles, calibration and view from a keypoint track or a video.
     Kinematics(ugoki::cli::kinematics::KinematicsArgs),
+    /// Render a synthetic subject performing a movement, with exact ground truth.
+    Synth(ugoki::synth::cli::SynthArgs),
 }
 
 fn main() -> ExitCode {
@@ -37,6 +39,7 @@ fn main() -> ExitCode {
         Command::Pose(args) => ugoki::cli::pose::run(args),
         Command::Models(args) => ugoki::models::cli::run(args),
         Command::Kinematics(args) => ugoki::cli::kinematics::run(args),
+        Command::Synth(args) => ugoki::synth::cli::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{assert_clean_failure, shared_video, ugoki};
+use common::{assert_clean_failure, ffmpeg, pose, pose_track, shared_video};
 use ugoki::report::keypoints::read_json;
 use ugoki::skeleton::{Joint, Skeleton};
 use ugoki::source::{FrameSource, VideoFile};
@@ -44,17 +44,7 @@ fn swap_frames(frames: &[Option<&Skeleton>]) -> usize {
 
 #[test]
 fn walking_clip_follows_the_walking_woman_not_the_man_on_the_box() {
-    let video = shared_video("walk_side_sports2d.mp4");
-    let out_dir = tempfile::tempdir().unwrap();
-    let out = ugoki(&[
-        "pose",
-        video.to_str().unwrap(),
-        "-o",
-        out_dir.path().to_str().unwrap(),
-        "--quiet",
-    ]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
-    let track = read_json(&out_dir.path().join("keypoints.json")).unwrap();
+    let track = pose_track(&shared_video("walk_side_sports2d.mp4"), &[]);
     let (w, h) = (track.source.width as f32, track.source.height as f32);
     let window: Vec<_> = track
         .frames
@@ -162,7 +152,17 @@ fn ffprobe_times(path: &std::path::Path) -> (f64, Vec<f64>) {
 
 #[test]
 fn variable_frame_rate_timestamps_match_the_container() {
-    let video = shared_video("gait_bog_normal_01_side.mp4");
+    assert_timestamps_match_ffprobe("gait_bog_normal_01_side.mp4");
+}
+
+/// The squat clip's last frame comes out of the decoder without a timestamp of its own.
+#[test]
+fn the_last_frame_flushed_from_the_decoder_still_gets_its_time() {
+    assert_timestamps_match_ffprobe("squat_formfit_front_squat_side.mp4");
+}
+
+fn assert_timestamps_match_ffprobe(clip: &str) {
+    let video = shared_video(clip);
     let (start, expected) = ffprobe_times(&video);
     let mut source = VideoFile::open(&video).unwrap();
     let mut got = Vec::new();
@@ -206,21 +206,11 @@ fn unusable_files_are_clean_errors_with_exit_code_2() {
     std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
     let out_dir = dir.path().join("out");
     for bad in [&text, &empty, &cut] {
-        let out = ugoki(&[
-            "pose",
-            bad.to_str().unwrap(),
-            "-o",
-            out_dir.to_str().unwrap(),
-            "-q",
-        ]);
+        let out = pose(bad, &out_dir, &[]);
         assert_clean_failure(&out, 2);
         println!("{}: {}", bad.display(), common::stderr(&out).trim());
     }
-    let missing = ugoki(&[
-        "pose",
-        dir.path().join("nothing.mp4").to_str().unwrap(),
-        "-q",
-    ]);
+    let missing = pose(&dir.path().join("nothing.mp4"), &out_dir, &[]);
     assert_clean_failure(&missing, 2);
 }
 
@@ -232,13 +222,7 @@ fn a_video_truncated_mid_stream_keeps_the_frames_it_has_and_exits_2() {
     let cut = dir.path().join("squat_cut.mp4");
     std::fs::write(&cut, &whole[..whole.len() / 2]).unwrap();
     let out_dir = dir.path().join("out");
-    let out = ugoki(&[
-        "pose",
-        cut.to_str().unwrap(),
-        "-o",
-        out_dir.to_str().unwrap(),
-        "-q",
-    ]);
+    let out = pose(&cut, &out_dir, &[]);
     assert_clean_failure(&out, 2);
     assert!(common::stderr(&out).contains("ends early"));
     let track = read_json(&out_dir.join("keypoints.json")).unwrap();
@@ -254,21 +238,9 @@ fn a_video_truncated_mid_stream_keeps_the_frames_it_has_and_exits_2() {
 
 #[test]
 fn pointing_at_the_man_on_the_box_tracks_him_instead() {
-    let video = shared_video("walk_side_sports2d.mp4");
-    let out_dir = tempfile::tempdir().unwrap();
-    let dir = out_dir.path().to_str().unwrap();
     // At 1 s the man stands on the box in the upper left (the woman has not entered yet).
-    let out = ugoki(&[
-        "pose",
-        video.to_str().unwrap(),
-        "-o",
-        dir,
-        "--quiet",
-        "--subject",
-        "1.0:600,200",
-    ]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
-    let track = read_json(&out_dir.path().join("keypoints.json")).unwrap();
+    let video = shared_video("walk_side_sports2d.mp4");
+    let track = pose_track(&video, &["--subject", "1.0:600,200"]);
     let (w, h) = (track.source.width as f32, track.source.height as f32);
     let hips: Vec<(usize, f32, f32)> = track
         .frames
@@ -296,15 +268,8 @@ fn pointing_at_the_man_on_the_box_tracks_him_instead() {
     assert!(on_box.len() > 100 && upper as f64 >= 0.95 * on_box.len() as f64);
     assert!(right_of_centre == landed.len());
 
-    let nobody = ugoki(&[
-        "pose",
-        video.to_str().unwrap(),
-        "-o",
-        dir,
-        "--quiet",
-        "--subject",
-        "1.0:1700,50",
-    ]);
+    let out_dir = tempfile::tempdir().unwrap();
+    let nobody = pose(&video, out_dir.path(), &["--subject", "1.0:1700,50"]);
     assert_clean_failure(&nobody, 4);
 }
 
@@ -315,14 +280,6 @@ fn rotation_metadata_is_honoured() {
     // clockwise" (as a phone held sideways records): shown, it is upright again.
     let turned = dir.path().join("turned.mp4");
     let rotated = dir.path().join("rotated.mp4");
-    let ffmpeg = |args: &[&str]| {
-        let status = std::process::Command::new("ffmpeg")
-            .args(["-v", "error", "-y"])
-            .args(args)
-            .status()
-            .expect("ffmpeg runs (scripts/setup.sh installs it)");
-        assert!(status.success());
-    };
     let source_clip = shared_video("squat_formfit_front_squat_side.mp4");
     ffmpeg(
         &[
@@ -359,22 +316,7 @@ fn rotation_metadata_is_honoured() {
     use opencv::prelude::MatTraitConst;
     assert_eq!((frame.image.cols(), frame.image.rows()), (620, 720));
     // The same person is found at the same upright pixels as in the original clip.
-    let track_of = |clip: &std::path::Path, name: &str| {
-        let out_dir = dir.path().join(name);
-        let out = ugoki(&[
-            "pose",
-            clip.to_str().unwrap(),
-            "-o",
-            out_dir.to_str().unwrap(),
-            "-q",
-        ]);
-        assert!(out.status.success(), "{}", common::stderr(&out));
-        read_json(&out_dir.join("keypoints.json")).unwrap()
-    };
-    let (turned_track, original) = (
-        track_of(&rotated, "rotated"),
-        track_of(&source_clip, "original"),
-    );
+    let (turned_track, original) = (pose_track(&rotated, &[]), pose_track(&source_clip, &[]));
     let mut distances = Vec::new();
     for (a, b) in turned_track.frames.iter().zip(&original.frames) {
         if let (Some(a), Some(b)) = (&a.skeleton, &b.skeleton) {
@@ -402,20 +344,10 @@ fn rotation_metadata_is_honoured() {
 
 #[test]
 fn blazepose_places_heels_behind_and_toes_ahead_of_the_ankles() {
-    let video = shared_video("walk_side_sports2d.mp4");
-    let out_dir = tempfile::tempdir().unwrap();
-    let dir = out_dir.path().to_str().unwrap();
-    let out = ugoki(&[
-        "pose",
-        video.to_str().unwrap(),
-        "-o",
-        dir,
-        "--quiet",
-        "--model",
-        "blazepose",
-    ]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
-    let track = read_json(&out_dir.path().join("keypoints.json")).unwrap();
+    let track = pose_track(
+        &shared_video("walk_side_sports2d.mp4"),
+        &["--model", "blazepose"],
+    );
     assert_eq!(track.model, "movenet_lightning+blazepose_landmark_lite");
     // She walks right to left: toes at smaller x than the ankle, heels at larger x.
     let (mut apart, mut right_way) = (0, 0);
@@ -446,4 +378,27 @@ fn blazepose_places_heels_behind_and_toes_ahead_of_the_ankles() {
     assert!(apart > 40 && right_way * 2 > apart);
     let with_world = track.frames.iter().filter(|f| f.world.is_some()).count();
     assert!(with_world > 100, "world landmarks in {with_world} frames");
+}
+
+#[test]
+fn a_video_without_a_person_is_a_clean_error_with_exit_code_4() {
+    let dir = tempfile::tempdir().unwrap();
+    let empty_scene = dir.path().join("empty_scene.mp4");
+    ffmpeg(
+        &[
+            "-f",
+            "lavfi",
+            "-i",
+            "testsrc2=size=640x360:rate=30:duration=2",
+            "-pix_fmt",
+            "yuv420p",
+        ]
+        .into_iter()
+        .chain([empty_scene.to_str().unwrap()])
+        .collect::<Vec<_>>(),
+    );
+    let out_dir = dir.path().join("out");
+    let out = pose(&empty_scene, &out_dir, &[]);
+    assert_clean_failure(&out, 4);
+    assert!(common::stderr(&out).contains("no person"));
 }

@@ -96,8 +96,12 @@ pub fn open_session(model_path: &Path, threads: usize) -> Result<Session> {
     let builder = builder
         .with_intra_threads(threads.max(1))
         .map_err(|e| Error::Runtime(e.to_string()))?;
-    let mut builder = builder
+    let builder = builder
         .with_inter_threads(1)
+        .map_err(|e| Error::Runtime(e.to_string()))?;
+    // Idle intra-op threads would otherwise spin, taking the core the decode thread needs.
+    let mut builder = builder
+        .with_config_entry("session.intra_op.allow_spinning", "0")
         .map_err(|e| Error::Runtime(e.to_string()))?;
     builder
         .commit_from_file(model_path)

@@ -15,6 +15,8 @@ pub struct VideoFile {
     info: SourceInfo,
     next_index: usize,
     ended_early: bool,
+    /// Timestamp and interval of the previous frame, to fill in a missing timestamp.
+    previous: Option<(f64, f64)>,
 }
 
 fn fourcc_string(code: f64) -> Option<String> {
@@ -106,6 +108,7 @@ impl VideoFile {
             info,
             next_index: 0,
             ended_early: false,
+            previous: None,
         };
         // A container that opens but yields no picture is as unusable as one that does not open.
         source.check_first_frame()?;
@@ -145,7 +148,8 @@ impl FrameSource for VideoFile {
             }
             return Ok(None);
         }
-        let time_s = self.capture.get(videoio::CAP_PROP_POS_MSEC)? / 1000.0;
+        let reported = self.capture.get(videoio::CAP_PROP_POS_MSEC)? / 1000.0;
+        let time_s = self.timestamp(reported);
         let frame = Frame {
             index: self.next_index,
             time_s,
@@ -157,6 +161,25 @@ impl FrameSource for VideoFile {
 
     fn ended_early(&self) -> bool {
         self.ended_early
+    }
+}
+
+impl VideoFile {
+    /// FFmpeg gives frames flushed from the decoder at the end of a stream no timestamp, which
+    /// OpenCV reports as 0: such a frame (any that does not move forward) is placed one frame
+    /// interval after the previous one, so time always increases.
+    fn timestamp(&mut self, reported: f64) -> f64 {
+        let time = match self.previous {
+            Some((last, _)) if reported.is_finite() && reported > last => reported,
+            Some((last, interval)) => last + interval,
+            None => reported.max(0.0),
+        };
+        let interval = match self.previous {
+            Some((last, _)) => time - last,
+            None => 1.0 / self.info.fps,
+        };
+        self.previous = Some((time, interval));
+        time
     }
 }
 

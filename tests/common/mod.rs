@@ -41,3 +41,38 @@ pub fn assert_clean_failure(out: &Output, code: i32) {
     assert_eq!(lines.len(), 1, "expected a one-line error, got: {err}");
     assert!(lines[0].starts_with("ugoki: error: "), "{err}");
 }
+
+/// Runs `ugoki pose VIDEO -o OUT_DIR --quiet EXTRA...`.
+pub fn pose(video: &std::path::Path, out_dir: &std::path::Path, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "pose",
+        video.to_str().unwrap(),
+        "-o",
+        out_dir.to_str().unwrap(),
+        "--quiet",
+    ];
+    args.extend_from_slice(extra);
+    ugoki(&args)
+}
+
+/// Runs `ugoki pose` into a temporary folder, requires success, and returns the track it wrote.
+pub fn pose_track(video: &std::path::Path, extra: &[&str]) -> ugoki::track::PoseTrack {
+    let out_dir = tempfile::tempdir().unwrap();
+    let out = pose(video, out_dir.path(), extra);
+    assert!(
+        out.status.success(),
+        "ugoki pose {extra:?} failed: {}",
+        stderr(&out)
+    );
+    ugoki::report::keypoints::read_json(&out_dir.path().join("keypoints.json")).unwrap()
+}
+
+/// Runs ffmpeg (installed by scripts/setup.sh) quietly and requires success.
+pub fn ffmpeg(args: &[&str]) {
+    let status = Command::new("ffmpeg")
+        .args(["-v", "error", "-y"])
+        .args(args)
+        .status()
+        .expect("ffmpeg runs (scripts/setup.sh installs it)");
+    assert!(status.success(), "ffmpeg {args:?} failed");
+}
