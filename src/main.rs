@@ -24,6 +24,8 @@ enum Command {
     Kinematics(ugoki::cli::kinematics::KinematicsArgs),
     /// Render a synthetic subject performing a movement, with exact ground truth.
     Synth(ugoki::synth::cli::SynthArgs),
+    /// Forward bend (hip part, spinal part, back shape) or thoracic rotation from a video.
+    Measure(ugoki::cli::measure::MeasureArgs),
 }
 
 fn main() -> ExitCode {
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         Command::Models(args) => ugoki::models::cli::run(args),
         Command::Kinematics(args) => ugoki::cli::kinematics::run(args),
         Command::Synth(args) => ugoki::synth::cli::run(&args),
+        Command::Measure(args) => ugoki::cli::measure::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,4 +1,5 @@
 //! Subcommands that run the pipeline (argument structs and their `run` functions).
 
 pub mod kinematics;
+pub mod measure;
 pub mod pose;
