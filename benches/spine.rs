@@ -50,19 +50,30 @@ fn subject(k: &Kinematics, i: usize) -> (Vec<Point>, Vec<Point>, Point, Point) {
 }
 
 fn mask_and_outline(c: &mut Criterion) {
-    let outcome = track_video(VIDEO, PoseModel::Movenet, Some(2), &SubjectOptions::default(), true)
-        .expect("the deadlift is tracked");
+    let outcome = track_video(
+        VIDEO,
+        PoseModel::Movenet,
+        Some(2),
+        &SubjectOptions::default(),
+        true,
+    )
+    .expect("the deadlift is tracked");
     let k = compute(&outcome.track, &KinematicsOptions::default()).expect("kinematics");
     let position = k
         .frame_indices
         .iter()
         .position(|f| *f == FRAME)
         .expect("the frame is in the track");
-    let facing = k.pass_at(position).and_then(|p| p.view.facing).expect("a side view with a facing");
+    let facing = k
+        .pass_at(position)
+        .and_then(|p| p.view.facing)
+        .expect("a side view with a facing");
     let (all, torso, hip, shoulder) = subject(&k, position);
     let image = frame(FRAME);
     let mut group = c.benchmark_group("spine");
-    group.sample_size(60).measurement_time(Duration::from_secs(6));
+    group
+        .sample_size(60)
+        .measurement_time(Duration::from_secs(6));
     for threads in [1, 2] {
         let mut masker = SubjectMasker::load(threads).expect("selfie segmentation loads");
         group.bench_function(BenchmarkId::new("mask_and_outline", threads), |b| {
@@ -71,7 +82,11 @@ fn mask_and_outline(c: &mut Criterion) {
                 let mask = masker.mask(&image, &region).expect("segmentation runs");
                 let q = quality(&mask, &torso).score();
                 let outline = trace(&mask, hip, shoulder, facing.sign()).expect("an outline");
-                (q, outline.back_inclination_deg(0.15), outline.curve_angle_deg())
+                (
+                    q,
+                    outline.back_inclination_deg(0.15),
+                    outline.curve_angle_deg(),
+                )
             })
         });
     }

@@ -1,12 +1,15 @@
 //! Back shape during a bend: rounded, neutral or hollow, from the outline's curve angle.
 //!
-//! A bend is a stretch where the trunk–thigh flexion stays above [`BackShapeThresholds::min_flexion_deg`]
+//! A bend is a stretch where the total flexion stays above [`BackShapeThresholds::min_flexion_deg`]
 //! (60° by default: below it a standing back's natural curves dominate the outline). Within a
 //! bend the back is called rounded only when the curve angle stays above +5° for longer than
-//! 0.3 s, hollow only when it stays below -45° for longer than 0.3 s, so a single noisy frame
-//! never decides. The thresholds are ours: +5° and the persistence come from the prototype on
-//! real clips (a good RDL near -35°, a rounded one +9…+17° at the bottom); -45° sits beyond
-//! the good hinges seen so far and awaits validation on scripted arched reps.
+//! 0.3 s, hollow only when, for longer than 0.3 s, the curve stays below -15° **and** the
+//! spinal part shows extension beyond -10°: a hollow outline alone is not enough, because
+//! buttocks and back muscles make a neutral real back read -20…-35° at the bottom of a good
+//! deadlift or RDL, while scripted arched reps (lumbar extension) read about -22° with the
+//! spine extended. A single noisy frame never decides. +5° and the persistence come from the
+//! prototype on real clips (a good RDL near -35°, a rounded one +9…+17° at the bottom); the
+//! hollow thresholds are ours, set on the synthetic arched reps and the real deadlift.
 //!
 //! Personalised comparison: with three or more assessed bends, each bend's median curve angle
 //! is compared with the median over the same person's bends; a bend more than 15° rounder (or
@@ -32,6 +35,8 @@ pub enum BackShape {
 pub struct BackShapeThresholds {
     pub rounded_above_deg: f64,
     pub hollow_below_deg: f64,
+    /// Hollow also needs the spinal part below this (extension relative to standing).
+    pub hollow_max_spinal_deg: f64,
     /// How long a class must hold, seconds.
     pub min_duration_s: f64,
     /// Trunk–thigh flexion (relative to standing) above which the back is judged.
@@ -46,7 +51,8 @@ impl Default for BackShapeThresholds {
     fn default() -> Self {
         BackShapeThresholds {
             rounded_above_deg: 5.0,
-            hollow_below_deg: -45.0,
+            hollow_below_deg: -15.0,
+            hollow_max_spinal_deg: -10.0,
             min_duration_s: 0.3,
             min_flexion_deg: 60.0,
             personal_deviation_deg: 15.0,
@@ -135,11 +141,12 @@ fn longest_stretch(
     best
 }
 
-/// Classifies every bend of `flexion` from the `curve` angle series. `curve_missing` explains
-/// a bend whose outline is mostly missing.
+/// Classifies every bend of `flexion` from the `curve` angle and `spinal` part series.
+/// `curve_missing` explains a bend whose outline is mostly missing.
 pub fn classify_bends(
     times: &[f64],
     flexion: &[Option<f64>],
+    spinal: &[Option<f64>],
     curve: &[Option<f64>],
     curve_missing: &str,
     thresholds: &BackShapeThresholds,
@@ -157,7 +164,16 @@ pub fn classify_bends(
             let rounded = longest_stretch(times, curve, range.clone(), |v| {
                 v > thresholds.rounded_above_deg
             });
-            let hollow = longest_stretch(times, curve, range.clone(), |v| {
+            // Hollow where both the outline and the spinal part say so.
+            let hollow_evidence: Vec<Option<f64>> = curve
+                .iter()
+                .zip(spinal)
+                .map(|(c, s)| {
+                    let (c, s) = ((*c)?, (*s)?);
+                    Some(if s < thresholds.hollow_max_spinal_deg { c } else { 0.0 })
+                })
+                .collect();
+            let hollow = longest_stretch(times, &hollow_evidence, range.clone(), |v| {
                 v < thresholds.hollow_below_deg
             });
             let shape = if (measured as f64) < thresholds.min_measured_share * range.len() as f64 {
@@ -232,14 +248,29 @@ mod tests {
         // One frame spikes to +20°; the rest is -20°.
         let mut curve: Vec<Option<f64>> = vec![Some(-20.0); n];
         curve[30] = Some(20.0);
-        let bends = classify_bends(&t, &flexion, &curve, "", &BackShapeThresholds::default());
+        let spinal = vec![Some(0.0); n];
+        let bends = classify_bends(
+            &t,
+            &flexion,
+            &spinal,
+            &curve,
+            "",
+            &BackShapeThresholds::default(),
+        );
         assert_eq!(bends.len(), 1);
         assert_eq!(bends[0].shape, Assessment::Assessed(BackShape::Neutral));
         // Half a second above +5°.
         for v in curve.iter_mut().skip(20).take(15) {
             *v = Some(12.0);
         }
-        let bends = classify_bends(&t, &flexion, &curve, "", &BackShapeThresholds::default());
+        let bends = classify_bends(
+            &t,
+            &flexion,
+            &spinal,
+            &curve,
+            "",
+            &BackShapeThresholds::default(),
+        );
         assert_eq!(bends[0].shape, Assessment::Assessed(BackShape::Rounded));
         assert!((bends[0].longest_rounded_s - 0.5).abs() < 0.05);
     }
@@ -278,7 +309,15 @@ mod tests {
         let curve: Vec<Option<f64>> = (0..n)
             .map(|i| Some(if i / 30 == 3 { -10.0 } else { -35.0 }))
             .collect();
-        let bends = classify_bends(&t, &flexion, &curve, "", &BackShapeThresholds::default());
+        let spinal = vec![Some(0.0); n];
+        let bends = classify_bends(
+            &t,
+            &flexion,
+            &spinal,
+            &curve,
+            "",
+            &BackShapeThresholds::default(),
+        );
         assert_eq!(bends.len(), 5);
         assert_eq!(
             bends[3].personal_flag.as_deref(),

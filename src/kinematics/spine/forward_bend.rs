@@ -3,18 +3,26 @@
 //!
 //! Per frame (see [`super::outline`] for the back outline):
 //! - trunk inclination θ: mid-hip → mid-shoulder from the vertical, forward positive;
-//! - thigh inclination τ: knee → hip of the better-seen leg (the one nearer the camera);
-//! - back inclination β: the back outline's local slope at f = 0.15 of the trunk axis (the
-//!   lower back, which follows the pelvis);
-//! - **total** = (θ − τ) − standing, the trunk–thigh flexion;
-//! - **hip part** = (β − τ) − standing, the pelvis (lower back surface) on the thigh;
-//! - **spinal part** = total − hip part: everything the trunk axis adds on top of the pelvis.
-//!   It includes thoracic flexion as well as lumbar flexion: one camera's outline cannot
-//!   separate them, so the documents' "do not round the low back" (004 §3-2, H3) is judged
-//!   from the spinal part and the back shape together, never from the spinal part alone;
+//! - thigh inclination τ: knee → hip of the leg nearer the camera (the right leg of a
+//!   subject facing right);
+//! - pelvis inclination β: the mean of the back outline's local slopes at f = 0.05 and 0.15
+//!   of the trunk axis (the lower back over the sacrum, which follows the pelvis);
+//! - **hip part** = (β − τ) − standing: the pelvis on the thigh;
+//! - **spinal part** = 2·((θ − β) − standing): how far the spine bends over the pelvis. The
+//!   hip-to-shoulder chord of a uniformly bending spine turns by half the bend relative to its
+//!   base, hence the factor 2 (on synthetic clips the chord alone read about half the scripted
+//!   lumbar + thoracic flexion). It includes thoracic as well as lumbar flexion: one camera's
+//!   outline cannot separate them, so the documents' "do not round the low back" (004 §3-2,
+//!   H3) is judged from the spinal part and the back shape together, never from the spinal
+//!   part alone;
+//! - **total** = hip part + spinal part: the thorax on the thigh, relative to standing (the
+//!   trunk–thigh angle θ − τ of the chord under-reads it by half the spinal part);
 //! - **hip:spine ratio** = hip part / spinal part (when the spinal part is at least 2°);
 //! - **back-shape curve angle**: absolute, not relative to standing (see
 //!   [`super::outline::BackOutline::curve_angle_deg`]).
+//!
+//! The fractions 0.05/0.15 and the factor 2 were chosen on synthetic clips of two bodies
+//! (`docs/validation.md` also reports a third body that took no part in the choice).
 //!
 //! "Standing" is the median over the least-flexed tenth of the frames (at least three).
 //! Outline-based series are smoothed with a 5-frame running median against single-frame mask
@@ -35,15 +43,17 @@ use crate::skeleton::Joint;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
-/// The fraction of the trunk axis where the back's slope stands for the pelvis.
-pub const PELVIS_FRACTION: f64 = 0.15;
+/// The fractions of the trunk axis whose mean back slope stands for the pelvis.
+pub const PELVIS_FRACTIONS: [f64; 2] = [0.05, 0.15];
+/// The hip-to-shoulder chord turns by 1/SPINE_CHORD_FACTOR of a uniform spinal bend.
+pub const SPINE_CHORD_FACTOR: f64 = 2.0;
 /// Smallest spinal part that gets a hip:spine ratio, degrees.
 pub const MIN_SPINAL_FOR_RATIO_DEG: f64 = 2.0;
 /// Share of the frames that make the standing reference.
 const STANDING_SHARE: f64 = 0.1;
 
 /// What the spinal part is, in the output's words.
-pub const SPINAL_PART_NOTE: &str = "spinal_part = total flexion − hip part: it includes thoracic as well as lumbar flexion; the documents' 'do not round or arch the low back' (004 §3-2 H3) is judged from the spinal part and the back shape together";
+pub const SPINAL_PART_NOTE: &str = "spinal_part = 2 × (trunk chord − pelvis surface angle), relative to standing (= total flexion − hip part): it includes thoracic as well as lumbar flexion; the documents' 'do not round or arch the low back' (004 §3-2 H3) is judged from the spinal part and the back shape together";
 
 /// Settings of the forward-bend measurement.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -75,8 +85,10 @@ pub struct StandingReference {
     pub frames: usize,
     /// Their trunk–thigh angle θ − τ, degrees (ideally near 0).
     pub trunk_thigh_deg: f64,
-    /// Their lower-back–thigh angle β − τ, degrees.
+    /// Their pelvis–thigh angle β − τ, degrees.
     pub pelvis_thigh_deg: f64,
+    /// Their trunk–pelvis angle θ − β, degrees.
+    pub trunk_pelvis_deg: f64,
 }
 
 /// Everything the forward-bend measurement found. Per-frame series follow the kinematics'
@@ -171,19 +183,14 @@ fn all_points(kinematics: &Kinematics, i: usize) -> Vec<Point> {
         .collect()
 }
 
-/// The leg nearer the camera: the one whose knee the model saw more confidently overall.
-fn near_side(kinematics: &Kinematics) -> (Joint, Joint) {
-    let total = |name: &str| {
-        kinematics
-            .points
-            .iter()
-            .find(|c| c.name == name)
-            .map_or(0.0, |c| c.confidence.iter().sum::<f64>())
-    };
-    if total("left_knee") >= total("right_knee") {
-        (Joint::LeftHip, Joint::LeftKnee)
-    } else {
+/// The hip and knee nearer the camera: a subject facing right (+x) in a side view shows the
+/// camera their right side, facing left their left side. The far leg's keypoints are the
+/// model's guesses behind the near leg.
+fn near_thigh(facing_sign: f64) -> (Joint, Joint) {
+    if facing_sign > 0.0 {
         (Joint::RightHip, Joint::RightKnee)
+    } else {
+        (Joint::LeftHip, Joint::LeftKnee)
     }
 }
 
@@ -282,7 +289,11 @@ fn outline_frame(
     }
     Ok(match trace(&mask, hip, shoulder, facing_sign) {
         Ok(outline) => Ok(OutlineFrame {
-            back_inclination: outline.back_inclination_deg(PELVIS_FRACTION),
+            back_inclination: PELVIS_FRACTIONS
+                .iter()
+                .map(|f| outline.back_inclination_deg(*f))
+                .sum::<Option<f64>>()
+                .map(|sum| sum / PELVIS_FRACTIONS.len() as f64),
             curve: outline.curve_angle_deg(),
             confidence: q * hip.confidence.min(shoulder.confidence),
         }),
@@ -299,7 +310,6 @@ fn assemble(
     options: &ForwardBendOptions,
 ) -> ForwardBend {
     let n = kinematics.times_s.len();
-    let (hip_joint, knee_joint) = near_side(kinematics);
     let mut trunk = Series::new(
         "trunk_inclination",
         "deg",
@@ -309,11 +319,7 @@ fn assemble(
     let mut thigh = Series::new(
         "thigh_inclination",
         "deg",
-        format!(
-            "{}→{} from the vertical, forward positive (the leg nearer the camera)",
-            knee_joint.name(),
-            hip_joint.name()
-        ),
+        "knee→hip of the leg nearer the camera (the right leg when facing right) from the vertical, forward positive",
         n,
     );
     let mut back = Series::new("back_inclination", "deg", "", n);
@@ -339,6 +345,7 @@ fn assemble(
             ),
             _ => trunk.miss(i, "cannot assess: hips or shoulders not seen"),
         }
+        let (hip_joint, knee_joint) = near_thigh(sign);
         match (
             point(kinematics, knee_joint.name(), i),
             point(kinematics, hip_joint.name(), i),
@@ -388,18 +395,21 @@ fn assemble(
     let pelvis_thigh: Vec<Option<f64>> = (0..n)
         .map(|i| Some(back_values[i]? - thigh.values[i]?))
         .collect();
-    let standing = standing_reference(&trunk_thigh, &pelvis_thigh);
+    let trunk_pelvis: Vec<Option<f64>> = (0..n)
+        .map(|i| Some(trunk.values[i]? - back_values[i]?))
+        .collect();
+    let standing = standing_reference(&trunk_thigh, &pelvis_thigh, &trunk_pelvis);
 
     let mut total = Series::new(
         "total_flexion",
         "deg",
-        "trunk–thigh flexion (trunk inclination − thigh inclination) relative to standing",
+        "thorax on thigh relative to standing: hip part + spinal part",
         n,
     );
     let mut hip = Series::new(
         "hip_part",
         "deg",
-        format!("pelvic–femoral flexion: back-outline slope at f = {PELVIS_FRACTION} of mid_hip→neck minus thigh inclination, relative to standing"),
+        format!("pelvic–femoral flexion: mean back-outline slope at f = {PELVIS_FRACTIONS:?} of mid_hip→neck minus thigh inclination, relative to standing"),
         n,
     );
     let mut spinal = Series::new("spinal_part", "deg", SPINAL_PART_NOTE, n);
@@ -424,27 +434,23 @@ fn assemble(
             }
             continue;
         };
-        let keypoint_confidence = trunk.confidence[i].min(thigh.confidence[i]);
-        match trunk_thigh[i] {
-            Some(v) => total.set(i, v - reference.trunk_thigh_deg, keypoint_confidence),
-            None => {
-                let reason = first_reason(&[&trunk, &thigh], i);
-                total.miss(i, &reason);
-            }
-        }
-        let (Some(t), Some(p)) = (total.values[i], pelvis_thigh[i]) else {
+        let (Some(p), Some(c)) = (pelvis_thigh[i], trunk_pelvis[i]) else {
             let reason = first_reason(&[&trunk, &thigh, &back], i);
-            for s in [&mut hip, &mut spinal, &mut ratio] {
+            for s in [&mut total, &mut hip, &mut spinal, &mut ratio] {
                 s.miss(i, &reason);
             }
             continue;
         };
-        let confidence = keypoint_confidence.min(back.confidence[i]);
+        let confidence = trunk.confidence[i]
+            .min(thigh.confidence[i])
+            .min(back.confidence[i]);
         let h = p - reference.pelvis_thigh_deg;
+        let sp = SPINE_CHORD_FACTOR * (c - reference.trunk_pelvis_deg);
         hip.set(i, h, confidence);
-        spinal.set(i, t - h, confidence);
-        if t - h >= MIN_SPINAL_FOR_RATIO_DEG {
-            ratio.set(i, h / (t - h), confidence);
+        spinal.set(i, sp, confidence);
+        total.set(i, h + sp, confidence);
+        if sp >= MIN_SPINAL_FOR_RATIO_DEG {
+            ratio.set(i, h / sp, confidence);
         } else {
             ratio.miss(i, "spinal part under 2°: no meaningful ratio");
         }
@@ -457,6 +463,7 @@ fn assemble(
     let bends = classify_bends(
         &kinematics.times_s,
         &total.values,
+        &spinal.values,
         &back_curve.values,
         &curve_reason,
         &options.back_shape,
@@ -496,25 +503,25 @@ fn first_reason(series: &[&Series], i: usize) -> String {
         .to_string()
 }
 
-/// The least-flexed tenth of the frames that have both angles.
+/// The least-flexed tenth (by trunk–thigh angle) of the frames that have all three angles.
 fn standing_reference(
     trunk_thigh: &[Option<f64>],
     pelvis_thigh: &[Option<f64>],
+    trunk_pelvis: &[Option<f64>],
 ) -> Option<StandingReference> {
-    let mut both: Vec<(f64, f64)> = trunk_thigh
-        .iter()
-        .zip(pelvis_thigh)
-        .filter_map(|(t, p)| Some(((*t)?, (*p)?)))
+    let mut all: Vec<[f64; 3]> = (0..trunk_thigh.len())
+        .filter_map(|i| Some([trunk_thigh[i]?, pelvis_thigh[i]?, trunk_pelvis[i]?]))
         .collect();
-    if both.len() < 3 {
+    if all.len() < 3 {
         return None;
     }
-    both.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let count = ((both.len() as f64 * STANDING_SHARE).ceil() as usize).max(3);
-    let least = &both[..count.min(both.len())];
+    all.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    let count = ((all.len() as f64 * STANDING_SHARE).ceil() as usize).max(3);
+    let least = &all[..count.min(all.len())];
     Some(StandingReference {
         frames: least.len(),
-        trunk_thigh_deg: median(least.iter().map(|p| p.0))?,
-        pelvis_thigh_deg: median(least.iter().map(|p| p.1))?,
+        trunk_thigh_deg: median(least.iter().map(|p| p[0]))?,
+        pelvis_thigh_deg: median(least.iter().map(|p| p[1]))?,
+        trunk_pelvis_deg: median(least.iter().map(|p| p[2]))?,
     })
 }
