@@ -282,16 +282,24 @@ mod tests {
         let flexion: Vec<Option<f64>> = (0..n)
             .map(|i| Some(if (i / 30) % 2 == 0 { 90.0 } else { 10.0 }))
             .collect();
-        let mut curve = vec![Some(-60.0); n];
+        let mut curve = vec![Some(-25.0); n];
         for v in curve.iter_mut().skip(60) {
             *v = None;
         }
+        // A hollow outline with the spine extended is hollow; with the spine as when standing
+        // it is a neutral back whose muscles and buttocks make the outline hollow.
+        let thresholds = BackShapeThresholds::default();
+        let extended = vec![Some(-15.0); n];
+        let level = vec![Some(3.0); n];
+        let neutral = classify_bends(&t, &flexion, &level, &curve, "mask unreliable", &thresholds);
+        assert_eq!(neutral[0].shape, Assessment::Assessed(BackShape::Neutral));
         let bends = classify_bends(
             &t,
             &flexion,
+            &extended,
             &curve,
             "mask unreliable",
-            &BackShapeThresholds::default(),
+            &thresholds,
         );
         assert_eq!(bends.len(), 2);
         assert_eq!(bends[0].shape, Assessment::Assessed(BackShape::Hollow));

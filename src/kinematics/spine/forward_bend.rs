@@ -31,7 +31,7 @@
 
 use super::back_shape::{classify_bends, BackShapeThresholds, Bend};
 use super::mask::{quality, subject_region, SubjectMasker};
-use super::outline::{trace, Rejection};
+use super::outline::trace;
 use super::rhythm::{rhythm, RhythmBin};
 use super::sagittal::{point, segment_inclination_deg, Point};
 use super::series::{median, running_median, Series};
@@ -297,7 +297,6 @@ fn outline_frame(
             curve: outline.curve_angle_deg(),
             confidence: q * hip.confidence.min(shoulder.confidence),
         }),
-        Err(Rejection::NoAxis) => Err(format!("cannot assess: {}", Rejection::NoAxis.describe())),
         Err(rejection) => Err(format!("cannot assess: {}", rejection.describe())),
     })
 }
@@ -383,9 +382,9 @@ fn assemble(
         n,
     );
     back_curve.missing = curve_raw.missing.clone();
-    for i in 0..n {
-        if let Some(c) = curve_values[i] {
-            back_curve.set(i, c, curve_raw.confidence[i]);
+    for (i, value) in curve_values.iter().enumerate() {
+        if let Some(c) = value {
+            back_curve.set(i, *c, curve_raw.confidence[i]);
         }
     }
 
