@@ -4,7 +4,8 @@
 //! The axis runs from the mid-hip H to the mid-shoulder S (length L). At fractions
 //! f = -0.10, -0.075, …, 1.0 of the way up, a ray leaves the axis point H + f·(S − H) at right
 //! angles towards the back; the first point where the mask's person probability falls through
-//! 0.5 (interpolated between samples half a mask cell apart) is the back point. Its distance
+//! 0.5 (interpolated between samples half a mask cell apart) for good is the back point (gaps
+//! narrower than 0.05 L, like the slit between a hanging arm and the trunk, are bridged). Its distance
 //! from the axis, in units of L, is the offset d(f) (positive towards the back).
 //!
 //! An outline is refused when a back point is missing for f in 0…0.9 (the back is occluded or
@@ -27,6 +28,9 @@ pub const MAX_NEIGHBOUR_JUMP: f64 = 0.06;
 pub const SLOPE_HALF_WINDOW: f64 = 0.075;
 /// How far a ray searches for the back, in units of L.
 const MAX_RAY_LENGTH: f64 = 0.6;
+/// Narrower gaps in the mask along a ray, in units of L, are bridged: the slit between a
+/// hanging arm and the trunk is not the back.
+const MAX_BRIDGED_GAP: f64 = 0.05;
 
 /// The fractions sampled, in order.
 pub fn fractions() -> Vec<f64> {
@@ -96,7 +100,15 @@ pub fn trace(
         .iter()
         .map(|f| {
             let origin = (hip.x + f * length * axis.0, hip.y + f * length * axis.1);
-            ray_exit(mask, origin, normal, step, MAX_RAY_LENGTH * length).map(|t| t / length)
+            ray_exit(
+                mask,
+                origin,
+                normal,
+                step,
+                MAX_RAY_LENGTH * length,
+                MAX_BRIDGED_GAP * length,
+            )
+            .map(|t| t / length)
         })
         .collect();
     let outline = BackOutline {
@@ -110,14 +122,16 @@ pub fn trace(
     Ok(outline)
 }
 
-/// Distance along the ray to where the person probability falls through 0.5; `None` when the
-/// ray starts outside the person or never leaves it.
+/// Distance along the ray to where the person probability falls through 0.5 and stays below
+/// it for more than `bridge`; `None` when the ray starts outside the person or never leaves
+/// it.
 fn ray_exit(
     mask: &PersonMask,
     origin: (f64, f64),
     direction: (f64, f64),
     step: f64,
     max_length: f64,
+    bridge: f64,
 ) -> Option<f64> {
     let threshold = PERSON_PROBABILITY as f64;
     let at = |t: f64| probability(mask, origin.0 + t * direction.0, origin.1 + t * direction.1);
@@ -127,7 +141,25 @@ fn ray_exit(
         let next_t = t + step;
         let p = at(next_t)?;
         if p < threshold {
-            return Some(t + (previous - threshold) / (previous - p) * step);
+            let mut ahead = next_t + step;
+            let reentry = loop {
+                if ahead > next_t + bridge {
+                    break None;
+                }
+                match at(ahead) {
+                    Some(q) if q >= threshold => break Some((ahead, q)),
+                    Some(_) => ahead += step,
+                    None => break None,
+                }
+            };
+            match reentry {
+                Some((back_inside, q)) => {
+                    previous = q;
+                    t = back_inside;
+                    continue;
+                }
+                None => return Some(t + (previous - threshold) / (previous - p) * step),
+            }
         }
         previous = p;
         t = next_t;
@@ -309,6 +341,20 @@ mod tests {
             trace(&holed, hip, shoulder, 1.0).unwrap_err(),
             Rejection::Incomplete
         );
+    }
+
+    #[test]
+    fn a_slit_between_arm_and_trunk_is_bridged() {
+        // A 3 px (0.03 L) slit at x = 88…90 between an arm and the trunk: the back is still
+        // found at x = 79.5.
+        let mut mask = side_mask(|_| 80.0);
+        for row in 0..200 {
+            for col in 88..91 {
+                mask.probability[row * 200 + col] = 0.0;
+            }
+        }
+        let outline = trace(&mask, pt(100.0, 160.0), pt(100.0, 60.0), 1.0).unwrap();
+        assert!((outline.offsets[10].unwrap() - 0.205).abs() < 0.01);
     }
 
     #[test]
