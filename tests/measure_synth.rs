@@ -3,9 +3,9 @@
 //! (`ugoki measure --validate-synth docs/validation.md`).
 //!
 //! The issue's thresholds are met on part of the clips only (see docs/validation.md): the
-//! forward bend on the bodies of seeds 11 and most of 23, not on the held-out body 37's spinal
-//! part nor where standing outlines are refused (seed 23: the arm merges with the back), and
-//! the rotation nowhere (the models' hip keypoints turn with the shoulders in a side-on view).
+//! forward bend on the bodies of seeds 11 and 23 (one hip part at 4.7°), not on the held-out
+//! body 37's spinal part (7.6–7.9°, its arched reps read neutral), and the rotation nowhere
+//! (the models' hip keypoints turn with the shoulders in a side-on view).
 //! `issue_thresholds_*` asserts them and is ignored until they are met; the other test holds
 //! the measured accuracy to its documented level so that it cannot silently get worse.
 
@@ -25,7 +25,7 @@ fn within(v: Option<f64>, max: f64) -> bool {
 }
 
 #[test]
-#[ignore = "not met yet: 4 of 9 side-view hinge clips and every rotation clip miss the issue's thresholds (docs/validation.md)"]
+#[ignore = "not met yet: 3 of 9 side-view hinge clips and every rotation clip miss the issue's thresholds (docs/validation.md)"]
 fn issue_thresholds_are_met_on_synthetic_clips() {
     let failures: Vec<String> = rows()
         .iter()
@@ -41,11 +41,11 @@ fn spine_measurements_hold_their_documented_accuracy_on_synthetic_clips() {
     for r in rows() {
         let ok = match (r.case.movement, r.case.view) {
             (Movement::Hinge, View::Side) => {
-                // Documented: hip part ≤ 9°, spinal part ≤ 8.5°; good and rounded reps always
+                // Documented: hip part ≤ 6°, spinal part ≤ 8.5°; good and rounded reps always
                 // classified right, arched reps right on the bodies the thresholds were set on.
                 let shapes_ok = r.shapes_correct == r.shapes_scripted
                     || (r.case.fault == "arched" && r.case.seed == 37);
-                within(r.hip_rmse, 9.0)
+                within(r.hip_rmse, 6.0)
                     && within(r.spinal_rmse, 8.5)
                     && r.shapes_scripted == r.case.reps
                     && shapes_ok
