@@ -13,8 +13,9 @@ use std::path::PathBuf;
 use std::time::Instant;
 use ugoki::pose::movenet::{MoveNet, INPUT_SIDE};
 use ugoki::pose::preprocess::{crop_rgb, pixels};
-use ugoki::pose::Region;
+use ugoki::pose::{PoseEstimator, Region};
 use ugoki::source::{FrameSource, VideoFile};
+use ugoki::track::candidates::Sessions;
 use ugoki::track::motion::MotionDetector;
 use ugoki::track::{track_source, SubjectOptions};
 
@@ -95,9 +96,14 @@ fn measure(name: &str, cores: usize) -> Row {
     drop(frames);
     drop(crops);
 
-    let mut estimator = MoveNet::load(&model, cores).unwrap();
+    // As `ugoki pose` runs it: one session with every core, one single-threaded per core.
+    let per_core = (0..cores)
+        .map(|_| Box::new(MoveNet::load(&model, 1).unwrap()) as Box<dyn PoseEstimator>)
+        .collect();
+    let whole = Box::new(MoveNet::load(&model, cores).unwrap());
+    let mut sessions = Sessions { whole, per_core };
     let source = Box::new(VideoFile::open(&path).unwrap());
-    let outcome = track_source(source, &mut estimator, &SubjectOptions::default(), None).unwrap();
+    let outcome = track_source(source, &mut sessions, &SubjectOptions::default(), None).unwrap();
     Row {
         clip: name.to_string(),
         frames: n,

@@ -4,7 +4,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-clip="$(ls samples/*.mp4 2>/dev/null | head -n 1 || true)"
+clip="samples/hinge_lumbar_dominant_side.mp4"
+[[ -f "$clip" ]] || clip="$(ls samples/*.mp4 2>/dev/null | head -n 1 || true)"
 [[ -n "$clip" ]] || clip="$(ls ../shared/videos/*.mp4 2>/dev/null | head -n 1 || true)"
 if [[ -z "$clip" ]]; then
   echo "demo: no clip in samples/ or ../shared/videos/" >&2

@@ -12,6 +12,10 @@ pub mod exit_code {
     pub const SETUP: i32 = 3;
     /// The input is a valid video but holds nothing that can be analysed (no person).
     pub const NOTHING_TO_ANALYSE: i32 = 4;
+    /// `ugoki batch` finished, but some videos could not be scored (see its summary.csv).
+    pub const SOME_VIDEOS_FAILED: i32 = 5;
+    /// Stopped by Ctrl-C (SIGINT) or SIGTERM before the work was done; a re-run finishes it.
+    pub const INTERRUPTED: i32 = 130;
 }
 
 /// Everything that can go wrong in ugoki; messages are one line and say what to do.
@@ -37,6 +41,10 @@ pub enum Error {
     OpenCv(String),
     #[error("{0}")]
     Internal(String),
+    #[error("{0}")]
+    SomeVideosFailed(String),
+    #[error("{0}")]
+    Interrupted(String),
 }
 
 impl Error {
@@ -60,6 +68,8 @@ impl Error {
             Error::Runtime(_) | Error::Model { .. } => exit_code::SETUP,
             Error::NoSubject(_) => exit_code::NOTHING_TO_ANALYSE,
             Error::Io { .. } | Error::OpenCv(_) | Error::Internal(_) => exit_code::INTERNAL,
+            Error::SomeVideosFailed(_) => exit_code::SOME_VIDEOS_FAILED,
+            Error::Interrupted(_) => exit_code::INTERRUPTED,
         }
     }
 }

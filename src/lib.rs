@@ -4,10 +4,13 @@
 //! The pipeline runs one way: `source` → `pose` → `track` → `signal` → `kinematics` → `movement`
 //! → `criteria` → `report`. See README.md for the conventions every stage keeps.
 
+pub mod batch;
 pub mod cli;
+pub mod criteria;
 pub mod error;
 pub mod kinematics;
 pub mod models;
+pub mod movement;
 pub mod pose;
 pub mod report;
 pub mod runtime;

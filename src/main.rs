@@ -26,6 +26,13 @@ enum Command {
     Synth(ugoki::synth::cli::SynthArgs),
     /// Forward bend (hip part, spinal part, back shape) or thoracic rotation from a video.
     Measure(ugoki::cli::measure::MeasureArgs),
+    /// Find repetitions, steps or turns, measure them and score them against the criteria.
+    Analyze(ugoki::cli::analyze::AnalyzeArgs),
+    /// Score many videos (files, folders, manifest CSV) in parallel into one folder each, with
+    /// summary.csv and index.html; resumable, shardable across machines.
+    Batch(ugoki::batch::cli::BatchArgs),
+    /// Write the self-contained HTML report of an analysis (English or Japanese).
+    Report(ugoki::cli::report::ReportArgs),
 }
 
 fn main() -> ExitCode {
@@ -43,6 +50,9 @@ fn main() -> ExitCode {
         Command::Kinematics(args) => ugoki::cli::kinematics::run(args),
         Command::Synth(args) => ugoki::synth::cli::run(&args),
         Command::Measure(args) => ugoki::cli::measure::run(args),
+        Command::Analyze(args) => ugoki::cli::analyze::run(args),
+        Command::Batch(args) => ugoki::batch::cli::run(args),
+        Command::Report(args) => ugoki::cli::report::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

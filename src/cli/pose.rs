@@ -4,8 +4,10 @@
 use crate::error::{Error, Result};
 use crate::pose::blazepose::BlazePose;
 use crate::pose::movenet::MoveNet;
+use crate::pose::PoseEstimator;
 use crate::report::{keypoints, overlay};
 use crate::skeleton::BoxPx;
+use crate::track::candidates::Sessions;
 use crate::track::laterality::make_track_consistent;
 use crate::track::refine::refine;
 use crate::track::{track_source, SubjectOptions, SubjectPick, SubjectRule, TrackOutcome};
@@ -83,6 +85,22 @@ fn load_blazepose(threads: usize) -> Result<BlazePose> {
     )
 }
 
+/// MoveNet sessions for `threads` cores: one with all of them, one single-threaded per core.
+pub fn movenet_sessions(threads: usize) -> Result<Sessions> {
+    let model = model_file("movenet_lightning")?;
+    let per_core = if threads > 1 {
+        (0..threads)
+            .map(|_| Ok(Box::new(MoveNet::load(&model, 1)?) as Box<dyn PoseEstimator>))
+            .collect::<Result<Vec<_>>>()?
+    } else {
+        Vec::new()
+    };
+    Ok(Sessions {
+        whole: Box::new(MoveNet::load(&model, threads)?),
+        per_core,
+    })
+}
+
 /// Runs pose tracking over a video with a progress bar unless `quiet`.
 pub fn track_video(
     video: &str,
@@ -93,7 +111,7 @@ pub fn track_video(
 ) -> Result<TrackOutcome> {
     let threads = threads.unwrap_or_else(crate::runtime::default_threads);
     // Load every model before decoding, so a missing one fails fast.
-    let mut movenet = MoveNet::load(&model_file("movenet_lightning")?, threads)?;
+    let mut movenet = movenet_sessions(threads)?;
     let mut blazepose = match model {
         PoseModel::Movenet => None,
         PoseModel::Blazepose => Some(load_blazepose(threads)?),

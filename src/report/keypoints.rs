@@ -8,6 +8,9 @@ use crate::track::PoseTrack;
 use std::fmt::Write as _;
 use std::path::Path;
 
+/// The track's file name in an output folder.
+pub const JSON_FILE: &str = "keypoints.json";
+
 pub fn write_json(track: &PoseTrack, path: &Path) -> Result<()> {
     let json = serde_json::to_vec(track)
         .map_err(|e| Error::Internal(format!("cannot encode keypoints: {e}")))?;

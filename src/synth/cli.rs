@@ -44,8 +44,10 @@ pub struct SynthArgs {
     /// Frame size as WIDTHxHEIGHT (overrides --width/--height-px).
     #[arg(long)]
     pub resolution: Option<String>,
+    /// Frame width in pixels.
     #[arg(long, default_value_t = 1280)]
     pub width: u32,
+    /// Frame height in pixels.
     #[arg(long = "height-px", default_value_t = 720)]
     pub height_px: u32,
     /// Irregular frame intervals (0.6–1.4 × nominal), written with FFmpeg.

@@ -5,8 +5,8 @@
 //! own next region. A result that jumps away from where the candidate was is refused (the crop
 //! slid onto someone else), so a candidate never turns into another person.
 
-use crate::error::Result;
-use crate::pose::{PoseEstimator, Region};
+use crate::error::{Error, Result};
+use crate::pose::{PoseEstimate, PoseEstimator, Region};
 use crate::skeleton::{BoxPx, Skeleton};
 use opencv::core::Mat;
 
@@ -58,6 +58,90 @@ impl SearchArea {
     fn admits(&self, b: &BoxPx) -> bool {
         let (cx, cy) = b.center();
         self.roi.is_none_or(|r| r.contains(cx, cy))
+    }
+}
+
+/// The model runs one frame needs (see `CandidateTracker::plan`).
+#[derive(Debug, Clone)]
+pub struct FramePlan {
+    pub frame_index: usize,
+    /// (candidate index, region) for each live candidate.
+    follow: Vec<(usize, Region)>,
+    /// Regions where somebody new may be.
+    seeds: Vec<Region>,
+}
+
+/// What the model found for each region of a `FramePlan`, in the same order.
+pub struct FrameResults {
+    follow: Vec<PoseEstimate>,
+    seeds: Vec<PoseEstimate>,
+}
+
+/// The pose-model sessions of one tracking run: one using every core, for frames with a single
+/// region to look at, and one single-threaded session per core, so that several people are
+/// followed at once. Every region is inferred exactly as it would be alone, so results do not
+/// depend on how the work was shared out.
+pub struct Sessions {
+    pub whole: Box<dyn PoseEstimator>,
+    pub per_core: Vec<Box<dyn PoseEstimator>>,
+}
+
+impl Sessions {
+    pub fn name(&self) -> &'static str {
+        self.whole.name()
+    }
+
+    /// Runs a frame's planned model runs.
+    pub fn run(&mut self, plan: &FramePlan, image: &Mat) -> Result<FrameResults> {
+        let regions: Vec<&Region> = plan
+            .follow
+            .iter()
+            .map(|(_, r)| r)
+            .chain(&plan.seeds)
+            .collect();
+        let mut estimates = if regions.len() < 2 || self.per_core.len() < 2 {
+            regions
+                .iter()
+                .map(|r| self.whole.estimate(image, r))
+                .collect::<Result<Vec<_>>>()?
+        } else {
+            let workers = self.per_core.len();
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = self
+                    .per_core
+                    .iter_mut()
+                    .enumerate()
+                    .map(|(w, session)| {
+                        let mine: Vec<(usize, &Region)> = regions
+                            .iter()
+                            .copied()
+                            .enumerate()
+                            .skip(w)
+                            .step_by(workers)
+                            .collect();
+                        scope.spawn(move || -> Result<Vec<(usize, PoseEstimate)>> {
+                            mine.into_iter()
+                                .map(|(i, r)| Ok((i, session.estimate(image, r)?)))
+                                .collect()
+                        })
+                    })
+                    .collect();
+                let mut all: Vec<(usize, PoseEstimate)> = Vec::with_capacity(regions.len());
+                for handle in handles {
+                    let part = handle.join().map_err(|_| {
+                        Error::Internal("a pose inference thread stopped unexpectedly".into())
+                    })??;
+                    all.extend(part);
+                }
+                all.sort_by_key(|(i, _)| *i);
+                Ok::<_, Error>(all.into_iter().map(|(_, e)| e).collect::<Vec<_>>())
+            })?
+        };
+        let seeds = estimates.split_off(plan.follow.len());
+        Ok(FrameResults {
+            follow: estimates,
+            seeds,
+        })
     }
 }
 
@@ -113,46 +197,80 @@ impl CandidateTracker {
         }
     }
 
-    fn estimate(
-        &mut self,
-        estimator: &mut dyn PoseEstimator,
-        image: &Mat,
-        region: &Region,
-    ) -> Result<(Skeleton, f32, Option<Region>)> {
-        self.inferences += 1;
-        let e = estimator.estimate(image, region)?;
-        Ok((e.skeleton, e.presence, e.next_region))
+    /// The model runs a frame needs: a region per live candidate, then seed regions where new
+    /// people may be.
+    pub fn plan(&self, frame_index: usize, motion: &[BoxPx]) -> FramePlan {
+        let follow: Vec<(usize, Region)> = self
+            .candidates
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.alive)
+            .map(|(i, c)| (i, c.next_region))
+            .collect();
+        let mut seeds: Vec<Region> = Vec::new();
+        let alive = follow.len();
+        if alive < MAX_ALIVE {
+            if alive == 0 && frame_index.is_multiple_of(SEED_COOLDOWN) {
+                seeds.push(self.search_region());
+            }
+            let min_height = self.height as f32 * 0.08;
+            for b in motion {
+                if seeds.len() >= SEEDS_PER_FRAME + usize::from(alive == 0) {
+                    break;
+                }
+                // Change over most of the frame (someone close to the camera, an exposure
+                // step) says only that something happened: search the whole frame then.
+                let widespread = b.area() >= 0.6 * (self.width * self.height) as f32;
+                let seed = if widespread {
+                    self.search_region()
+                } else if b.height() >= min_height && self.area.admits(b) && !self.covered(b) {
+                    Region::around(b, 1.4)
+                } else {
+                    continue;
+                };
+                let recently_failed = self
+                    .failed_seeds
+                    .iter()
+                    .any(|(f, r)| frame_index < f + SEED_COOLDOWN && r.iou(&seed.as_box()) > 0.3);
+                if !recently_failed && !seeds.contains(&seed) {
+                    seeds.push(seed);
+                }
+            }
+        }
+        FramePlan {
+            frame_index,
+            follow,
+            seeds,
+        }
     }
 
-    /// Processes one frame: follows every live candidate, then looks for new people.
-    pub fn step(
-        &mut self,
-        frame_index: usize,
-        image: &Mat,
-        motion: &[BoxPx],
-        estimator: &mut dyn PoseEstimator,
-    ) -> Result<()> {
-        for i in 0..self.candidates.len() {
-            if !self.candidates[i].alive {
+    /// Takes in a frame's results, in frame order: follows each candidate, drops duplicates, and
+    /// starts candidates where a seed found somebody new.
+    pub fn apply(&mut self, plan: &FramePlan, results: FrameResults) {
+        let frame_index = plan.frame_index;
+        self.inferences += plan.follow.len() + plan.seeds.len();
+        for (&(i, _), estimate) in plan.follow.iter().zip(results.follow) {
+            let c = &mut self.candidates[i];
+            if !c.alive {
                 continue;
             }
-            let region = self.candidates[i].next_region;
-            let (skeleton, presence, next) = self.estimate(estimator, image, &region)?;
-            let c = &mut self.candidates[i];
-            let accepted = match skeleton.bbox(POINT_MIN_SCORE) {
-                Some(b) if presence >= MIN_PRESENCE => {
-                    plausible_continuation(&c.last_box, &b, c.misses + 1).then_some(b)
+            let accepted = match estimate.skeleton.bbox(POINT_MIN_SCORE) {
+                Some(b) if estimate.presence >= MIN_PRESENCE => {
+                    let frames_apart = frame_index.saturating_sub(c.last_frame()).max(1);
+                    plausible_continuation(&c.last_box, &b, frames_apart).then_some(b)
                 }
                 _ => None,
             };
             match accepted {
                 Some(b) => {
-                    c.observations.push((frame_index, skeleton));
+                    c.observations.push((frame_index, estimate.skeleton));
                     c.last_step = relative_jump(&c.last_box, &b);
                     c.last_box = b;
                     c.misses = 0;
                     // Without a usable next crop, look again around where the person was.
-                    c.next_region = next.unwrap_or_else(|| Region::around(&b, 1.5));
+                    c.next_region = estimate
+                        .next_region
+                        .unwrap_or_else(|| Region::around(&b, 1.5));
                 }
                 None => {
                     c.misses += 1;
@@ -164,7 +282,33 @@ impl CandidateTracker {
             }
         }
         self.drop_duplicates();
-        self.seed(frame_index, image, motion, estimator)
+        self.failed_seeds
+            .retain(|(f, _)| frame_index < f + SEED_COOLDOWN);
+        for (region, estimate) in plan.seeds.iter().zip(results.seeds) {
+            let found = estimate.skeleton.bbox(POINT_MIN_SCORE).filter(|b| {
+                estimate.presence >= START_PRESENCE
+                    && self.area.admits(b)
+                    && !self.covered(b)
+                    && region.as_box().contains(b.center().0, b.center().1)
+            });
+            match found {
+                Some(b) => {
+                    self.candidates.push(Candidate {
+                        id: self.next_id,
+                        observations: vec![(frame_index, estimate.skeleton)],
+                        next_region: estimate
+                            .next_region
+                            .unwrap_or_else(|| Region::around(&b, 1.5)),
+                        last_box: b,
+                        last_step: 0.0,
+                        misses: 0,
+                        alive: true,
+                    });
+                    self.next_id += 1;
+                }
+                None => self.failed_seeds.push((frame_index, region.as_box())),
+            }
+        }
     }
 
     /// Two candidates that converge on one person: the one that arrived with the bigger jump
@@ -187,68 +331,21 @@ impl CandidateTracker {
         }
     }
 
+    /// Whether somebody already followed stands where `b` is. Judged on the person's own box,
+    /// not on the (much larger) crop region around it, so that a second person walking past
+    /// close by is still picked up.
     fn covered(&self, b: &BoxPx) -> bool {
         let (cx, cy) = b.center();
-        self.candidates
-            .iter()
-            .filter(|c| c.alive)
-            .any(|c| c.next_region.as_box().contains(cx, cy) || c.last_box.iou(b) > 0.2)
-    }
-
-    fn seed(
-        &mut self,
-        frame_index: usize,
-        image: &Mat,
-        motion: &[BoxPx],
-        estimator: &mut dyn PoseEstimator,
-    ) -> Result<()> {
-        let alive = self.candidates.iter().filter(|c| c.alive).count();
-        if alive >= MAX_ALIVE {
-            return Ok(());
-        }
-        self.failed_seeds
-            .retain(|(f, _)| frame_index < f + SEED_COOLDOWN);
-        let mut seeds: Vec<Region> = Vec::new();
-        if alive == 0 && frame_index.is_multiple_of(SEED_COOLDOWN) {
-            seeds.push(self.search_region());
-        }
-        let min_height = self.height as f32 * 0.08;
-        for b in motion {
-            if seeds.len() >= SEEDS_PER_FRAME + usize::from(alive == 0) {
-                break;
-            }
-            let person_sized =
-                b.height() >= min_height && b.area() < 0.6 * (self.width * self.height) as f32;
-            let recently_failed = self.failed_seeds.iter().any(|(_, f)| f.iou(b) > 0.3);
-            if person_sized && self.area.admits(b) && !self.covered(b) && !recently_failed {
-                seeds.push(Region::around(b, 1.4));
-            }
-        }
-        for region in seeds {
-            let (skeleton, presence, next) = self.estimate(estimator, image, &region)?;
-            let found = skeleton.bbox(POINT_MIN_SCORE).filter(|b| {
-                presence >= START_PRESENCE
-                    && self.area.admits(b)
-                    && !self.covered(b)
-                    && region.as_box().contains(b.center().0, b.center().1)
-            });
-            match found {
-                Some(b) => {
-                    self.candidates.push(Candidate {
-                        id: self.next_id,
-                        observations: vec![(frame_index, skeleton)],
-                        next_region: next.unwrap_or_else(|| Region::around(&b, 1.5)),
-                        last_box: b,
-                        last_step: 0.0,
-                        misses: 0,
-                        alive: true,
-                    });
-                    self.next_id += 1;
-                }
-                None => self.failed_seeds.push((frame_index, region.as_box())),
-            }
-        }
-        Ok(())
+        self.candidates.iter().filter(|c| c.alive).any(|c| {
+            let m = 0.1 * body_size(&c.last_box);
+            let near = BoxPx {
+                x0: c.last_box.x0 - m,
+                y0: c.last_box.y0 - m,
+                x1: c.last_box.x1 + m,
+                y1: c.last_box.y1 + m,
+            };
+            near.contains(cx, cy) || c.last_box.iou(b) > 0.2
+        })
     }
 
     pub fn into_candidates(self) -> Vec<Candidate> {

@@ -113,7 +113,11 @@ pub fn chain_candidates(mut candidates: Vec<Candidate>, fps: f64) -> Vec<Chain> 
                 (Some(a), Some(b)) if c.first_frame() > *last && gap <= max_gap => {
                     let (ax, ay) = a.center();
                     let (bx, by) = b.center();
+                    // Same place and same size: a reflection or somebody further away is
+                    // not the same person picked up again.
+                    let ratio = b.height() / a.height().max(1.0);
                     (ax - bx).hypot(ay - by) <= a.height().max(b.height())
+                        && (0.67..=1.5).contains(&ratio)
                 }
                 _ => false,
             }

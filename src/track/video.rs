@@ -1,12 +1,11 @@
 //! A video in, the subject's keypoint track out: decoding and motion analysis on one thread,
 //! pose inference on another, joined by a bounded channel so both cores do useful work.
 
-use super::candidates::{CandidateTracker, SearchArea};
+use super::candidates::{CandidateTracker, SearchArea, Sessions};
 use super::motion::MotionDetector;
 use super::selection::{chain_candidates, choose, SubjectPick, SubjectRule};
 use super::{PoseFrame, PoseTrack, TRACK_SCHEMA_VERSION};
 use crate::error::{Error, Result};
-use crate::pose::PoseEstimator;
 use crate::skeleton::BoxPx;
 use crate::source::{Frame, FrameSource, SourceInfo};
 use std::time::{Duration, Instant};
@@ -67,7 +66,7 @@ struct Decoded {
 /// Runs the pose model over a whole source and returns the chosen subject's track.
 pub fn track_source(
     mut source: Box<dyn FrameSource>,
-    estimator: &mut dyn PoseEstimator,
+    sessions: &mut Sessions,
     subject: &SubjectOptions,
     progress: Option<&dyn Progress>,
 ) -> Result<TrackOutcome> {
@@ -123,16 +122,15 @@ pub fn track_source(
             }
         };
         let t = Instant::now();
-        let stepped = tracker.step(
-            decoded.frame.index,
-            &decoded.frame.image,
-            &decoded.motion,
-            estimator,
-        );
+        let plan = tracker.plan(decoded.frame.index, &decoded.motion);
+        let results = sessions.run(&plan, &decoded.frame.image);
         inference_time += t.elapsed();
-        if let Err(e) = stepped {
-            failure = Some(e);
-            break;
+        match results {
+            Ok(r) => tracker.apply(&plan, r),
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
         }
         times.push(decoded.frame.time_s);
         if let Some(p) = progress {
@@ -178,7 +176,7 @@ pub fn track_source(
         track: PoseTrack {
             schema_version: TRACK_SCHEMA_VERSION,
             source: info,
-            model: estimator.name().into(),
+            model: sessions.name().into(),
             frames,
         },
         ended_early,

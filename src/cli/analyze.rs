@@ -1,0 +1,333 @@
+//! `ugoki analyze VIDEO -o DIR`: finds the movement's repetitions, rises, steps or turns,
+//! measures them, judges them against the criteria files and writes `analysis.json`
+//! (schema: docs/analysis-json.md), with a readable summary in the terminal.
+
+use crate::cli::kinematics::read_track;
+use crate::cli::pose::{track_video, PoseModel};
+use crate::criteria::scoring::{assess, Assessment, Lang, Verdict};
+use crate::criteria::{self, CriteriaFile};
+use crate::error::{Error, Result};
+use crate::kinematics::{compute, export, Kinematics, KinematicsOptions};
+use crate::movement::recognise::{recognise, Recognition};
+use crate::movement::{Movement, MovementAnalysis};
+use crate::report::{annotated, atomic, keypoints};
+use crate::track::{PoseTrack, SubjectOptions};
+use clap::{Args, ValueEnum};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+/// Version of `analysis.json`.
+pub const ANALYSIS_SCHEMA_VERSION: u32 = 1;
+
+/// The red-flag notice of document 000, in English.
+pub const RED_FLAG_EN: &str = "If you have strong paralysis, numbness that is getting worse, or problems passing urine or stool, see a doctor first.";
+/// The red-flag notice of document 000, as the document words it.
+pub const RED_FLAG_JA: &str =
+    "強い麻痺、進行するしびれ、排尿・排便の異常がある場合は医療機関を優先してください。";
+/// Not a diagnosis, in English.
+pub const NOT_A_DIAGNOSIS_EN: &str =
+    "This is feedback on how a movement was made, not a diagnosis.";
+/// Not a diagnosis, in Japanese.
+pub const NOT_A_DIAGNOSIS_JA: &str =
+    "これは動き方についてのフィードバックであり、診断ではありません。";
+
+/// `--movement` choices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum MovementChoice {
+    Hinge,
+    Sts,
+    Gait,
+    Rotation,
+    /// Recognise the movement from the clip.
+    Auto,
+}
+
+/// Arguments of `ugoki analyze`.
+#[derive(Debug, Clone, Args)]
+pub struct AnalyzeArgs {
+    /// A video, or a keypoint track (`keypoints.json` written by `ugoki pose`, or its folder).
+    pub input: PathBuf,
+    #[arg(long, value_enum, default_value_t = MovementChoice::Auto)]
+    pub movement: MovementChoice,
+    /// Language of the feedback.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+    /// A criteria file replacing the shipped one of its movement (format: docs/criteria.md).
+    #[arg(long)]
+    pub criteria: Option<PathBuf>,
+    /// Output folder (created if needed).
+    #[arg(short, long, default_value = "out")]
+    pub output: PathBuf,
+    /// Print analysis.json to stdout instead of the summary.
+    #[arg(long)]
+    pub json: bool,
+    /// No progress bar.
+    #[arg(short, long)]
+    pub quiet: bool,
+    /// Also write `report.html` (what `ugoki report` writes) into the output folder.
+    #[arg(long)]
+    pub report: bool,
+    /// Also write the clip with the analysis drawn on (skeleton, angles, rep counter, timeline).
+    #[arg(long, value_name = "OUT.mp4")]
+    pub overlay: Option<PathBuf>,
+}
+
+/// The red-flag notice and the not-a-diagnosis line, in both languages.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Notice {
+    pub red_flags_en: String,
+    pub red_flags_ja: String,
+    pub not_a_diagnosis_en: String,
+    pub not_a_diagnosis_ja: String,
+    /// Document and section of the red-flag notice.
+    pub source: String,
+}
+
+impl Notice {
+    fn new() -> Notice {
+        Notice {
+            red_flags_en: RED_FLAG_EN.into(),
+            red_flags_ja: RED_FLAG_JA.into(),
+            not_a_diagnosis_en: NOT_A_DIAGNOSIS_EN.into(),
+            not_a_diagnosis_ja: NOT_A_DIAGNOSIS_JA.into(),
+            source: "document 000".into(),
+        }
+    }
+}
+
+/// `analysis.json`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisReport {
+    pub schema_version: u32,
+    pub source: String,
+    pub duration_s: f64,
+    /// `auto`, or the movement asked for.
+    pub requested: String,
+    /// What `auto` recognised (absent when a movement was asked for).
+    pub recognition: Option<Recognition>,
+    /// The analysis (absent when the clip shows none of the four movements).
+    pub analysis: Option<MovementAnalysis>,
+    pub assessment: Option<Assessment>,
+    pub notice: Notice,
+}
+
+/// Runs the analysis on a track (after the pose stage).
+pub fn analyze_track(
+    track: PoseTrack,
+    requested: MovementChoice,
+    criteria_override: Option<&CriteriaFile>,
+    lang: Lang,
+) -> Result<AnalysisReport> {
+    let kinematics = compute(&track, &KinematicsOptions::default())?;
+    analyze_kinematics(&kinematics, requested, criteria_override, lang)
+}
+
+/// Runs the analysis on a track's kinematics (what `ugoki analyze` also writes beside
+/// `analysis.json`, so that the report plots the very channels that were scored).
+pub fn analyze_kinematics(
+    kinematics: &Kinematics,
+    requested: MovementChoice,
+    criteria_override: Option<&CriteriaFile>,
+    lang: Lang,
+) -> Result<AnalysisReport> {
+    if let Some(reason) = &kinematics.cannot_compute {
+        return Err(Error::NoSubject(format!(
+            "{}: cannot analyse: {reason}",
+            kinematics.source.name
+        )));
+    }
+    let (movement, recognition, requested_name) = match requested {
+        MovementChoice::Auto => {
+            let r = recognise(kinematics);
+            (r.movement, Some(r), "auto".to_string())
+        }
+        MovementChoice::Hinge => (Some(Movement::Hinge), None, "hinge".into()),
+        MovementChoice::Sts => (Some(Movement::Sts), None, "sts".into()),
+        MovementChoice::Gait => (Some(Movement::Gait), None, "gait".into()),
+        MovementChoice::Rotation => (Some(Movement::Rotation), None, "rotation".into()),
+    };
+    let analysis = movement.map(|m| m.analyze(kinematics));
+    let assessment = analysis.as_ref().map(|a| {
+        let file = match criteria_override {
+            Some(f) if f.movement == a.movement => f.clone(),
+            _ => criteria::shipped(a.movement),
+        };
+        assess(a, &file, lang)
+    });
+    Ok(AnalysisReport {
+        schema_version: ANALYSIS_SCHEMA_VERSION,
+        source: kinematics.source.name.clone(),
+        duration_s: kinematics.times_s.last().copied().unwrap_or(0.0),
+        requested: requested_name,
+        recognition,
+        analysis,
+        assessment,
+        notice: Notice::new(),
+    })
+}
+
+fn fmt_value(v: Option<f64>) -> String {
+    match v {
+        Some(v) if v.abs() >= 100.0 => format!("{v:.0}"),
+        Some(v) if v.abs() >= 10.0 => format!("{v:.1}"),
+        Some(v) => format!("{v:.2}"),
+        None => "-".into(),
+    }
+}
+
+/// The terminal summary.
+pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
+    let mut out = String::new();
+    let ja = lang == Lang::Ja;
+    out.push_str(&format!("{} ({:.1} s)\n", report.source, report.duration_s));
+    if let Some(r) = &report.recognition {
+        let name = r
+            .movement
+            .map_or("none of the four movements", |m| m.title());
+        out.push_str(&format!("movement (auto): {name} — {}\n", r.reason));
+    }
+    if let (Some(a), Some(s)) = (&report.analysis, &report.assessment) {
+        out.push_str(&format!(
+            "{}: {} segment(s), view {:?}\n",
+            a.movement.title(),
+            a.segments.len(),
+            a.view
+        ));
+        for seg in &a.segments {
+            let verdicts: Vec<String> = s
+                .criteria
+                .iter()
+                .filter_map(|c| {
+                    let on = format!("{} {}", seg.kind, seg.number);
+                    let j = c.judgements.iter().find(|j| j.on == on)?;
+                    (j.verdict != Verdict::CannotAssess).then(|| {
+                        format!(
+                            "{} {} ({})",
+                            c.id,
+                            j.verdict.label(lang),
+                            fmt_value(j.value)
+                        )
+                    })
+                })
+                .collect();
+            out.push_str(&format!(
+                "  {} {}: {:.2}-{:.2} s  {}\n",
+                seg.kind,
+                seg.number,
+                seg.start_s,
+                seg.end_s,
+                verdicts.join(", ")
+            ));
+        }
+        for note in &a.notes {
+            out.push_str(&format!("  note: {note}\n"));
+        }
+        for c in &s.criteria {
+            let detail = match (&c.reason, &c.pass_threshold) {
+                (Some(reason), _) => reason.clone(),
+                (None, Some(th)) => format!(
+                    "median {} (pass {th})",
+                    fmt_value(crate::movement::series::median(
+                        &c.judgements
+                            .iter()
+                            .filter_map(|j| j.value)
+                            .collect::<Vec<_>>()
+                    ))
+                ),
+                _ => String::new(),
+            };
+            out.push_str(&format!(
+                "  {:<5} {:<14} {} — {}\n",
+                c.id,
+                c.verdict.label(lang),
+                c.name,
+                detail
+            ));
+        }
+        match s.score {
+            Some(score) => out.push_str(&format!(
+                "score: {score:.0}/100 (over the criteria that could be assessed)\n"
+            )),
+            None => out.push_str("score: none (no criterion could be assessed)\n"),
+        }
+        if !s.work_on.is_empty() {
+            out.push_str(if ja {
+                "取り組むとよいこと:\n"
+            } else {
+                "to work on:\n"
+            });
+            for id in &s.work_on {
+                if let Some(c) = s.criteria.iter().find(|c| &c.id == id) {
+                    out.push_str(&format!(
+                        "  {id}: {}\n",
+                        c.feedback.as_deref().unwrap_or("")
+                    ));
+                }
+            }
+        }
+    }
+    let n = &report.notice;
+    if ja {
+        out.push_str(&format!("{} {}\n", n.not_a_diagnosis_ja, n.red_flags_ja));
+    } else {
+        out.push_str(&format!("{} {}\n", n.not_a_diagnosis_en, n.red_flags_en));
+    }
+    out
+}
+
+/// Runs `ugoki analyze`.
+pub fn run(args: AnalyzeArgs) -> Result<()> {
+    let criteria_override = args.criteria.as_deref().map(criteria::read).transpose()?;
+    let is_track = args.input.is_dir() || args.input.extension().is_some_and(|e| e == "json");
+    let track = if is_track {
+        read_track(&args.input)?
+    } else {
+        let video = args.input.to_str().ok_or_else(|| {
+            Error::Usage(format!(
+                "{}: the path is not valid UTF-8; rename the file",
+                args.input.display()
+            ))
+        })?;
+        track_video(
+            video,
+            PoseModel::Movenet,
+            None,
+            &SubjectOptions::default(),
+            args.quiet || args.json,
+        )?
+        .track
+    };
+    let kinematics = compute(&track, &KinematicsOptions::default())?;
+    let report = analyze_kinematics(
+        &kinematics,
+        args.movement,
+        criteria_override.as_ref(),
+        args.lang,
+    )?;
+    std::fs::create_dir_all(&args.output)
+        .map_err(|e| Error::io(format!("cannot create {}", args.output.display()), e))?;
+    // What the report reads beside analysis.json (docs/report.md): the track for key frames,
+    // and the kinematics with its CSV and OpenSim exports.
+    keypoints::write_json(&track, &args.output.join(keypoints::JSON_FILE))?;
+    export::write_all(&kinematics, &args.output)?;
+    let json = serde_json::to_string_pretty(&report)
+        .map_err(|e| Error::Internal(format!("analysis.json: {e}")))?;
+    atomic::write(&args.output.join("analysis.json"), json.as_bytes())?;
+    if args.json {
+        println!("{json}");
+    } else {
+        print!("{}", summary(&report, args.lang));
+    }
+    if let Some(out) = &args.overlay {
+        let source = crate::source::open(&track.source.name)?;
+        annotated::write_annotated(source, &track, &kinematics, &report, out)?;
+    }
+    if args.report {
+        let html = args.output.join(crate::cli::report::HTML_FILE);
+        crate::cli::report::write_report(&args.output, &html, args.lang)?;
+        if !args.json {
+            println!("wrote {}", html.display());
+        }
+    }
+    Ok(())
+}

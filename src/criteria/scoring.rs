@@ -1,0 +1,286 @@
+//! Scoring: each criterion judged on each repetition (or once per clip), then per movement and
+//! as a clip score 0-100.
+//!
+//! A value inside the pass band passes, inside the warn band warns, elsewhere fails. A criterion
+//! is "cannot assess" when the camera view is not one it lists, when the quantity could not be
+//! measured (the analyzer's reason is kept), when its confidence is below
+//! [`MIN_CONFIDENCE`], or when no video can ever show it.
+
+use super::{CriteriaFile, Criterion};
+use crate::kinematics::view::View;
+use crate::movement::{Measure, Movement, MovementAnalysis};
+use serde::{Deserialize, Serialize};
+
+/// Measures less confident than this are not judged.
+pub const MIN_CONFIDENCE: f64 = 0.3;
+
+/// How the clip score is computed (also written into `analysis.json`).
+pub const SCORE_METHOD: &str = "each judged repetition counts pass = 1, warn = 0.5, fail = 0; a criterion's score is the mean over its judged repetitions (or its one per-clip verdict); the clip score is 100 × the mean of the criteria scores, over the criteria that could be assessed; none assessed gives no score";
+
+/// Feedback language.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum Lang {
+    En,
+    Ja,
+}
+
+/// A verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    Pass,
+    Warn,
+    Fail,
+    CannotAssess,
+}
+
+impl Verdict {
+    /// Points towards the score; `None` for "cannot assess".
+    fn points(self) -> Option<f64> {
+        match self {
+            Verdict::Pass => Some(1.0),
+            Verdict::Warn => Some(0.5),
+            Verdict::Fail => Some(0.0),
+            Verdict::CannotAssess => None,
+        }
+    }
+
+    /// Lower-case words for the terminal.
+    pub fn label(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Verdict::Pass, Lang::En) => "pass",
+            (Verdict::Warn, Lang::En) => "warn",
+            (Verdict::Fail, Lang::En) => "fail",
+            (Verdict::CannotAssess, Lang::En) => "cannot assess",
+            (Verdict::Pass, Lang::Ja) => "良好",
+            (Verdict::Warn, Lang::Ja) => "注意",
+            (Verdict::Fail, Lang::Ja) => "要改善",
+            (Verdict::CannotAssess, Lang::Ja) => "評価不可",
+        }
+    }
+}
+
+/// One judgement of one criterion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Judgement {
+    /// The segment judged (`rep 2`, `rise 1`), or `clip`.
+    pub on: String,
+    pub verdict: Verdict,
+    pub value: Option<f64>,
+    /// Why it cannot be assessed.
+    pub reason: Option<String>,
+}
+
+/// A criterion's verdicts on a clip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CriterionResult {
+    pub id: String,
+    pub name: String,
+    pub document: String,
+    pub section: String,
+    pub quantity: String,
+    pub unit: String,
+    /// The pass and warn bands as text (`≥ 0.25 trunk_lengths`).
+    pub pass_threshold: Option<String>,
+    pub warn_threshold: Option<String>,
+    /// The verdict for the clip: the median of the judged repetitions' verdicts.
+    pub verdict: Verdict,
+    /// 0..1, see [`SCORE_METHOD`].
+    pub score: Option<f64>,
+    pub judgements: Vec<Judgement>,
+    /// Why the clip verdict is "cannot assess".
+    pub reason: Option<String>,
+    /// Advice in the chosen language, when the verdict is warn or fail, or always for a
+    /// criterion no video can assess.
+    pub feedback: Option<String>,
+}
+
+/// All criteria of one movement on a clip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Assessment {
+    pub movement: Movement,
+    pub criteria: Vec<CriterionResult>,
+    /// 0..100; `None` when no criterion could be assessed.
+    pub score: Option<f64>,
+    pub score_method: String,
+    /// Up to three criterion ids to work on, worst first.
+    pub work_on: Vec<String>,
+}
+
+fn views_text(views: &[View]) -> String {
+    let names: Vec<String> = views
+        .iter()
+        .map(|v| {
+            serde_json::to_value(v)
+                .ok()
+                .and_then(|j| j.as_str().map(String::from))
+                .unwrap_or_default()
+        })
+        .collect();
+    names.join(" or ")
+}
+
+fn judge(criterion: &Criterion, on: String, measure: Option<&Measure>, view: View) -> Judgement {
+    let cannot = |reason: String, value: Option<f64>| Judgement {
+        on: on.clone(),
+        verdict: Verdict::CannotAssess,
+        value,
+        reason: Some(reason),
+    };
+    if !criterion.assessable {
+        return cannot(
+            criterion
+                .never_reason
+                .clone()
+                .unwrap_or_else(|| "no video can show this".into()),
+            None,
+        );
+    }
+    if !criterion.views.contains(&view) {
+        let shown = views_text(&[view]);
+        return cannot(
+            format!(
+                "needs a {} view; the camera shows a {shown} view",
+                views_text(&criterion.views)
+            ),
+            None,
+        );
+    }
+    let Some(measure) = measure else {
+        return cannot(format!("{} was not measured", criterion.quantity), None);
+    };
+    let Some(value) = measure.value else {
+        return cannot(
+            measure
+                .cannot_assess
+                .clone()
+                .unwrap_or_else(|| "not measured".into()),
+            None,
+        );
+    };
+    if measure.confidence < MIN_CONFIDENCE {
+        return cannot(
+            format!(
+                "confidence {:.2} is below {MIN_CONFIDENCE}: the keypoints are not seen well enough",
+                measure.confidence
+            ),
+            Some(value),
+        );
+    }
+    let (Some(pass), Some(warn)) = (&criterion.pass, &criterion.warn) else {
+        return cannot("the criterion has no thresholds".into(), Some(value));
+    };
+    let verdict = if pass.contains(value) {
+        Verdict::Pass
+    } else if warn.contains(value) {
+        Verdict::Warn
+    } else {
+        Verdict::Fail
+    };
+    Judgement {
+        on,
+        verdict,
+        value: Some(value),
+        reason: None,
+    }
+}
+
+fn median_verdict(judged: &[Verdict]) -> Option<Verdict> {
+    let mut v = judged.to_vec();
+    v.sort();
+    // The upper median: with an even count, the worse of the two middle verdicts.
+    v.get(v.len() / 2).copied()
+}
+
+/// Judges `analysis` against `criteria`, with feedback in `lang`.
+pub fn assess(analysis: &MovementAnalysis, criteria: &CriteriaFile, lang: Lang) -> Assessment {
+    let mut results = Vec::new();
+    for criterion in &criteria.criterion {
+        let scope = crate::movement::quantities(analysis.movement)
+            .iter()
+            .find(|q| q.name == criterion.quantity)
+            .map(|q| q.scope);
+        let judgements: Vec<Judgement> = match scope {
+            Some(crate::movement::Scope::PerRep) => analysis
+                .segments
+                .iter()
+                .filter(|s| s.metrics.contains_key(&criterion.quantity))
+                .map(|s| {
+                    judge(
+                        criterion,
+                        format!("{} {}", s.kind, s.number),
+                        s.metrics.get(&criterion.quantity),
+                        s.view,
+                    )
+                })
+                .collect(),
+            _ => vec![judge(
+                criterion,
+                "clip".into(),
+                analysis.metrics.get(&criterion.quantity),
+                analysis.view,
+            )],
+        };
+        let judged: Vec<Verdict> = judgements
+            .iter()
+            .map(|j| j.verdict)
+            .filter(|v| *v != Verdict::CannotAssess)
+            .collect();
+        let verdict = median_verdict(&judged).unwrap_or(Verdict::CannotAssess);
+        let score = (!judged.is_empty())
+            .then(|| judged.iter().filter_map(|v| v.points()).sum::<f64>() / judged.len() as f64);
+        let reason = match (verdict, judgements.first()) {
+            (Verdict::CannotAssess, Some(first)) => first.reason.clone(),
+            (Verdict::CannotAssess, None) => Some(format!(
+                "no {} was found to judge",
+                if scope == Some(crate::movement::Scope::PerRep) {
+                    "repetition"
+                } else {
+                    "value"
+                }
+            )),
+            _ => None,
+        };
+        let wants_feedback =
+            matches!(verdict, Verdict::Warn | Verdict::Fail) || !criterion.assessable;
+        let feedback = wants_feedback.then(|| match lang {
+            Lang::En => criterion.feedback.en.clone(),
+            Lang::Ja => criterion.feedback.ja.clone(),
+        });
+        results.push(CriterionResult {
+            id: criterion.id.clone(),
+            name: criterion.name.clone(),
+            document: criterion.document.clone(),
+            section: criterion.section.clone(),
+            quantity: criterion.quantity.clone(),
+            unit: criterion.unit.clone(),
+            pass_threshold: criterion.pass.as_ref().map(|b| b.describe(&criterion.unit)),
+            warn_threshold: criterion.warn.as_ref().map(|b| b.describe(&criterion.unit)),
+            verdict,
+            score,
+            judgements,
+            reason,
+            feedback,
+        });
+    }
+    let scores: Vec<f64> = results.iter().filter_map(|r| r.score).collect();
+    let score =
+        (!scores.is_empty()).then(|| 100.0 * scores.iter().sum::<f64>() / scores.len() as f64);
+    let mut to_work_on: Vec<&CriterionResult> = results
+        .iter()
+        .filter(|r| matches!(r.verdict, Verdict::Warn | Verdict::Fail))
+        .collect();
+    to_work_on.sort_by(|a, b| {
+        b.verdict
+            .cmp(&a.verdict)
+            .then(a.score.unwrap_or(1.0).total_cmp(&b.score.unwrap_or(1.0)))
+    });
+    Assessment {
+        movement: analysis.movement,
+        work_on: to_work_on.iter().take(3).map(|r| r.id.clone()).collect(),
+        criteria: results,
+        score,
+        score_method: SCORE_METHOD.into(),
+    }
+}

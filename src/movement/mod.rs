@@ -1,0 +1,280 @@
+//! Movement analysis: finds the repetitions, rises, steps or turns of one movement in a clip's
+//! [`Kinematics`] and measures each of them.
+//!
+//! One analyzer per movement ([`hinge`], [`sit_to_stand`], [`gait`], [`rotation`]) returns a
+//! [`MovementAnalysis`]: the segments it found (each with its events and [`Measure`]s) and the
+//! per-clip measures. [`recognise`] says which of the four a clip shows, or that it shows none.
+//! Every measure carries its unit, method and confidence, or says why it cannot be measured;
+//! nothing here is NaN.
+
+pub mod gait;
+pub mod hinge;
+pub mod recognise;
+pub mod rotation;
+pub mod segment;
+pub mod series;
+pub mod sit_to_stand;
+pub mod smoothness;
+pub mod spine;
+
+use crate::kinematics::view::View;
+use crate::kinematics::Kinematics;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// The four movements ugoki scores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Movement {
+    /// Hip hinge (004 §3-2, §4-2 ③).
+    Hinge,
+    /// Sit-to-stand (004 §5-2).
+    Sts,
+    /// Gait (004 §5-3).
+    Gait,
+    /// Thoracic rotation (004 §2-3, §3-3, §4-3 ⑥).
+    Rotation,
+}
+
+impl Movement {
+    /// Every movement, in report order.
+    pub const ALL: [Movement; 4] = [
+        Movement::Hinge,
+        Movement::Sts,
+        Movement::Gait,
+        Movement::Rotation,
+    ];
+
+    /// The name used on the command line, in criteria files and in `analysis.json`.
+    pub fn key(self) -> &'static str {
+        match self {
+            Movement::Hinge => "hinge",
+            Movement::Sts => "sts",
+            Movement::Gait => "gait",
+            Movement::Rotation => "rotation",
+        }
+    }
+
+    /// The movement called `key`.
+    pub fn from_key(key: &str) -> Option<Movement> {
+        Movement::ALL.into_iter().find(|m| m.key() == key)
+    }
+
+    /// A readable English name.
+    pub fn title(self) -> &'static str {
+        match self {
+            Movement::Hinge => "hip hinge",
+            Movement::Sts => "sit-to-stand",
+            Movement::Gait => "gait",
+            Movement::Rotation => "thoracic rotation",
+        }
+    }
+
+    /// The analyzer of this movement.
+    pub fn analyze(self, kinematics: &Kinematics) -> MovementAnalysis {
+        match self {
+            Movement::Hinge => hinge::analyze(kinematics),
+            Movement::Sts => sit_to_stand::analyze(kinematics),
+            Movement::Gait => gait::analyze(kinematics),
+            Movement::Rotation => rotation::analyze(kinematics),
+        }
+    }
+}
+
+/// One measured quantity: a value with its unit, method and confidence, or the reason it
+/// cannot be measured.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Measure {
+    /// `None` when it cannot be measured (then `cannot_assess` says why).
+    pub value: Option<f64>,
+    pub unit: String,
+    /// How the value was obtained.
+    pub method: String,
+    /// 0..1.
+    pub confidence: f64,
+    pub cannot_assess: Option<String>,
+}
+
+impl Measure {
+    /// A measured value. A non-finite value becomes "cannot assess" rather than NaN.
+    pub fn value(value: f64, unit: &str, method: impl Into<String>, confidence: f64) -> Measure {
+        if !value.is_finite() {
+            return Measure::missing(unit, method, "the computation gave no finite value");
+        }
+        Measure {
+            value: Some(value),
+            unit: unit.into(),
+            method: method.into(),
+            confidence: confidence.clamp(0.0, 1.0),
+            cannot_assess: None,
+        }
+    }
+
+    /// A quantity that cannot be measured here, and why.
+    pub fn missing(unit: &str, method: impl Into<String>, reason: impl Into<String>) -> Measure {
+        Measure {
+            value: None,
+            unit: unit.into(),
+            method: method.into(),
+            confidence: 0.0,
+            cannot_assess: Some(reason.into()),
+        }
+    }
+
+    /// `value` when `Some`, otherwise "cannot assess" with `reason`.
+    pub fn from_option(
+        value: Option<f64>,
+        unit: &str,
+        method: impl Into<String>,
+        confidence: f64,
+        reason: impl Into<String>,
+    ) -> Measure {
+        match value {
+            Some(v) => Measure::value(v, unit, method, confidence),
+            None => Measure::missing(unit, method, reason),
+        }
+    }
+}
+
+/// A named instant inside a segment (a seat-off, a heel strike, a turn's peak).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    pub name: String,
+    /// Track position (index into `Kinematics::times_s`).
+    pub position: usize,
+    pub time_s: f64,
+}
+
+/// A phase between two events.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Phase {
+    pub name: String,
+    pub start_s: f64,
+    pub end_s: f64,
+}
+
+/// One repetition, rise, sit, gait cycle or turn.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Segment {
+    /// `rep`, `rise`, `sit`, `step`, `turn_left`, `turn_right`.
+    pub kind: String,
+    /// 1-based within its kind.
+    pub number: usize,
+    pub start_s: f64,
+    pub end_s: f64,
+    pub events: Vec<Event>,
+    pub phases: Vec<Phase>,
+    pub metrics: BTreeMap<String, Measure>,
+    /// The camera view during the segment.
+    pub view: View,
+}
+
+/// What one analyzer found in a clip.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MovementAnalysis {
+    pub movement: Movement,
+    /// The main view of the analysed part of the clip.
+    pub view: View,
+    pub segments: Vec<Segment>,
+    /// Per-clip measures (counts, means, symmetry, test results).
+    pub metrics: BTreeMap<String, Measure>,
+    /// Notes on what was found and how (e.g. "clip ends during a descent: not counted").
+    pub notes: Vec<String>,
+}
+
+impl MovementAnalysis {
+    /// Segments of `kind`.
+    pub fn segments_of<'a>(&'a self, kind: &'a str) -> impl Iterator<Item = &'a Segment> + 'a {
+        self.segments.iter().filter(move |s| s.kind == kind)
+    }
+}
+
+/// Whether a quantity is measured once per segment or once per clip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Scope {
+    PerRep,
+    PerClip,
+}
+
+/// A quantity an analyzer measures: criteria files may only name these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Quantity {
+    pub name: &'static str,
+    pub unit: &'static str,
+    pub scope: Scope,
+}
+
+const fn q(name: &'static str, unit: &'static str, scope: Scope) -> Quantity {
+    Quantity { name, unit, scope }
+}
+
+/// The quantities the analyzer of `movement` measures.
+pub fn quantities(movement: Movement) -> &'static [Quantity] {
+    match movement {
+        Movement::Hinge => HINGE,
+        Movement::Sts => STS,
+        Movement::Gait => GAIT,
+        Movement::Rotation => ROTATION,
+    }
+}
+
+use Scope::{PerClip, PerRep};
+
+const HINGE: &[Quantity] = &[
+    q("stance_width_ratio", "ratio", PerClip),
+    q("peak_trunk_flexion", "deg", PerRep),
+    q("peak_hip_flexion", "deg", PerRep),
+    q("peak_knee_flexion", "deg", PerRep),
+    q("hip_back_shift", "trunk_lengths", PerRep),
+    q("rep_duration", "s", PerRep),
+    q("lumbar_flexion_change", "deg", PerRep),
+    q("lumbar_flexion_beyond_hip_range", "deg", PerRep),
+    q("hip_lumbar_ratio", "ratio", PerRep),
+    q("sparc", "dimensionless", PerRep),
+    q("rep_count", "reps", PerClip),
+];
+
+const STS: &[Quantity] = &[
+    q("foot_behind_knee", "shank_lengths", PerRep),
+    q("trunk_inclination_at_seat_off", "deg", PerRep),
+    q("lumbar_flexion_at_seat_off", "deg", PerRep),
+    q("hand_support", "fraction", PerRep),
+    q("hip_flexion_at_full_stand", "deg", PerRep),
+    q("rise_duration", "s", PerRep),
+    q("peak_trunk_angular_velocity", "deg/s", PerRep),
+    q("peak_lumbar_flexion", "deg", PerRep),
+    q("sparc", "dimensionless", PerRep),
+    q("rise_count", "rises", PerClip),
+    q("sit_count", "sits", PerClip),
+    q("five_times_sts_time", "s", PerClip),
+    q("thirty_second_chair_stands", "rises", PerClip),
+];
+
+const GAIT: &[Quantity] = &[
+    q("lateral_trunk_sway", "deg", PerClip),
+    q("lumbar_extension_change_in_swing", "deg", PerClip),
+    q("heel_strike_vertical_speed", "body_heights/s", PerClip),
+    q("thigh_excursion", "deg", PerClip),
+    q("heel_first_contact", "fraction", PerClip),
+    q("abdominal_bracing", "none", PerClip),
+    q("head_vertical_oscillation", "body_heights", PerClip),
+    q("head_lateral_oscillation", "body_heights", PerClip),
+    q("step_time_symmetry", "%", PerClip),
+    q("step_count", "steps", PerClip),
+    q("cadence", "steps/min", PerClip),
+    q("step_time", "s", PerClip),
+    q("stance_fraction", "%", PerClip),
+    q("swing_fraction", "%", PerClip),
+    q("double_support", "%", PerClip),
+    q("step_length", "m", PerClip),
+];
+
+const ROTATION: &[Quantity] = &[
+    q("thoracic_rotation_share", "%", PerClip),
+    q("pelvis_rotation_share", "%", PerClip),
+    q("turns_per_side_difference", "turns", PerClip),
+    q("turn_range_symmetry", "%", PerClip),
+    q("turn_count", "turns", PerClip),
+    q("sparc", "dimensionless", PerRep),
+];

@@ -1,0 +1,538 @@
+//! Sit-to-stand: each rise and sit, with seat-off and full stand, the four phases of
+//! Schenkman et al. (1990, Phys Ther 70:638-648) and the measures of 004 §5-2.
+//!
+//! Seated and standing come from the thighs' inclination (about 90° from vertical seated,
+//! near 0 standing) with hysteresis and a minimum time in each state, so a wobble is never a
+//! rise. The facing is read locally, from where the knees point while seated, because the
+//! clip's passes may be decided on the walking part of a test.
+
+use super::series::{self, derivative, fill_gaps, inclination, mean_of, MAX_FILL_S};
+use super::spine;
+use super::{Event, Measure, Movement, MovementAnalysis, Phase, Segment};
+use crate::kinematics::view::View;
+use crate::kinematics::Kinematics;
+use std::collections::BTreeMap;
+
+/// Thigh inclination (degrees from vertical) at or above which the subject is seated.
+pub const SEATED_DEG: f64 = 60.0;
+/// ... and at or below which they are standing.
+pub const STANDING_DEG: f64 = 40.0;
+/// Shortest stay (seconds) in a state.
+pub const MIN_STATE_S: f64 = 0.3;
+/// Shortest seated stay (seconds) that counts as sitting on a seat: the bottom of a deep squat
+/// also has horizontal thighs, but only for a moment. A stay the clip starts in is exempt.
+pub const MIN_SEATED_S: f64 = 0.8;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Posture {
+    Seated,
+    Standing,
+}
+
+/// Runs of posture: (posture, first position, last position).
+fn postures(thigh: &[Option<f64>], times: &[f64]) -> Vec<(Posture, usize, usize)> {
+    let mut runs: Vec<(Posture, usize, usize)> = Vec::new();
+    let mut current: Option<(Posture, usize, usize)> = None;
+    for (i, v) in thigh.iter().enumerate() {
+        let Some(v) = *v else { continue };
+        let here = if v >= SEATED_DEG {
+            Some(Posture::Seated)
+        } else if v <= STANDING_DEG {
+            Some(Posture::Standing)
+        } else {
+            None
+        };
+        match (current, here) {
+            (Some((p, a, _)), Some(q)) if p == q => current = Some((p, a, i)),
+            (Some(run), Some(q)) => {
+                runs.push(run);
+                current = Some((q, i, i));
+            }
+            (None, Some(q)) => current = Some((q, i, i)),
+            (_, None) => {}
+        }
+    }
+    runs.extend(current);
+    // Drop stays shorter than the minimum, then merge neighbours of the same posture.
+    let first = thigh.iter().position(Option::is_some).unwrap_or(0);
+    runs.retain(|(p, a, b)| {
+        let stay = times[*b] - times[*a];
+        match p {
+            Posture::Seated => stay >= MIN_SEATED_S || (*a <= first && stay >= MIN_STATE_S),
+            Posture::Standing => stay >= MIN_STATE_S,
+        }
+    });
+    let mut merged: Vec<(Posture, usize, usize)> = Vec::new();
+    for run in runs {
+        match merged.last_mut() {
+            Some(last) if last.0 == run.0 => last.2 = run.2,
+            _ => merged.push(run),
+        }
+    }
+    merged
+}
+
+fn argmax(values: &[Option<f64>], range: std::ops::RangeInclusive<usize>) -> Option<usize> {
+    range
+        .filter_map(|i| values[i].map(|v| (i, v)))
+        .max_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(i, _)| i)
+}
+
+struct Signals {
+    trunk: Vec<Option<f64>>,
+    trunk_speed: Vec<Option<f64>>,
+    /// Mid-hip height above its lowest, trunk lengths (y up).
+    hip_height: Vec<Option<f64>>,
+    hip_speed: Vec<Option<f64>>,
+    shank: Vec<Option<f64>>,
+}
+
+fn signals(k: &Kinematics, trunk_px: f64) -> Signals {
+    let t = &k.times_s;
+    let trunk = fill_gaps(
+        &inclination(&series::angle(k, "trunk"), 90.0),
+        t,
+        MAX_FILL_S,
+    );
+    let hip_y: Vec<Option<f64>> = series::point(k, "mid_hip")
+        .iter()
+        .map(|p| p.map(|p| -p.1 / trunk_px))
+        .collect();
+    let hip_height = fill_gaps(&hip_y, t, MAX_FILL_S);
+    let shank = mean_of(
+        &inclination(&series::angle(k, "left_shank"), -90.0),
+        &inclination(&series::angle(k, "right_shank"), -90.0),
+    );
+    Signals {
+        trunk_speed: derivative(&trunk, t),
+        hip_speed: derivative(&hip_height, t),
+        trunk,
+        hip_height,
+        shank,
+    }
+}
+
+/// +1 when the knees point to +x while seated.
+fn seated_facing(k: &Kinematics, seated: (usize, usize)) -> Option<f64> {
+    let hip = series::point(k, "mid_hip");
+    let lk = series::point(k, "left_knee");
+    let rk = series::point(k, "right_knee");
+    let d: Vec<f64> = (seated.0..=seated.1)
+        .filter_map(|i| {
+            let knee = match (lk[i], rk[i]) {
+                (Some(a), Some(b)) => 0.5 * (a.0 + b.0),
+                (a, b) => a.or(b)?.0,
+            };
+            Some(knee - hip[i]?.0)
+        })
+        .collect();
+    let m = series::median(&d)?;
+    (m.abs() > 1.0).then_some(m.signum())
+}
+
+fn hand_support(
+    k: &Kinematics,
+    range: std::ops::RangeInclusive<usize>,
+    trunk_px: f64,
+) -> Option<f64> {
+    let names = [("left_hip", "left_knee"), ("right_hip", "right_knee")];
+    type PointSeries = Vec<Option<(f64, f64)>>;
+    let thighs: Vec<(PointSeries, PointSeries)> = names
+        .iter()
+        .map(|(h, kn)| (series::point(k, h), series::point(k, kn)))
+        .collect();
+    let wrists = [
+        series::point(k, "left_wrist"),
+        series::point(k, "right_wrist"),
+    ];
+    let mut seen = 0usize;
+    let mut on = 0usize;
+    for i in range {
+        let mut any_wrist = false;
+        let mut touching = false;
+        for w in wrists.iter().filter_map(|w| w[i]) {
+            any_wrist = true;
+            for (hip, knee) in &thighs {
+                if let (Some(a), Some(b)) = (hip[i], knee[i]) {
+                    if distance_to_segment(w, a, b) < 0.3 * trunk_px {
+                        touching = true;
+                    }
+                }
+            }
+        }
+        if any_wrist {
+            seen += 1;
+            on += touching as usize;
+        }
+    }
+    (seen > 0).then(|| on as f64 / seen as f64)
+}
+
+fn distance_to_segment(p: (f64, f64), a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+    let len2 = dx * dx + dy * dy;
+    let f = if len2 > 0.0 {
+        (((p.0 - a.0) * dx + (p.1 - a.1) * dy) / len2).clamp(0.0, 1.0)
+    } else {
+        0.0
+    };
+    (p.0 - a.0 - f * dx).hypot(p.1 - a.1 - f * dy)
+}
+
+/// Signed hip flexion (degrees) at `i` with facing sign `f`: the thigh against the trunk line.
+fn hip_flexion(k: &Kinematics, i: usize, f: f64) -> Option<f64> {
+    let hip = series::point(k, "mid_hip")[i]?;
+    let neck = series::point(k, "neck")[i]?;
+    let knee = match (
+        series::point(k, "left_knee")[i],
+        series::point(k, "right_knee")[i],
+    ) {
+        (Some(a), Some(b)) => ((a.0 + b.0) / 2.0, (a.1 + b.1) / 2.0),
+        (a, b) => a.or(b)?,
+    };
+    // Both vectors with y up; the angle from "trunk reversed" (pointing down) to the thigh.
+    let down = (hip.0 - neck.0, neck.1 - hip.1);
+    let thigh = (knee.0 - hip.0, hip.1 - knee.1);
+    let angle = (down.0 * thigh.1 - down.1 * thigh.0)
+        .atan2(down.0 * thigh.0 + down.1 * thigh.1)
+        .to_degrees();
+    Some(f * angle)
+}
+
+/// Analyses a clip for rises and sits.
+pub fn analyze(k: &Kinematics) -> MovementAnalysis {
+    let t = &k.times_s;
+    let n = t.len();
+    let mut notes = Vec::new();
+    let mut segments = Vec::new();
+    let thigh = fill_gaps(
+        &mean_of(
+            &inclination(&series::angle(k, "left_thigh"), -90.0),
+            &inclination(&series::angle(k, "right_thigh"), -90.0),
+        ),
+        t,
+        MAX_FILL_S,
+    );
+    let Some(trunk_px) = series::trunk_length(k) else {
+        return MovementAnalysis {
+            movement: Movement::Sts,
+            view: View::Unknown,
+            segments,
+            metrics: BTreeMap::new(),
+            notes: vec!["the trunk is not seen: no sit-to-stand analysis".into()],
+        };
+    };
+    let s = signals(k, trunk_px);
+    let runs = postures(&thigh, t);
+    let mut rises = 0;
+    let mut sits = 0;
+    for pair in runs.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        let event = |name: &str, i: usize| Event {
+            name: name.into(),
+            position: i,
+            time_s: t[i],
+        };
+        match (a.0, b.0) {
+            (Posture::Seated, Posture::Standing) => {
+                rises += 1;
+                let f = seated_facing(k, (a.1, a.2)).unwrap_or(1.0);
+                let window_start = (a.1..=a.2).find(|i| t[a.2] - t[*i] <= 1.5).unwrap_or(a.2);
+                let Some(seat_off) = argmax(&s.trunk, window_start..=b.1) else {
+                    continue;
+                };
+                let peak = s.trunk[seat_off].unwrap_or(0.0);
+                let base = s.trunk[window_start..=seat_off]
+                    .iter()
+                    .flatten()
+                    .copied()
+                    .fold(peak, f64::min);
+                let start = (window_start..=seat_off)
+                    .rev()
+                    .find(|i| s.trunk[*i].is_some_and(|v| v <= base + 0.1 * (peak - base)))
+                    .unwrap_or(window_start);
+                let seated_h = series::median(
+                    &s.hip_height[a.1..=a.2]
+                        .iter()
+                        .flatten()
+                        .copied()
+                        .collect::<Vec<_>>(),
+                );
+                let stand_end = (b.1..=b.2)
+                    .rev()
+                    .find(|i| t[*i] - t[b.1] <= 1.0)
+                    .unwrap_or(b.1);
+                let standing_h = series::median(
+                    &s.hip_height[b.1..=stand_end]
+                        .iter()
+                        .flatten()
+                        .copied()
+                        .collect::<Vec<_>>(),
+                );
+                let full_stand = match (seated_h, standing_h) {
+                    (Some(lo), Some(hi)) => (seat_off..=b.2)
+                        .find(|i| s.hip_height[*i].is_some_and(|h| h >= lo + 0.95 * (hi - lo))),
+                    _ => None,
+                }
+                .unwrap_or(b.1);
+                let max_dorsiflexion = argmax(&s.shank, seat_off..=full_stand.max(seat_off));
+                let settle_end = (full_stand..=b.2)
+                    .rev()
+                    .find(|i| t[*i] - t[full_stand] <= 1.0)
+                    .unwrap_or(full_stand);
+                let stable = (full_stand..=settle_end)
+                    .find(|i| {
+                        s.trunk_speed[*i].is_some_and(|v| v.abs() < 20.0)
+                            && s.hip_speed[*i].is_some_and(|v| v.abs() < 0.1)
+                    })
+                    .unwrap_or(settle_end);
+                let mut events = vec![event("rise_start", start), event("seat_off", seat_off)];
+                let mut phases = vec![Phase {
+                    name: "flexion_momentum".into(),
+                    start_s: t[start],
+                    end_s: t[seat_off],
+                }];
+                if let Some(md) = max_dorsiflexion {
+                    events.push(event("max_ankle_dorsiflexion", md));
+                    phases.push(Phase {
+                        name: "momentum_transfer".into(),
+                        start_s: t[seat_off],
+                        end_s: t[md],
+                    });
+                    phases.push(Phase {
+                        name: "extension".into(),
+                        start_s: t[md],
+                        end_s: t[full_stand],
+                    });
+                } else {
+                    notes.push(format!("rise {rises}: the shanks are not seen, so momentum transfer and extension are one phase"));
+                    phases.push(Phase {
+                        name: "momentum_transfer_and_extension".into(),
+                        start_s: t[seat_off],
+                        end_s: t[full_stand],
+                    });
+                }
+                events.push(event("full_stand", full_stand));
+                events.push(event("stable", stable));
+                phases.push(Phase {
+                    name: "stabilisation".into(),
+                    start_s: t[full_stand],
+                    end_s: t[stable],
+                });
+                let confidence = series::mean_confidence(
+                    k,
+                    &[
+                        "left_hip",
+                        "right_hip",
+                        "left_knee",
+                        "right_knee",
+                        "left_shoulder",
+                        "right_shoulder",
+                    ],
+                    start..full_stand + 1,
+                );
+                let mut metrics = BTreeMap::new();
+                metrics.insert("trunk_inclination_at_seat_off".into(), Measure::value(peak, "deg", "trunk (mid-hip→neck) inclination from vertical at seat-off (its peak forward lean)", confidence));
+                let foot = {
+                    let knee = mean_of(
+                        &series::point(k, "left_knee")
+                            .iter()
+                            .map(|p| p.map(|p| p.0))
+                            .collect::<Vec<_>>(),
+                        &series::point(k, "right_knee")
+                            .iter()
+                            .map(|p| p.map(|p| p.0))
+                            .collect::<Vec<_>>(),
+                    );
+                    let ankle = mean_of(
+                        &series::point(k, "left_ankle")
+                            .iter()
+                            .map(|p| p.map(|p| p.0))
+                            .collect::<Vec<_>>(),
+                        &series::point(k, "right_ankle")
+                            .iter()
+                            .map(|p| p.map(|p| p.0))
+                            .collect::<Vec<_>>(),
+                    );
+                    let shank_px = series::median(
+                        &(a.1..=b.1)
+                            .filter_map(|i| {
+                                let kn = series::point(k, "left_knee")[i]?;
+                                let an = series::point(k, "left_ankle")[i]?;
+                                Some((kn.0 - an.0).hypot(kn.1 - an.1))
+                            })
+                            .collect::<Vec<_>>(),
+                    );
+                    match (knee[seat_off], ankle[seat_off], shank_px) {
+                        (Some(kx), Some(ax), Some(len)) if len > 1.0 => Measure::value(f * (kx - ax) / len, "shank_lengths", "horizontal distance of the ankles behind the knees at seat-off, over the shank length", confidence),
+                        _ => Measure::missing("shank_lengths", "ankles behind knees at seat-off", "the knees or ankles are not seen at seat-off"),
+                    }
+                };
+                metrics.insert("foot_behind_knee".into(), foot);
+                metrics.insert("hand_support".into(), Measure::from_option(hand_support(k, start..=full_stand, trunk_px), "fraction", "share of rise frames with a wrist within 0.3 trunk lengths of a thigh (hands on thighs or knees)", confidence, "the wrists are not seen during the rise"));
+                metrics.insert("hip_flexion_at_full_stand".into(), Measure::from_option((full_stand..=stable).filter_map(|i| hip_flexion(k, i, f)).reduce(f64::min), "deg", "least hip flexion (thigh against the trunk line) from full stand to stable, facing from where the knees pointed while seated", confidence, "hips, knees or neck not seen at full stand"));
+                metrics.insert("rise_duration".into(), Measure::value(t[full_stand] - t[start], "s", "rise start (trunk starts leaning) to full stand (hip at 95% of standing height)", confidence));
+                let peak_speed = s.trunk_speed[start..=full_stand]
+                    .iter()
+                    .flatten()
+                    .map(|v| v.abs())
+                    .fold(None, |m: Option<f64>, v| Some(m.map_or(v, |m| m.max(v))));
+                metrics.insert(
+                    "peak_trunk_angular_velocity".into(),
+                    Measure::from_option(
+                        peak_speed,
+                        "deg/s",
+                        "largest trunk inclination speed during the rise",
+                        confidence,
+                        "trunk not seen during the rise",
+                    ),
+                );
+                for (key, at) in [
+                    ("lumbar_flexion_at_seat_off", seat_off..=seat_off),
+                    ("peak_lumbar_flexion", start..=full_stand),
+                ] {
+                    metrics.insert(key.into(), match super::hinge::spine_peak(k, spine::LUMBAR_FLEXION, at, start) {
+                        Ok((v, c)) => Measure::value(v, "deg", "lumbar flexion from the spine measurement, relative to the rise start", c),
+                        Err(reason) => Measure::missing("deg", "lumbar flexion from the spine measurement", reason),
+                    });
+                }
+                metrics.insert(
+                    "sparc".into(),
+                    Measure::from_option(
+                        super::smoothness::sparc_of(&s.hip_height, t, start..full_stand + 1),
+                        "dimensionless",
+                        "SPARC of hip vertical speed over the rise",
+                        confidence,
+                        "too few frames in the rise",
+                    ),
+                );
+                segments.push(Segment {
+                    kind: "rise".into(),
+                    number: rises,
+                    start_s: t[start],
+                    end_s: t[stable],
+                    events,
+                    phases,
+                    metrics,
+                    view: series::view_at(k, seat_off),
+                });
+            }
+            (Posture::Standing, Posture::Seated) => {
+                sits += 1;
+                let seated_h = series::median(
+                    &s.hip_height[b.1..=b.2]
+                        .iter()
+                        .flatten()
+                        .copied()
+                        .collect::<Vec<_>>(),
+                );
+                let standing_h = series::median(
+                    &s.hip_height[a.1..=a.2]
+                        .iter()
+                        .flatten()
+                        .copied()
+                        .collect::<Vec<_>>(),
+                );
+                let (start, end) = match (seated_h, standing_h) {
+                    (Some(lo), Some(hi)) => {
+                        let start = (a.1..=b.1)
+                            .rev()
+                            .find(|i| s.hip_height[*i].is_some_and(|h| h >= lo + 0.95 * (hi - lo)))
+                            .unwrap_or(a.2);
+                        let end = (start..=b.2)
+                            .find(|i| s.hip_height[*i].is_some_and(|h| h <= lo + 0.05 * (hi - lo)))
+                            .unwrap_or(b.1);
+                        (start, end)
+                    }
+                    _ => (a.2, b.1),
+                };
+                let confidence =
+                    series::mean_confidence(k, &["left_hip", "right_hip"], start..end + 1);
+                let mut metrics = BTreeMap::new();
+                metrics.insert(
+                    "sit_duration".into(),
+                    Measure::value(
+                        t[end] - t[start],
+                        "s",
+                        "hip leaves standing height (95%) to seated height (5%)",
+                        confidence,
+                    ),
+                );
+                segments.push(Segment {
+                    kind: "sit".into(),
+                    number: sits,
+                    start_s: t[start],
+                    end_s: t[end],
+                    events: vec![event("sit_start", start), event("seated", end)],
+                    phases: Vec::new(),
+                    metrics,
+                    view: series::view_at(k, end),
+                });
+            }
+            _ => {}
+        }
+    }
+    let mut metrics = BTreeMap::new();
+    let method = "seated/standing from thigh inclination (≥ 60° / ≤ 40° from vertical, ≥ 0.3 s in each state)";
+    metrics.insert(
+        "rise_count".into(),
+        Measure::value(rises as f64, "rises", method, 1.0),
+    );
+    metrics.insert(
+        "sit_count".into(),
+        Measure::value(sits as f64, "sits", method, 1.0),
+    );
+    let rise_starts: Vec<&Segment> = segments.iter().filter(|s| s.kind == "rise").collect();
+    let stand_time = |s: &Segment| {
+        s.events
+            .iter()
+            .find(|e| e.name == "full_stand")
+            .map(|e| e.time_s)
+    };
+    metrics.insert("five_times_sts_time".into(), if rise_starts.len() >= 5 {
+        match stand_time(rise_starts[4]) {
+            Some(end) => Measure::value(end - rise_starts[0].start_s, "s", "first rise start to the fifth full stand (Bohannon 2006, five-repetition sit-to-stand)", 1.0),
+            None => Measure::missing("s", "five-repetition sit-to-stand", "the fifth full stand was not found"),
+        }
+    } else {
+        Measure::missing("s", "five-repetition sit-to-stand", format!("not a five-times sit-to-stand test: {} rise(s) in the clip", rise_starts.len()))
+    });
+    metrics.insert(
+        "thirty_second_chair_stands".into(),
+        match rise_starts.first() {
+            Some(first) if t.last().is_some_and(|end| end - first.start_s >= 30.0) => {
+                let count = rise_starts
+                    .iter()
+                    .filter(|s| stand_time(s).is_some_and(|e| e - first.start_s <= 30.0))
+                    .count();
+                Measure::value(
+                    count as f64,
+                    "rises",
+                    "full stands within 30 s of the first rise start (Jones, Rikli & Beam 1999)",
+                    1.0,
+                )
+            }
+            _ => Measure::missing(
+                "rises",
+                "30-second chair stand",
+                "not a 30-second chair-stand test: the clip does not run 30 s from the first rise",
+            ),
+        },
+    );
+    let view = match rise_starts.first() {
+        Some(r) => r.view,
+        None if n > 0 => series::main_view(k, 0..n),
+        None => View::Unknown,
+    };
+    if rises == 0 {
+        notes.push("no rise from sitting to standing was found".into());
+    }
+    MovementAnalysis {
+        movement: Movement::Sts,
+        view,
+        segments,
+        metrics,
+        notes,
+    }
+}

@@ -1,0 +1,741 @@
+//! The self-contained HTML report (`report.html`): header with score and what to work on, the
+//! red-flag notice, the per-criterion table, SVG plots, key frames and method notes, in
+//! English or Japanese. Inline CSS and SVG only; nothing is fetched from a network.
+
+use super::keyframes::KeyFrame;
+use super::svg::{escape, Band, BarPlot, LinePlot, Mark, Series};
+use crate::cli::analyze::AnalysisReport;
+use crate::criteria::scoring::{CriterionResult, Lang, Verdict};
+use crate::kinematics::calibration::CalibrationMethod;
+use crate::kinematics::Kinematics;
+use crate::movement::{Movement, MovementAnalysis};
+use std::fmt::Write as _;
+
+/// Everything the page shows.
+pub struct ReportContent<'a> {
+    pub analysis: &'a AnalysisReport,
+    pub kinematics: &'a Kinematics,
+    /// The key frames, or why there are none.
+    pub key_frames: std::result::Result<Vec<KeyFrame>, String>,
+    /// Export files beside the report (relative names) that exist.
+    pub exports: Vec<String>,
+    /// `YYYY-MM-DD` the report was made.
+    pub date: String,
+    pub lang: Lang,
+}
+
+/// English or Japanese, by the report's language.
+fn tr(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Ja => ja,
+    }
+}
+
+fn movement_name(m: Movement, lang: Lang) -> &'static str {
+    match (m, lang) {
+        (_, Lang::En) => m.title(),
+        (Movement::Hinge, Lang::Ja) => "ヒップヒンジ",
+        (Movement::Sts, Lang::Ja) => "立ち上がり",
+        (Movement::Gait, Lang::Ja) => "歩行",
+        (Movement::Rotation, Lang::Ja) => "胸椎回旋",
+    }
+}
+
+fn verdict_class(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Pass => "pass",
+        Verdict::Warn => "warn",
+        Verdict::Fail => "fail",
+        Verdict::CannotAssess => "cannot_assess",
+    }
+}
+
+fn fmt_value(v: f64) -> String {
+    if v.abs() >= 100.0 {
+        format!("{v:.0}")
+    } else if v.abs() >= 10.0 {
+        format!("{v:.1}")
+    } else {
+        format!("{v:.2}")
+    }
+}
+
+const STYLE: &str = r#"
+body{font-family:"Noto Sans CJK JP","Noto Sans JP","Hiragino Sans","Yu Gothic",system-ui,sans-serif;margin:0;color:#222;background:#fafafa}
+main{max-width:980px;margin:0 auto;padding:16px 20px 40px}
+h1{font-size:1.6em;margin:.2em 0}h2{font-size:1.25em;margin-top:1.6em;border-bottom:2px solid #ddd;padding-bottom:4px}
+.facts{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:4px 16px;margin:8px 0}
+.facts div{overflow-wrap:anywhere}.facts div span{color:#666;display:block;font-size:.85em}
+.score{font-size:2.6em;font-weight:700;margin:8px 0}
+.notice{background:#fff4e5;border-left:5px solid #e69f00;padding:10px 14px;margin:14px 0}
+table{border-collapse:collapse;width:100%;background:#fff;font-size:.92em}
+th,td{border:1px solid #ddd;padding:5px 7px;text-align:left;vertical-align:top}
+th{background:#f0f0f0}
+.verdict{font-weight:700;padding:1px 6px;border-radius:4px;white-space:nowrap}
+.pass{background:#d7f0dd;color:#14532d}.warn{background:#fff0c2;color:#6b4b00}.fail{background:#fbd5d5;color:#7f1d1d}.cannot_assess{background:#e5e7eb;color:#374151}
+svg.plot{width:100%;height:auto;background:#fff;border:1px solid #e2e2e2;margin:8px 0;font-size:12px}
+svg .title{font-weight:700;font-size:14px}svg .na{fill:#999;font-size:11px}
+.missing{color:#555;font-style:italic}
+.frames{display:grid;grid-template-columns:repeat(auto-fill,minmax(280px,1fr));gap:12px}
+figure{margin:0;background:#fff;border:1px solid #e2e2e2;padding:6px}figure img{width:100%;height:auto;display:block}
+figcaption{font-size:.9em;color:#444;margin-top:4px}
+.small{font-size:.88em;color:#444}
+"#;
+
+fn header(out: &mut String, c: &ReportContent) {
+    let (lang, report) = (c.lang, c.analysis);
+    let movement = report.analysis.as_ref().map(|a| a.movement);
+    let title = movement.map_or(
+        tr(lang, "No movement found", "動作が見つかりません"),
+        |m| movement_name(m, lang),
+    );
+    let _ = write!(
+        out,
+        r#"<header><h1>{}: {}</h1><div class="facts">"#,
+        tr(lang, "Movement report", "動作レポート"),
+        escape(title)
+    );
+    let view = report
+        .analysis
+        .as_ref()
+        .map_or("-".to_string(), |a| format!("{:?}", a.view).to_lowercase());
+    let height = match &c.kinematics.calibration.method {
+        Some(CalibrationMethod::SubjectHeight {
+            height_m, assumed, ..
+        }) => format!(
+            "{height_m:.2} m{}",
+            if *assumed {
+                tr(lang, " (assumed)", "（仮定値）")
+            } else {
+                tr(lang, " (given)", "（入力値）")
+            }
+        ),
+        Some(CalibrationMethod::KnownDistance { distance, .. }) => format!(
+            "{} {:.2} m",
+            tr(lang, "scale from a known distance of", "既知の距離"),
+            distance.metres
+        ),
+        None => tr(lang, "unknown", "不明").to_string(),
+    };
+    let facts = [
+        (tr(lang, "Clip", "動画"), report.source.clone()),
+        (
+            tr(lang, "Duration", "長さ"),
+            format!("{:.1} s", report.duration_s),
+        ),
+        (tr(lang, "Date", "作成日"), c.date.clone()),
+        (tr(lang, "Camera view", "カメラの向き"), view),
+        (
+            tr(lang, "Pose model", "姿勢推定モデル"),
+            c.kinematics.model.clone(),
+        ),
+        (tr(lang, "Subject height", "身長"), height),
+    ];
+    for (label, value) in facts {
+        let _ = write!(
+            out,
+            "<div><span>{}</span>{}</div>",
+            escape(label),
+            escape(&value)
+        );
+    }
+    out.push_str("</div>");
+    if let Some(r) = &report.recognition {
+        let _ = write!(
+            out,
+            r#"<p class="small">{}: {}</p>"#,
+            tr(lang, "Recognised automatically", "自動認識"),
+            escape(&r.reason)
+        );
+    }
+    if let Some(s) = &report.assessment {
+        let score = s
+            .score
+            .map_or_else(|| "—".to_string(), |v| format!("{v:.0}/100"));
+        let _ = write!(
+            out,
+            r#"<div class="score" id="score">{}</div><p class="small">{}</p>"#,
+            escape(&score),
+            tr(
+                lang,
+                "Over the criteria that could be assessed: pass = 1, warn = ½, fail = 0 per repetition.",
+                "評価できた項目について、各回の 良好 = 1、注意 = ½、要改善 = 0 の平均です。"
+            )
+        );
+        if !s.work_on.is_empty() {
+            let _ = write!(
+                out,
+                "<h2>{}</h2><ol id=\"work-on\">",
+                tr(lang, "What to work on", "取り組むとよいこと")
+            );
+            for id in &s.work_on {
+                if let Some(cr) = s.criteria.iter().find(|cr| &cr.id == id) {
+                    let _ = write!(
+                        out,
+                        "<li><strong>{}</strong> — {}</li>",
+                        escape(&cr.name),
+                        escape(cr.feedback.as_deref().unwrap_or(""))
+                    );
+                }
+            }
+            out.push_str("</ol>");
+        }
+    }
+    out.push_str("</header>");
+}
+
+fn notice(out: &mut String, c: &ReportContent) {
+    let n = &c.analysis.notice;
+    let (red, not_dx) = match c.lang {
+        Lang::En => (&n.red_flags_en, &n.not_a_diagnosis_en),
+        Lang::Ja => (&n.red_flags_ja, &n.not_a_diagnosis_ja),
+    };
+    let _ = write!(
+        out,
+        r#"<div class="notice" id="notice"><strong>{}</strong> {} <br>{}</div>"#,
+        tr(c.lang, "Please note:", "ご注意:"),
+        escape(red),
+        escape(not_dx)
+    );
+}
+
+fn criterion_row(out: &mut String, cr: &CriterionResult, lang: Lang) {
+    let values: Vec<String> = cr
+        .judgements
+        .iter()
+        .map(|j| match j.value {
+            Some(v) => format!(
+                r#"{}: {} {} <span class="verdict {}">{}</span>"#,
+                escape(&j.on),
+                fmt_value(v),
+                escape(&cr.unit),
+                verdict_class(j.verdict),
+                j.verdict.label(lang)
+            ),
+            // The criterion's own reason is shown once, beside its verdict.
+            None if j.reason == cr.reason => format!("{}: —", escape(&j.on)),
+            None => format!(
+                "{}: — ({})",
+                escape(&j.on),
+                escape(j.reason.as_deref().unwrap_or("-"))
+            ),
+        })
+        .collect();
+    let threshold = match (&cr.pass_threshold, &cr.warn_threshold) {
+        (Some(p), Some(w)) => format!(
+            "{} {}<br>{} {}",
+            Verdict::Pass.label(lang),
+            escape(p),
+            Verdict::Warn.label(lang),
+            escape(w)
+        ),
+        (Some(p), None) => format!("{} {}", Verdict::Pass.label(lang), escape(p)),
+        _ => "—".into(),
+    };
+    let _ = write!(
+        out,
+        r#"<tr class="criterion" data-criterion="{id}" data-verdict="{vc}"><td><strong>{id}</strong> {name}<br><span class="small">{doc} {sec}</span></td><td>{values}</td><td>{threshold}</td><td><span class="verdict {vc}">{label}</span>{reason}</td></tr>"#,
+        id = escape(&cr.id),
+        name = escape(&cr.name),
+        doc = escape(&format!("{} {}", tr(lang, "document", "資料"), cr.document)),
+        sec = escape(&cr.section),
+        values = if values.is_empty() {
+            "—".into()
+        } else {
+            values.join("<br>")
+        },
+        vc = verdict_class(cr.verdict),
+        label = cr.verdict.label(lang),
+        reason = cr
+            .reason
+            .as_deref()
+            .map(|r| format!(r#"<br><span class="small">{}</span>"#, escape(r)))
+            .unwrap_or_default(),
+    );
+}
+
+fn criteria_table(out: &mut String, c: &ReportContent) {
+    let lang = c.lang;
+    let Some(s) = &c.analysis.assessment else {
+        return;
+    };
+    let _ = write!(
+        out,
+        r#"<h2>{}</h2><table id="criteria"><thead><tr><th>{}</th><th>{}</th><th>{}</th><th>{}</th></tr></thead><tbody>"#,
+        tr(lang, "Criteria", "評価項目"),
+        tr(lang, "Criterion (reference)", "項目（出典）"),
+        tr(lang, "Measured, per repetition", "各回の測定値"),
+        tr(lang, "Threshold", "基準"),
+        tr(lang, "Verdict", "判定"),
+    );
+    for cr in &s.criteria {
+        criterion_row(out, cr, lang);
+    }
+    out.push_str("</tbody></table>");
+}
+
+/// Angle channels shown over time, per movement.
+fn time_channels(m: Movement) -> &'static [&'static str] {
+    match m {
+        Movement::Hinge => &[
+            "trunk",
+            "left_hip_flexion",
+            "right_hip_flexion",
+            "left_knee_flexion",
+            "right_knee_flexion",
+        ],
+        Movement::Sts => &[
+            "trunk",
+            "left_hip_flexion",
+            "right_hip_flexion",
+            "left_knee_flexion",
+            "right_knee_flexion",
+            "left_ankle_dorsiflexion",
+        ],
+        Movement::Gait => &[
+            "left_hip_flexion",
+            "right_hip_flexion",
+            "left_knee_flexion",
+            "right_knee_flexion",
+            "trunk",
+        ],
+        Movement::Rotation => &["shoulders", "pelvis", "trunk", "head"],
+    }
+}
+
+/// Per-repetition bar plots: (English title, Japanese title, y label, metrics, stacked).
+type BarSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    bool,
+);
+
+fn bar_specs(m: Movement) -> &'static [BarSpec] {
+    match m {
+        Movement::Hinge => &[
+            (
+                "Peak angles per repetition",
+                "各回の最大角度",
+                "angle (deg)",
+                &[
+                    "peak_trunk_flexion",
+                    "peak_hip_flexion",
+                    "peak_knee_flexion",
+                ],
+                false,
+            ),
+            (
+                "Hip vs lumbar contribution per repetition",
+                "各回の股関節と腰椎の寄与",
+                "flexion (deg)",
+                &["peak_hip_flexion", "lumbar_flexion_change"],
+                true,
+            ),
+        ],
+        Movement::Sts => &[
+            (
+                "Rise and sit durations",
+                "立ち上がり・着座の時間",
+                "time (s)",
+                &["rise_duration", "sit_duration"],
+                false,
+            ),
+            (
+                "Trunk inclination at seat-off",
+                "離殿時の体幹前傾",
+                "angle (deg)",
+                &["trunk_inclination_at_seat_off"],
+                false,
+            ),
+        ],
+        Movement::Gait => &[(
+            "Step times, left and right",
+            "左右の歩行時間（1歩）",
+            "time (s)",
+            &["left step_time", "right step_time"],
+            false,
+        )],
+        // Pelvis rotation is measured per clip only (`pelvis_rotation_share`), so the bars
+        // are the thoracic rotation of each turn, labelled by side.
+        Movement::Rotation => &[(
+            "Thoracic rotation per turn",
+            "各回旋の胸椎回旋",
+            "rotation (deg)",
+            &["thoracic_rotation_range"],
+            false,
+        )],
+    }
+}
+
+/// A segment's value of `metric`; `left step_time` / `right step_time` take the step time of
+/// steps ending on that foot (the heel strike that closes the step).
+fn segment_value(seg: &crate::movement::Segment, metric: &str) -> (Option<f64>, Option<String>) {
+    let (name, side) = match metric.split_once(' ') {
+        Some((side, name)) => (name, Some(side)),
+        None => (metric, None),
+    };
+    if let Some(side) = side {
+        let strike = format!("{side}_heel_strike");
+        let ends_on_side = seg
+            .events
+            .iter()
+            .max_by(|a, b| a.time_s.total_cmp(&b.time_s))
+            .is_some_and(|e| e.name == strike);
+        if !ends_on_side {
+            return (None, None);
+        }
+    }
+    match seg.metrics.get(name) {
+        Some(m) => (m.value, m.cannot_assess.clone()),
+        None => (None, None),
+    }
+}
+
+fn plots(out: &mut String, c: &ReportContent, a: &MovementAnalysis) {
+    let lang = c.lang;
+    let k = c.kinematics;
+    let _ = write!(out, "<h2>{}</h2>", tr(lang, "Plots", "グラフ"));
+    let series: Vec<Series> = time_channels(a.movement)
+        .iter()
+        .filter_map(|name| k.angle(name))
+        .filter(|ch| ch.values.iter().any(Option::is_some))
+        .map(|ch| Series {
+            name: ch.name.clone(),
+            values: ch.values.clone(),
+        })
+        .collect();
+    let main_segments = a
+        .segments
+        .iter()
+        .filter(|s| !matches!(s.kind.as_str(), "step"));
+    let line = LinePlot {
+        title: tr(
+            lang,
+            "Joint and segment angles over time",
+            "関節・体節角度の時間変化",
+        )
+        .into(),
+        x_label: tr(lang, "time (s)", "時間 (s)").into(),
+        y_label: tr(lang, "angle (deg)", "角度 (deg)").into(),
+        x: k.times_s.clone(),
+        series,
+        bands: main_segments
+            .map(|s| Band {
+                start: s.start_s,
+                end: s.end_s,
+                label: format!("{} {}", s.kind, s.number),
+            })
+            .collect(),
+        marks: a
+            .segments
+            .iter()
+            .flat_map(|s| s.events.iter())
+            .map(|e| Mark {
+                at: e.time_s,
+                label: e.name.clone(),
+            })
+            .collect(),
+    };
+    push_plot(
+        out,
+        line.to_svg(),
+        tr(
+            lang,
+            "No angle could be measured.",
+            "角度を測定できませんでした。",
+        ),
+    );
+
+    for (title_en, title_ja, y_label, metrics, stacked) in bar_specs(a.movement) {
+        let segments: Vec<&crate::movement::Segment> = a
+            .segments
+            .iter()
+            .filter(|s| {
+                metrics.iter().any(|m| {
+                    segment_value(s, m).0.is_some()
+                        || s.metrics.contains_key(m.rsplit(' ').next().unwrap_or(m))
+                })
+            })
+            .collect();
+        let mut reasons = Vec::new();
+        let series: Vec<Series> = metrics
+            .iter()
+            .map(|m| Series {
+                name: (*m).to_string(),
+                values: segments
+                    .iter()
+                    .map(|s| {
+                        let (v, reason) = segment_value(s, m);
+                        reasons.extend(reason.map(|r| format!("{m}: {r}")));
+                        v
+                    })
+                    .collect(),
+            })
+            .collect();
+        let plot = BarPlot {
+            title: tr(lang, title_en, title_ja).into(),
+            x_label: tr(lang, "repetition", "回").into(),
+            y_label: (*y_label).into(),
+            groups: segments
+                .iter()
+                .map(|s| format!("{} {}", s.kind, s.number))
+                .collect(),
+            series,
+            stacked: *stacked,
+        };
+        reasons.sort();
+        reasons.dedup();
+        let svg = plot.to_svg();
+        let missing = format!(
+            "{}: {}",
+            tr(lang, title_en, title_ja),
+            if reasons.is_empty() {
+                tr(lang, "nothing measured", "測定値なし").to_string()
+            } else {
+                reasons.join("; ")
+            }
+        );
+        if svg.is_some() && !reasons.is_empty() {
+            let _ = write!(
+                out,
+                r#"<p class="missing">{}</p>"#,
+                escape(&reasons.join("; "))
+            );
+        }
+        push_plot(out, svg, &missing);
+    }
+    if a.movement == Movement::Hinge {
+        rhythm_plot(out, c, a);
+    }
+}
+
+/// Trunk-inclination bands of the lumbopelvic rhythm measures (degrees of trunk flexion).
+const RHYTHM_BANDS: [(&str, f64); 3] = [
+    ("lumbopelvic_rhythm_0_30", 15.0),
+    ("lumbopelvic_rhythm_30_60", 45.0),
+    ("lumbopelvic_rhythm_60_90", 75.0),
+];
+
+/// The lumbopelvic rhythm curve: lumbar/hip ratio against trunk flexion, one line per rep.
+fn rhythm_plot(out: &mut String, c: &ReportContent, a: &MovementAnalysis) {
+    let lang = c.lang;
+    let reps: Vec<&crate::movement::Segment> = a.segments_of("rep").collect();
+    let mut reasons: Vec<String> = Vec::new();
+    let series = reps
+        .iter()
+        .map(|s| Series {
+            name: format!("rep {}", s.number),
+            values: RHYTHM_BANDS
+                .iter()
+                .map(|(metric, _)| {
+                    let m = s.metrics.get(*metric)?;
+                    reasons.extend(m.cannot_assess.clone());
+                    m.value
+                })
+                .collect(),
+        })
+        .collect();
+    let unit = reps
+        .iter()
+        .find_map(|s| s.metrics.get(RHYTHM_BANDS[0].0))
+        .map_or(String::new(), |m| m.unit.clone());
+    let plot = LinePlot {
+        title: tr(lang, "Lumbopelvic rhythm", "腰椎骨盤リズム").into(),
+        x_label: tr(
+            lang,
+            "trunk flexion band centre (deg)",
+            "体幹屈曲の区間中央 (deg)",
+        )
+        .into(),
+        y_label: format!("{} ({unit})", tr(lang, "lumbar / hip", "腰椎 / 股関節")),
+        x: RHYTHM_BANDS.iter().map(|(_, centre)| *centre).collect(),
+        series,
+        bands: Vec::new(),
+        marks: Vec::new(),
+    };
+    reasons.sort();
+    reasons.dedup();
+    let missing = format!(
+        "{}: {}",
+        tr(lang, "Lumbopelvic rhythm", "腰椎骨盤リズム"),
+        if reasons.is_empty() {
+            tr(lang, "nothing measured", "測定値なし").to_string()
+        } else {
+            reasons.join("; ")
+        }
+    );
+    push_plot(out, plot.to_svg(), &missing);
+}
+
+fn push_plot(out: &mut String, svg: Option<String>, missing: &str) {
+    match svg {
+        Some(svg) => out.push_str(&svg),
+        None => {
+            let _ = write!(out, r#"<p class="missing">{}</p>"#, escape(missing));
+        }
+    }
+}
+
+fn key_frames(out: &mut String, c: &ReportContent) {
+    let lang = c.lang;
+    let _ = write!(out, "<h2>{}</h2>", tr(lang, "Key frames", "キーフレーム"));
+    match &c.key_frames {
+        Ok(frames) if !frames.is_empty() => {
+            out.push_str(r#"<div class="frames">"#);
+            for f in frames {
+                let _ = write!(
+                    out,
+                    r#"<figure><img alt="{cap}" src="data:image/jpeg;base64,{}"><figcaption>{cap} — {:.2} s</figcaption></figure>"#,
+                    f.jpeg_base64,
+                    f.time_s,
+                    cap = escape(&f.caption)
+                );
+            }
+            out.push_str("</div>");
+        }
+        Ok(_) => {
+            let _ = write!(
+                out,
+                r#"<p class="missing">{}</p>"#,
+                tr(
+                    lang,
+                    "No repetition peak to show.",
+                    "表示する代表フレームがありません。"
+                )
+            );
+        }
+        Err(reason) => {
+            let _ = write!(out, r#"<p class="missing">{}</p>"#, escape(reason));
+        }
+    }
+}
+
+fn method_notes(out: &mut String, c: &ReportContent) {
+    let lang = c.lang;
+    let k = c.kinematics;
+    let _ = write!(
+        out,
+        "<h2>{}</h2><ul class=\"small\" id=\"method\">",
+        tr(lang, "Method", "方法")
+    );
+    let smoothing = format!("{:?}", k.options.signal.smoothing);
+    let lines = [
+        format!(
+            "{} {}. {}",
+            tr(lang, "Keypoints from the pose model", "姿勢推定モデル"),
+            escape(&k.model),
+            tr(
+                lang,
+                "2-D keypoints in image pixels; each angle is measured in the image plane.",
+                "画像上の2次元キーポイントから、画像平面内の角度を測定しています。"
+            )
+        ),
+        format!(
+            "{}: {}.",
+            tr(
+                lang,
+                "Keypoints below the confidence threshold are gaps, short gaps are interpolated, then smoothed",
+                "信頼度の低い点は欠損とし、短い欠損を補間したのち平滑化"
+            ),
+            escape(&smoothing)
+        ),
+        tr(
+            lang,
+            "Each criterion is judged on each repetition against its pass and warn thresholds; its verdict is the median of the repetitions. A criterion the camera view cannot show is 'cannot assess', with the reason.",
+            "各項目は各回ごとに基準で判定し、その中央値を項目の判定とします。カメラの向きから評価できない項目は「評価不可」とし、理由を示します。"
+        )
+        .to_string(),
+    ];
+    for line in lines {
+        let _ = write!(out, "<li>{line}</li>");
+    }
+    if let Some(a) = &c.analysis.analysis {
+        // What each plotted angle is, in the kinematics' own words.
+        for ch in time_channels(a.movement).iter().filter_map(|n| k.angle(n)) {
+            let _ = write!(
+                out,
+                "<li><code>{}</code> ({}): {}</li>",
+                escape(&ch.name),
+                escape(&ch.unit),
+                escape(&ch.method)
+            );
+        }
+        for note in &a.notes {
+            let _ = write!(out, "<li>{}</li>", escape(note));
+        }
+    }
+    out.push_str("</ul>");
+    if !c.exports.is_empty() {
+        let _ = write!(
+            out,
+            "<h2>{}</h2><ul class=\"small\" id=\"exports\">",
+            tr(lang, "Data files", "データファイル")
+        );
+        for name in &c.exports {
+            let what = match name.rsplit('.').next() {
+                Some("csv") => tr(
+                    lang,
+                    "every angle channel per frame (CSV)",
+                    "全角度の各フレーム値 (CSV)",
+                ),
+                Some("mot") => tr(lang, "angles for OpenSim (.mot)", "OpenSim 用角度 (.mot)"),
+                Some("trc") => tr(
+                    lang,
+                    "keypoints for OpenSim (.trc)",
+                    "OpenSim 用キーポイント (.trc)",
+                ),
+                _ => tr(lang, "kinematics (JSON)", "キネマティクス (JSON)"),
+            };
+            let _ = write!(
+                out,
+                r#"<li><a href="{n}">{n}</a> — {what}</li>"#,
+                n = escape(name)
+            );
+        }
+        out.push_str("</ul>");
+    }
+}
+
+/// The whole page.
+pub fn render(c: &ReportContent) -> String {
+    let mut out = String::with_capacity(256 * 1024);
+    let _ = write!(
+        out,
+        r#"<!DOCTYPE html><html lang="{}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>ugoki — {}</title><style>{STYLE}</style></head><body><main>"#,
+        match c.lang {
+            Lang::En => "en",
+            Lang::Ja => "ja",
+        },
+        escape(&c.analysis.source)
+    );
+    header(&mut out, c);
+    notice(&mut out, c);
+    criteria_table(&mut out, c);
+    if let Some(a) = &c.analysis.analysis {
+        plots(&mut out, c, a);
+        key_frames(&mut out, c);
+    }
+    method_notes(&mut out, c);
+    out.push_str("</main></body></html>\n");
+    out
+}
+
+/// Today's date (UTC) as `YYYY-MM-DD`, from the days since 1970 (Hinnant's civil calendar).
+pub fn today_utc() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let z = (secs / 86_400) as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}

@@ -1,0 +1,229 @@
+//! `ugoki analyze --report` and `ugoki report` on a committed sample, through the real pose
+//! model: the page lists every criterion with its verdict, every plot is a drawn SVG with axis
+//! labels, nothing is fetched from a network, Japanese renders, and headless Chromium paints
+//! it. Fails, not skips, when Chromium or a Japanese font is missing (scripts/setup.sh
+//! installs them).
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use ugoki::cli::analyze::AnalysisReport;
+
+const SAMPLE: &str = "samples/hinge_lumbar_dominant_side.mp4";
+const MAX_REPORT_BYTES: u64 = 5 * 1024 * 1024;
+
+/// One analysis of the sample shared by the tests (decoding it once).
+fn analysis_dir() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report_html");
+        let _ = std::fs::remove_dir_all(&dir);
+        let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join(SAMPLE);
+        let status = Command::new(env!("CARGO_BIN_EXE_ugoki"))
+            .args(["analyze", "-q", "--movement", "hinge", "--report", "-o"])
+            .arg(&dir)
+            .arg(&sample)
+            .output()
+            .expect("run ugoki analyze");
+        assert!(
+            status.status.success(),
+            "ugoki analyze --report: {}",
+            String::from_utf8_lossy(&status.stderr)
+        );
+        dir
+    })
+}
+
+fn analysis() -> AnalysisReport {
+    let text = std::fs::read_to_string(analysis_dir().join("analysis.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn read_report(path: &Path) -> String {
+    let bytes = std::fs::read(path).expect("report written");
+    assert!(
+        (bytes.len() as u64) <= MAX_REPORT_BYTES,
+        "{} bytes",
+        bytes.len()
+    );
+    String::from_utf8(bytes).expect("report is UTF-8")
+}
+
+/// Writes the report in `lang` to `name` in the analysis folder (each test its own file, as
+/// tests run in parallel) and reads it back.
+fn report_in(lang: &str, name: &str) -> String {
+    let out = analysis_dir().join(name);
+    let status = Command::new(env!("CARGO_BIN_EXE_ugoki"))
+        .args(["report", "--lang", lang, "-o"])
+        .arg(&out)
+        .arg(analysis_dir().join("analysis.json"))
+        .output()
+        .expect("run ugoki report");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    read_report(&out)
+}
+
+/// The `<svg ...>...</svg>` elements of a page.
+fn svgs(html: &str) -> Vec<&str> {
+    html.match_indices("<svg")
+        .map(|(start, _)| {
+            let end = html[start..].find("</svg>").expect("closed svg") + start;
+            &html[start..end]
+        })
+        .collect()
+}
+
+/// The text of the first `<text class="{class}" ...>` in `svg`.
+fn text_of<'a>(svg: &'a str, class: &str) -> Option<&'a str> {
+    let at = svg.find(&format!(r#"<text class="{class}""#))?;
+    let open_end = svg[at..].find('>')? + at + 1;
+    let close = svg[open_end..].find("</text>")? + open_end;
+    Some(&svg[open_end..close])
+}
+
+#[test]
+fn report_lists_every_criterion_with_its_verdict_and_draws_every_plot() {
+    let html = read_report(&analysis_dir().join("report.html"));
+    let analysis = analysis();
+    let assessment = analysis.assessment.as_ref().expect("assessed");
+    assert!(!assessment.criteria.is_empty());
+    for c in &assessment.criteria {
+        let verdict = serde_json::to_value(c.verdict).unwrap();
+        let row = format!(
+            r#"data-criterion="{}" data-verdict="{}""#,
+            c.id,
+            verdict.as_str().unwrap()
+        );
+        assert!(html.contains(&row), "missing row {row}");
+    }
+    let plots = svgs(&html);
+    // Angles over time and peak angles per rep at least (the lumbar plots need a channel a
+    // 2-D skeleton does not give, and say so instead).
+    assert!(plots.len() >= 2, "{} plots", plots.len());
+    for svg in &plots {
+        let title = text_of(svg, "title").unwrap_or("?");
+        for axis in ["xlabel", "ylabel"] {
+            let label = text_of(svg, axis).unwrap_or("");
+            assert!(!label.trim().is_empty(), "{title}: no {axis}");
+        }
+        let drawn = svg.matches("<path d=\"M").count() + svg.matches("<rect x=").count();
+        assert!(drawn > 0, "{title}: nothing drawn");
+    }
+    let reps = analysis
+        .analysis
+        .as_ref()
+        .unwrap()
+        .segments_of("rep")
+        .count();
+    assert_eq!(
+        html.matches(r#"src="data:image/jpeg;base64,"#).count(),
+        reps,
+        "one key frame per rep"
+    );
+    for needle in [
+        analysis.notice.red_flags_en.as_str(),
+        analysis.notice.not_a_diagnosis_en.as_str(),
+        "angles.csv",
+        "angles.mot",
+        "keypoints.trc",
+    ] {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+}
+
+#[test]
+fn report_fetches_nothing_from_a_network() {
+    let html = read_report(&analysis_dir().join("report.html"));
+    for scheme in ["http://", "https://", "ftp://"] {
+        assert!(!html.contains(scheme), "{scheme} in report");
+    }
+    for attribute in ["src=\"", "href=\"", "url("] {
+        for (at, _) in html.match_indices(attribute) {
+            let value = &html[at + attribute.len()..];
+            assert!(
+                !value.starts_with("//"),
+                "protocol-relative {attribute}: {}",
+                &value[..40.min(value.len())]
+            );
+            let local =
+                value.starts_with("data:") || !value[..value.find('"').unwrap_or(0)].contains(':');
+            assert!(local, "{attribute}{}", &value[..40.min(value.len())]);
+        }
+    }
+}
+
+#[test]
+fn japanese_report_is_in_japanese_and_a_japanese_font_is_installed() {
+    let html = report_in("ja", "report_ja.html");
+    let analysis = analysis();
+    assert!(html.contains(r#"<html lang="ja">"#));
+    for needle in [
+        "評価項目",
+        "グラフ",
+        analysis.notice.red_flags_ja.as_str(),
+        analysis.notice.not_a_diagnosis_ja.as_str(),
+    ] {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+    let fonts = Command::new("fc-list")
+        .arg(":lang=ja")
+        .output()
+        .expect("fc-list (fontconfig) is installed");
+    assert!(
+        !String::from_utf8_lossy(&fonts.stdout).trim().is_empty(),
+        "no font with Japanese glyphs; install fonts-noto-cjk (scripts/setup.sh)"
+    );
+}
+
+#[test]
+fn headless_chromium_paints_the_report() {
+    for lang in ["en", "ja"] {
+        let name = format!("screenshot_{lang}.html");
+        report_in(lang, &name);
+        let page = analysis_dir().join(name);
+        let profile = tempfile::tempdir().unwrap();
+        let shot = profile.path().join("shot.png");
+        let output = Command::new("chromium")
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--hide-scrollbars",
+                "--window-size=1200,2000",
+            ])
+            .arg(format!("--user-data-dir={}", profile.path().display()))
+            .arg(format!("--screenshot={}", shot.display()))
+            .arg(format!("file://{}", page.canonicalize().unwrap().display()))
+            .output()
+            .expect("chromium is installed (scripts/setup.sh)");
+        assert!(
+            output.status.success(),
+            "{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let image = image::open(&shot).expect("screenshot PNG").to_luma8();
+        assert_eq!(image.dimensions(), (1200, 2000));
+        let pixels: Vec<f64> = image.pixels().map(|p| f64::from(p.0[0])).collect();
+        let mean = pixels.iter().sum::<f64>() / pixels.len() as f64;
+        let variance = pixels.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / pixels.len() as f64;
+        // Ink: pixels clearly darker than the page background (text, plots, photos).
+        let ink = pixels.iter().filter(|v| **v < 160.0).count() as f64 / pixels.len() as f64;
+        eprintln!(
+            "{lang}: screenshot variance {variance:.0}, ink {:.1}%",
+            ink * 100.0
+        );
+        assert!(
+            variance > 300.0,
+            "{lang}: page looks blank (variance {variance:.0})"
+        );
+        assert!(ink > 0.02, "{lang}: only {:.1}% ink", ink * 100.0);
+    }
+}
