@@ -47,6 +47,8 @@ fn deadlift_back_is_neutral_on_both_pulls() {
             b.start_s, b.end_s, b.bottom_s, b.peak_flexion_deg, b.median_curve_deg, b.longest_rounded_s, b.shape
         );
     }
+    // Two pulls and the third descent that ends the clip.
+    assert_eq!(bend.bends.len(), 3, "{:?}", bend.bends);
     // Each pull ends in a lockout (≈2.0 s and ≈7.5 s): the bend just before it is the pull.
     for lockout in [2.0, 7.5] {
         let pull = bend

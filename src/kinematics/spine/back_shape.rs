@@ -83,9 +83,15 @@ pub struct Bend {
     pub personal_flag: Option<String>,
 }
 
-/// Stretches where `flexion` stays above `min_flexion` (frames without a value inside a
-/// stretch do not end it).
+/// How far below the entry threshold the flexion must fall to end a bend, degrees: flexion
+/// hovering about the threshold must not split one bend into many.
+pub const BEND_EXIT_MARGIN_DEG: f64 = 15.0;
+
+/// Bends: from where `flexion` rises above `min_flexion` to where it falls below
+/// `min_flexion − BEND_EXIT_MARGIN_DEG` (frames without a value do not end a bend), trimmed to
+/// the frames above `min_flexion`.
 pub fn find_bends(flexion: &[Option<f64>], min_flexion: f64) -> Vec<Range<usize>> {
+    let exit = min_flexion - BEND_EXIT_MARGIN_DEG;
     let mut bends = Vec::new();
     let mut start: Option<usize> = None;
     let mut last_above = 0;
@@ -95,12 +101,12 @@ pub fn find_bends(flexion: &[Option<f64>], min_flexion: f64) -> Vec<Range<usize>
                 start.get_or_insert(i);
                 last_above = i;
             }
-            Some(_) => {
+            Some(v) if *v < exit => {
                 if let Some(s) = start.take() {
                     bends.push(s..last_above + 1);
                 }
             }
-            None => {}
+            _ => {}
         }
     }
     if let Some(s) = start {
@@ -304,6 +310,15 @@ mod tests {
         assert_eq!(bends.len(), 2);
         assert_eq!(bends[0].shape, Assessment::Assessed(BackShape::Hollow));
         assert!(bends[1].shape.reason().unwrap().contains("mask unreliable"));
+    }
+
+    #[test]
+    fn flexion_hovering_about_the_threshold_stays_one_bend() {
+        let flexion: Vec<Option<f64>> = [10.0, 62.0, 58.0, 61.0, 59.0, 80.0, 50.0, 30.0, 70.0]
+            .iter()
+            .map(|v| Some(*v))
+            .collect();
+        assert_eq!(find_bends(&flexion, 60.0), vec![1..6, 8..9]);
     }
 
     #[test]
