@@ -24,6 +24,8 @@ enum Command {
     Kinematics(ugoki::cli::kinematics::KinematicsArgs),
     /// Render a synthetic subject performing a movement, with exact ground truth.
     Synth(ugoki::synth::cli::SynthArgs),
+    /// Forward bend (hip part, spinal part, back shape) or thoracic rotation from a video.
+    Measure(ugoki::cli::measure::MeasureArgs),
     /// Find repetitions, steps or turns, measure them and score them against the criteria.
     Analyze(ugoki::cli::analyze::AnalyzeArgs),
     /// Score many videos (files, folders, manifest CSV) in parallel into one folder each, with
@@ -47,6 +49,7 @@ fn main() -> ExitCode {
         Command::Models(args) => ugoki::models::cli::run(args),
         Command::Kinematics(args) => ugoki::cli::kinematics::run(args),
         Command::Synth(args) => ugoki::synth::cli::run(&args),
+        Command::Measure(args) => ugoki::cli::measure::run(args),
         Command::Analyze(args) => ugoki::cli::analyze::run(args),
         Command::Batch(args) => ugoki::batch::cli::run(args),
         Command::Report(args) => ugoki::cli::report::run(args),

@@ -2,5 +2,6 @@
 
 pub mod analyze;
 pub mod kinematics;
+pub mod measure;
 pub mod pose;
 pub mod report;

