@@ -419,7 +419,7 @@ fn known_distance_calibration_overrides_the_height() {
 fn read_vfr_timestamps() -> Vec<f64> {
     let text = std::fs::read_to_string(concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/gait_bog_normal_01_side.pts.txt"
+        "/tests/data/vfr_walk_clip_frame_times.txt"
     ))
     .expect("VFR timestamp fixture");
     text.lines()
