@@ -76,16 +76,7 @@ fn hip_back_shift(k: &Kinematics, start: usize, bottom: usize, trunk: f64) -> Me
     let unit = "trunk_lengths";
     let method = "backward travel of the mid-hip relative to the ankles' midpoint from the start of the rep to its bottom, over the trunk length";
     let hip = series::point(k, "mid_hip");
-    let ankles: Vec<Option<f64>> = mean_of(
-        &series::point(k, "left_ankle")
-            .iter()
-            .map(|p| p.map(|p| p.0))
-            .collect::<Vec<_>>(),
-        &series::point(k, "right_ankle")
-            .iter()
-            .map(|p| p.map(|p| p.0))
-            .collect::<Vec<_>>(),
-    );
+    let ankles: Vec<Option<f64>> = series::pair_mean_x(k, "ankle");
     let Some(f) = facing_sign(k, bottom) else {
         return Measure::missing(
             unit,

@@ -23,16 +23,7 @@ pub fn turn_signal(k: &Kinematics) -> Vec<Option<f64>> {
     let Some(trunk) = series::trunk_length(k) else {
         return vec![None; k.times_s.len()];
     };
-    let shoulder = series::mean_of(
-        &series::point(k, "left_shoulder")
-            .iter()
-            .map(|p| p.map(|p| p.0))
-            .collect::<Vec<_>>(),
-        &series::point(k, "right_shoulder")
-            .iter()
-            .map(|p| p.map(|p| p.0))
-            .collect::<Vec<_>>(),
-    );
+    let shoulder = series::pair_mean_x(k, "shoulder");
     let hip = series::point(k, "mid_hip");
     let raw: Vec<Option<f64>> = shoulder
         .iter()

@@ -47,6 +47,18 @@ pub fn mean_of(a: &[Option<f64>], b: &[Option<f64>]) -> Vec<Option<f64>> {
         .collect()
 }
 
+/// Per frame, the mean x of a left/right pair of points (`name` = "ankle" → left_ankle and
+/// right_ankle), or whichever one is seen.
+pub fn pair_mean_x(k: &Kinematics, name: &str) -> Vec<Option<f64>> {
+    let x = |side: &str| -> Vec<Option<f64>> {
+        point(k, &format!("{side}_{name}"))
+            .iter()
+            .map(|p| p.map(|p| p.0))
+            .collect()
+    };
+    mean_of(&x("left"), &x("right"))
+}
+
 /// Inclination from the vertical (0..180°) of a segment whose upright direction is `upright`
 /// degrees (trunk: 90, thigh: -90), whatever the facing.
 pub fn inclination(segment: &[Option<f64>], upright: f64) -> Vec<Option<f64>> {

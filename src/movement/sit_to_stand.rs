@@ -335,26 +335,8 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
                 let mut metrics = BTreeMap::new();
                 metrics.insert("trunk_inclination_at_seat_off".into(), Measure::value(peak, "deg", "trunk (mid-hip→neck) inclination from vertical at seat-off (its peak forward lean)", confidence));
                 let foot = {
-                    let knee = mean_of(
-                        &series::point(k, "left_knee")
-                            .iter()
-                            .map(|p| p.map(|p| p.0))
-                            .collect::<Vec<_>>(),
-                        &series::point(k, "right_knee")
-                            .iter()
-                            .map(|p| p.map(|p| p.0))
-                            .collect::<Vec<_>>(),
-                    );
-                    let ankle = mean_of(
-                        &series::point(k, "left_ankle")
-                            .iter()
-                            .map(|p| p.map(|p| p.0))
-                            .collect::<Vec<_>>(),
-                        &series::point(k, "right_ankle")
-                            .iter()
-                            .map(|p| p.map(|p| p.0))
-                            .collect::<Vec<_>>(),
-                    );
+                    let knee = series::pair_mean_x(k, "knee");
+                    let ankle = series::pair_mean_x(k, "ankle");
                     let shank_px = series::median(
                         &(a.1..=b.1)
                             .filter_map(|i| {
