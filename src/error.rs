@@ -14,6 +14,9 @@ pub mod exit_code {
     pub const NOTHING_TO_ANALYSE: i32 = 4;
     /// `ugoki batch` finished, but some videos could not be scored (see its summary.csv).
     pub const SOME_VIDEOS_FAILED: i32 = 5;
+    /// `ugoki live`: the camera (or the played file) stopped mid-session; what was recorded up
+    /// to then is saved and analysed.
+    pub const CAPTURE_LOST: i32 = 6;
     /// Stopped by Ctrl-C (SIGINT) or SIGTERM before the work was done; a re-run finishes it.
     pub const INTERRUPTED: i32 = 130;
 }
@@ -45,6 +48,8 @@ pub enum Error {
     SomeVideosFailed(String),
     #[error("{0}")]
     Interrupted(String),
+    #[error("{0}")]
+    CaptureLost(String),
 }
 
 impl Error {
@@ -70,6 +75,7 @@ impl Error {
             Error::Io { .. } | Error::OpenCv(_) | Error::Internal(_) => exit_code::INTERNAL,
             Error::SomeVideosFailed(_) => exit_code::SOME_VIDEOS_FAILED,
             Error::Interrupted(_) => exit_code::INTERRUPTED,
+            Error::CaptureLost(_) => exit_code::CAPTURE_LOST,
         }
     }
 }

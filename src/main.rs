@@ -31,6 +31,9 @@ enum Command {
     /// Score many videos (files, folders, manifest CSV) in parallel into one folder each, with
     /// summary.csv and index.html; resumable, shardable across machines.
     Batch(ugoki::batch::cli::BatchArgs),
+    /// Real-time feedback from a webcam (or a file played as one), rep by rep; saves the
+    /// session (recording, analysis.json, report, latencies).
+    Live(ugoki::cli::live::LiveArgs),
     /// Write the self-contained HTML report of an analysis (English or Japanese).
     Report(ugoki::cli::report::ReportArgs),
 }
@@ -53,6 +56,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => ugoki::cli::analyze::run(args),
         Command::Batch(args) => ugoki::batch::cli::run(args),
         Command::Report(args) => ugoki::cli::report::run(args),
+        Command::Live(args) => ugoki::cli::live::run(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,11 +1,11 @@
 //! `ugoki batch INPUT... -o OUTDIR` and `ugoki batch --merge OUTDIR`.
 
 use super::inputs;
-use super::interrupt::StopFlag;
 use super::run::{self, RunOptions, Status};
 use super::shard::{self, Shard};
 use super::summary;
 use crate::error::{Error, Result};
+use crate::interrupt::StopFlag;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -70,7 +70,7 @@ pub fn run(args: BatchArgs) -> Result<()> {
     }
     std::fs::create_dir_all(&out)
         .map_err(|e| Error::io(format!("cannot create {}", out.display()), e))?;
-    let stop = StopFlag::on_ctrl_c();
+    let stop = StopFlag::on_ctrl_c("stopping after the running videos");
     let options = RunOptions {
         jobs: usize::from(args.jobs),
         force: args.force,

@@ -9,7 +9,6 @@
 
 pub mod cli;
 pub mod inputs;
-pub mod interrupt;
 pub mod run;
 pub mod shard;
 pub mod summary;

@@ -4,12 +4,12 @@
 //! next run and an interrupted one is redone whole.
 
 use super::inputs::Input;
-use super::interrupt::StopFlag;
 use super::{ANALYSIS_FILE, DONE_FILE, ENTRY_FILE, ERROR_FILE, KEYPOINTS_CSV_FILE};
 use crate::cli::analyze::analyze_kinematics;
 use crate::cli::pose::movenet_sessions;
 use crate::criteria::scoring::Lang;
 use crate::error::{exit_code, Error, Result};
+use crate::interrupt::StopFlag;
 use crate::kinematics::{compute, KinematicsOptions};
 use crate::report::{atomic, keypoints};
 use crate::track::candidates::Sessions;

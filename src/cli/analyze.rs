@@ -14,7 +14,7 @@ use crate::report::{annotated, atomic, keypoints};
 use crate::track::{PoseTrack, SubjectOptions};
 use clap::{Args, ValueEnum};
 use serde::{Deserialize, Serialize};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Version of `analysis.json`.
 pub const ANALYSIS_SCHEMA_VERSION: u32 = 1;
@@ -275,6 +275,24 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
     out
 }
 
+/// Writes `analysis.json` and what the report reads beside it (docs/report.md): the track
+/// for key frames, and the kinematics with its CSV and OpenSim exports. Returns the JSON.
+pub fn write_analysis(
+    output: &Path,
+    track: &PoseTrack,
+    kinematics: &Kinematics,
+    report: &AnalysisReport,
+) -> Result<String> {
+    std::fs::create_dir_all(output)
+        .map_err(|e| Error::io(format!("cannot create {}", output.display()), e))?;
+    keypoints::write_json(track, &output.join(keypoints::JSON_FILE))?;
+    export::write_all(kinematics, output)?;
+    let json = serde_json::to_string_pretty(report)
+        .map_err(|e| Error::Internal(format!("analysis.json: {e}")))?;
+    atomic::write(&output.join("analysis.json"), json.as_bytes())?;
+    Ok(json)
+}
+
 /// Runs `ugoki analyze`.
 pub fn run(args: AnalyzeArgs) -> Result<()> {
     let criteria_override = args.criteria.as_deref().map(criteria::read).transpose()?;
@@ -304,15 +322,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         criteria_override.as_ref(),
         args.lang,
     )?;
-    std::fs::create_dir_all(&args.output)
-        .map_err(|e| Error::io(format!("cannot create {}", args.output.display()), e))?;
-    // What the report reads beside analysis.json (docs/report.md): the track for key frames,
-    // and the kinematics with its CSV and OpenSim exports.
-    keypoints::write_json(&track, &args.output.join(keypoints::JSON_FILE))?;
-    export::write_all(&kinematics, &args.output)?;
-    let json = serde_json::to_string_pretty(&report)
-        .map_err(|e| Error::Internal(format!("analysis.json: {e}")))?;
-    atomic::write(&args.output.join("analysis.json"), json.as_bytes())?;
+    let json = write_analysis(&args.output, &track, &kinematics, &report)?;
     if args.json {
         println!("{json}");
     } else {

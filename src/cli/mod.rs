@@ -2,6 +2,7 @@
 
 pub mod analyze;
 pub mod kinematics;
+pub mod live;
 pub mod measure;
 pub mod pose;
 pub mod report;

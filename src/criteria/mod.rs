@@ -74,10 +74,10 @@ impl Band {
     }
 }
 
-/// Feedback shown when a criterion is not passed, in both languages.
+/// A text in both languages.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Feedback {
+pub struct Bilingual {
     pub en: String,
     pub ja: String,
 }
@@ -109,7 +109,9 @@ pub struct Criterion {
     pub pass: Option<Band>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warn: Option<Band>,
-    pub feedback: Feedback,
+    pub feedback: Bilingual,
+    /// A few words for `ugoki live` to show beside the verdict while the person moves.
+    pub cue: Bilingual,
 }
 
 fn yes() -> bool {
@@ -234,6 +236,8 @@ fn validate(c: &Criterion, movement: Movement) -> Result<(), String> {
         ("passage", &c.passage),
         ("feedback.en", &c.feedback.en),
         ("feedback.ja", &c.feedback.ja),
+        ("cue.en", &c.cue.en),
+        ("cue.ja", &c.cue.ja),
     ] {
         if value.trim().is_empty() {
             return Err(format!("{field} is empty"));

@@ -27,8 +27,19 @@ use std::ops::Range;
 const FRONTAL_SHOULDER_RATIO: f64 = 0.75;
 /// Frontal hip-keypoint width over trunk length.
 const FRONTAL_HIP_RATIO: f64 = 0.5;
-const SIDE_MIN_YAW: f64 = 60.0;
-const FRONTAL_MAX_YAW: f64 = 30.0;
+/// Yaw from which a view is side on, degrees.
+pub const SIDE_MIN_YAW: f64 = 60.0;
+/// Yaw up to which a view is frontal (front or back), degrees.
+pub const FRONTAL_MAX_YAW: f64 = 30.0;
+
+/// One frame's yaw (0° frontal, 90° side on) from its shoulder-keypoint width over trunk
+/// length, as [`classify`] estimates a pass's from the median width.
+pub fn shoulder_yaw_deg(shoulder_width_over_trunk: f64) -> f64 {
+    (shoulder_width_over_trunk / FRONTAL_SHOULDER_RATIO)
+        .clamp(0.0, 1.0)
+        .acos()
+        .to_degrees()
+}
 
 /// A view class.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

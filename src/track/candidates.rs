@@ -13,7 +13,7 @@ use opencv::core::Mat;
 /// Keypoint confidence used for boxes and consistency checks.
 pub const POINT_MIN_SCORE: f32 = 0.3;
 /// Mean torso confidence for a result to count as the person.
-const MIN_PRESENCE: f32 = 0.3;
+pub const MIN_PRESENCE: f32 = 0.3;
 /// Stricter threshold to start a new candidate (fewer false people).
 const START_PRESENCE: f32 = 0.4;
 /// Frames a candidate may go unseen before it is closed.

@@ -1,0 +1,170 @@
+//! What the person sees: their skeleton and back line, the repetition count, the last
+//! repetition's verdicts as short cues, its tempo, and what to fix before starting.
+
+use super::reps::Announcement;
+use super::setup_check::SetupProblem;
+use super::text::TextPainter;
+use crate::criteria::scoring::{Lang, Verdict};
+use crate::error::Result;
+use crate::report::overlay::draw_skeleton;
+use crate::skeleton::{Joint, Skeleton};
+use opencv::core::{Mat, Point, Scalar};
+use opencv::imgproc;
+use opencv::prelude::*;
+
+const MIN_SCORE: f32 = 0.3;
+
+/// BGR colour of a verdict.
+fn verdict_colour(v: Option<Verdict>) -> (u8, u8, u8) {
+    match v {
+        Some(Verdict::Pass) => (110, 220, 90),
+        Some(Verdict::Warn) => (0, 200, 255),
+        Some(Verdict::Fail) => (90, 90, 255),
+        _ => (220, 220, 220),
+    }
+}
+
+/// Everything drawn on one frame.
+pub struct ScreenState<'a> {
+    pub skeleton: Option<&'a Skeleton>,
+    /// The segments counted on screen (since the last reset).
+    pub counted: &'a [Announcement],
+    pub setup: &'a [SetupProblem],
+    pub paused: bool,
+    pub lang: Lang,
+}
+
+fn label(kind: &str, lang: Lang) -> &'static str {
+    match (kind, lang) {
+        ("rep", Lang::En) => "Reps",
+        ("rep", Lang::Ja) => "回数",
+        ("rise", Lang::En) => "Rises",
+        ("rise", Lang::Ja) => "立ち上がり",
+        ("step", Lang::En) => "Steps",
+        ("step", Lang::Ja) => "歩数",
+        (_, Lang::En) => "Turns",
+        (_, Lang::Ja) => "回旋",
+    }
+}
+
+/// Draws the back line (mid-hip to mid-shoulder) with its inclination from vertical.
+fn back_line(image: &mut Mat, s: &Skeleton, scale: f32, text: &mut TextPainter) -> Result<()> {
+    let (Some(hip), Some(shoulder)) = (
+        s.midpoint(Joint::LeftHip, Joint::RightHip, MIN_SCORE)
+            .or_else(|| s.confident(Joint::LeftHip, MIN_SCORE))
+            .or_else(|| s.confident(Joint::RightHip, MIN_SCORE)),
+        s.midpoint(Joint::LeftShoulder, Joint::RightShoulder, MIN_SCORE)
+            .or_else(|| s.confident(Joint::LeftShoulder, MIN_SCORE))
+            .or_else(|| s.confident(Joint::RightShoulder, MIN_SCORE)),
+    ) else {
+        return Ok(());
+    };
+    let p = |x: f32, y: f32| Point::new(x.round() as i32, y.round() as i32);
+    imgproc::line(
+        image,
+        p(hip.x, hip.y),
+        p(shoulder.x, shoulder.y),
+        Scalar::new(255.0, 255.0, 255.0, 0.0),
+        (4.0 * scale).round() as i32,
+        imgproc::LINE_AA,
+        0,
+    )?;
+    let inclination = f64::from(shoulder.x - hip.x)
+        .atan2(f64::from(hip.y - shoulder.y))
+        .to_degrees()
+        .abs();
+    text.draw(
+        image,
+        &format!("{inclination:.0}°"),
+        (shoulder.x + 12.0 * scale) as i32,
+        (shoulder.y - 10.0 * scale) as i32,
+        22.0 * scale,
+        (255, 255, 255),
+    )
+}
+
+/// Draws the state onto `image` (a copy of the camera frame).
+pub fn draw(image: &mut Mat, state: &ScreenState, text: &mut TextPainter) -> Result<()> {
+    let scale = (image.rows().max(image.cols()) as f32 / 720.0).max(0.6);
+    if let Some(s) = state.skeleton {
+        draw_skeleton(image, s)?;
+        back_line(image, s, scale, text)?;
+    }
+    let line = (34.0 * scale) as i32;
+    let (x, mut y) = ((12.0 * scale) as i32, (12.0 * scale) as i32);
+    let last = state.counted.iter().rev().find(|a| a.kind != "sit");
+    let kind = last.map_or("rep", |a| a.kind.as_str());
+    let count = state.counted.iter().filter(|a| a.kind == kind).count();
+    let worst = last.and_then(|a| a.verdicts.iter().map(|v| v.verdict).max());
+    text.draw(
+        image,
+        &format!("{} {count}", label(kind, state.lang)),
+        x,
+        y,
+        30.0 * scale,
+        verdict_colour(worst),
+    )?;
+    y += (44.0 * scale) as i32;
+    if let Some(a) = last {
+        let tempo = match state.lang {
+            Lang::En => format!("tempo {:.1} s", a.end_s - a.start_s),
+            Lang::Ja => format!("テンポ {:.1} 秒", a.end_s - a.start_s),
+        };
+        text.draw(image, &tempo, x, y, 22.0 * scale, (255, 255, 255))?;
+        y += line;
+        let mut flagged: Vec<_> = a.verdicts.iter().filter(|v| v.cue.is_some()).collect();
+        flagged.sort_by_key(|v| std::cmp::Reverse(v.verdict));
+        for v in flagged.iter().take(3) {
+            let cue = v.cue.as_deref().unwrap_or_default();
+            text.draw(
+                image,
+                &format!("{} {cue}", v.id),
+                x,
+                y,
+                22.0 * scale,
+                verdict_colour(Some(v.verdict)),
+            )?;
+            y += line;
+        }
+        let passed = a
+            .verdicts
+            .iter()
+            .filter(|v| v.verdict == Verdict::Pass)
+            .count();
+        if flagged.is_empty() && passed > 0 {
+            let good = match state.lang {
+                Lang::En => format!("all {passed} checks pass - well done"),
+                Lang::Ja => format!("{passed}項目すべて良好です"),
+            };
+            text.draw(
+                image,
+                &good,
+                x,
+                y,
+                22.0 * scale,
+                verdict_colour(Some(Verdict::Pass)),
+            )?;
+        }
+    }
+    let bottom = image.rows() - (40.0 * scale) as i32;
+    if state.paused {
+        let paused = match state.lang {
+            Lang::En => "Paused - press space to go on",
+            Lang::Ja => "一時停止中（スペースで再開）",
+        };
+        text.draw(image, paused, x, bottom, 24.0 * scale, (0, 220, 255))?;
+    } else {
+        for (i, problem) in state.setup.iter().enumerate() {
+            let at = bottom - i as i32 * line;
+            text.draw(
+                image,
+                problem.advice(state.lang),
+                x,
+                at,
+                22.0 * scale,
+                (0, 220, 255),
+            )?;
+        }
+    }
+    Ok(())
+}
