@@ -157,7 +157,8 @@ impl TextPainter {
 }
 
 fn rasterise(font: &FontVec, c: char, px: f32) -> Glyph {
-    let scale = PxScale::from(px);
+    // `PxScale` is the font's ascent-to-descent height; `px` is the em size.
+    let scale = PxScale::from(px * font.height_unscaled() / font.units_per_em().unwrap_or(1000.0));
     let id = font.glyph_id(c);
     let advance = font.as_scaled(scale).h_advance(id);
     let Some(outline) = font.outline_glyph(id.with_scale_and_position(scale, point(0.0, 0.0)))
