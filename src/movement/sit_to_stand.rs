@@ -7,7 +7,7 @@
 //! clip's passes may be decided on the walking part of a test.
 
 use super::series::{self, derivative, fill_gaps, inclination, mean_of, MAX_FILL_S};
-use super::spine;
+use super::spine::SpineMeasures;
 use super::{Event, Measure, Movement, MovementAnalysis, Phase, Segment};
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
@@ -201,7 +201,7 @@ fn hip_flexion(k: &Kinematics, i: usize, f: f64) -> Option<f64> {
 }
 
 /// Analyses a clip for rises and sits.
-pub fn analyze(k: &Kinematics) -> MovementAnalysis {
+pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     let t = &k.times_s;
     let n = t.len();
     let mut notes = Vec::new();
@@ -370,14 +370,22 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
                         "trunk not seen during the rise",
                     ),
                 );
+                let spinal = spine.forward_bend().map(|b| &b.spinal_part);
                 for (key, at) in [
-                    ("lumbar_flexion_at_seat_off", seat_off..=seat_off),
-                    ("peak_lumbar_flexion", start..=full_stand),
+                    ("spinal_flexion_at_seat_off", seat_off..=seat_off),
+                    ("peak_spinal_flexion", start..=full_stand),
                 ] {
-                    metrics.insert(key.into(), match super::hinge::spine_peak(k, spine::LUMBAR_FLEXION, at, start) {
-                        Ok((v, c)) => Measure::value(v, "deg", "lumbar flexion from the spine measurement, relative to the rise start", c),
-                        Err(reason) => Measure::missing("deg", "lumbar flexion from the spine measurement", reason),
-                    });
+                    let method = "spinal part of the forward-bend measurement (side view), relative to standing; it includes thoracic flexion";
+                    metrics.insert(
+                        key.into(),
+                        match spinal
+                            .map_err(str::to_string)
+                            .and_then(|s| super::spine::peak(s, at))
+                        {
+                            Ok((_, v, c)) => Measure::value(v, "deg", method, c),
+                            Err(reason) => Measure::missing("deg", method, reason),
+                        },
+                    );
                 }
                 metrics.insert(
                     "sparc".into(),
