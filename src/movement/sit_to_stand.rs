@@ -223,6 +223,9 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             notes: vec!["the trunk is not seen: no sit-to-stand analysis".into()],
         };
     };
+    if let Err(reason) = spine.forward_bend() {
+        notes.push(format!("spinal flexion: {reason}"));
+    }
     let s = signals(k, trunk_px);
     let runs = postures(&thigh, t);
     let mut rises = 0;
