@@ -51,7 +51,12 @@ fn criterion<'a>(report: &'a AnalysisReport, id: &str) -> &'a CriterionResult {
 }
 
 fn reps(report: &AnalysisReport) -> Vec<&Segment> {
-    report.analysis.as_ref().unwrap().segments_of("rep").collect()
+    report
+        .analysis
+        .as_ref()
+        .unwrap()
+        .segments_of("rep")
+        .collect()
 }
 
 fn recognised(report: &AnalysisReport) -> Option<Movement> {
@@ -96,7 +101,10 @@ fn deadlift_side_is_a_hinge_with_two_full_pulls() {
             m["back_shape"].value
         );
         assert_eq!(m["back_shape"].class.as_deref(), Some("neutral"), "{m:?}");
-        let (hip, spinal) = (m["hip_part"].value.unwrap(), m["spinal_part"].value.unwrap());
+        let (hip, spinal) = (
+            m["hip_part"].value.unwrap(),
+            m["spinal_part"].value.unwrap(),
+        );
         assert!(hip > spinal, "hip part {hip} against spinal part {spinal}");
         assert!(
             m["back_shape"].method.contains("includes thoracic"),

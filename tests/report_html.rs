@@ -257,11 +257,17 @@ fn hinge_report_stacks_hip_and_spinal_parts_per_rep_and_draws_the_rhythm_curve()
         assert_eq!(bars.len(), reps.len(), "{part} bars");
         for (bar, rep) in bars.iter().zip(&reps) {
             let v = rep.metrics[part].value.expect("measured");
-            assert!(bar.contains(&format!("{part}: {v:.2}</title>")), "{part}: {v}");
+            assert!(
+                bar.contains(&format!("{part}: {v:.2}</title>")),
+                "{part}: {v}"
+            );
         }
     }
     let rhythm = titled("Lumbopelvic rhythm");
     assert!(rhythm.contains("<path d=\"M"), "rhythm curve not drawn");
     // The page says what the spinal part is.
-    assert!(html.contains("includes thoracic"), "spinal part not explained");
+    assert!(
+        html.contains("includes thoracic"),
+        "spinal part not explained"
+    );
 }

@@ -364,7 +364,9 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     let mut segments = Vec::new();
     let trunk_px = series::trunk_length(k);
     if let Err(reason) = spine.forward_bend() {
-        notes.push(format!("back measures (hip and spinal parts, back shape): {reason}"));
+        notes.push(format!(
+            "back measures (hip and spinal parts, back shape): {reason}"
+        ));
     }
     match depth_repetitions(&trunk, t, MIN_RANGE_DEG) {
         None => notes.push(format!(

@@ -373,19 +373,24 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                         "trunk not seen during the rise",
                     ),
                 );
+                // Relative to the rise start, as the fault is a rounding made to get up; this
+                // also leaves out the seated posture's own flexion.
                 let spinal = spine.forward_bend().map(|b| &b.spinal_part);
+                let method = "spinal part of the forward-bend measurement (side view) minus its value at the rise start; it includes thoracic flexion";
                 for (key, at) in [
                     ("spinal_flexion_at_seat_off", seat_off..=seat_off),
                     ("peak_spinal_flexion", start..=full_stand),
                 ] {
-                    let method = "spinal part of the forward-bend measurement (side view), relative to standing; it includes thoracic flexion";
+                    let measured = spinal.map_err(str::to_string).and_then(|s| {
+                        let base =
+                            s.values[start].ok_or("spinal part not measured at the rise start")?;
+                        let (_, v, c) = super::spine::peak(s, at)?;
+                        Ok((v - base, c.min(s.confidence[start])))
+                    });
                     metrics.insert(
                         key.into(),
-                        match spinal
-                            .map_err(str::to_string)
-                            .and_then(|s| super::spine::peak(s, at))
-                        {
-                            Ok((_, v, c)) => Measure::value(v, "deg", method, c),
+                        match measured {
+                            Ok((v, c)) => Measure::value(v, "deg", method, c),
                             Err(reason) => Measure::missing("deg", method, reason),
                         },
                     );
