@@ -1,11 +1,12 @@
 //! `ugoki analyze` on the real clips of ../shared/videos/INDEX.md, through the real pose
-//! model: counts match the index and `auto` names the movement. One clip per test, so each is
-//! decoded once. Fails, not skips, when a video or the model is missing.
+//! model and (for the hinge and sit-to-stand) the real mask model: counts match the index,
+//! `auto` names the movement, and the back is judged where the view allows it. One clip per
+//! test, so each is decoded once. Fails, not skips, when a video or the model is missing.
 
 use ugoki::cli::analyze::{analyze_track, AnalysisReport, MovementChoice};
 use ugoki::cli::pose::{track_video, PoseModel};
-use ugoki::criteria::scoring::Lang;
-use ugoki::movement::Movement;
+use ugoki::criteria::scoring::{CriterionResult, Lang, Verdict};
+use ugoki::movement::{Movement, Segment};
 use ugoki::track::SubjectOptions;
 
 fn analyze(file: &str) -> AnalysisReport {
@@ -19,8 +20,14 @@ fn analyze(file: &str) -> AnalysisReport {
         true,
     )
     .expect("pose track");
-    let report =
-        analyze_track(outcome.track, MovementChoice::Auto, None, Lang::En).expect("analysis");
+    let report = analyze_track(
+        outcome.track,
+        Some(&path),
+        MovementChoice::Auto,
+        None,
+        Lang::En,
+    )
+    .expect("analysis");
     let json = serde_json::to_string(&report).unwrap();
     assert!(
         !json.contains("NaN") && json.contains("医療機関を優先"),
@@ -34,6 +41,22 @@ fn count(report: &AnalysisReport, kind: &str) -> usize {
         .analysis
         .as_ref()
         .map_or(0, |a| a.segments_of(kind).count())
+}
+
+fn criterion<'a>(report: &'a AnalysisReport, id: &str) -> &'a CriterionResult {
+    let c = report.assessment.as_ref().unwrap().criteria.iter();
+    c.clone()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no {id}"))
+}
+
+fn reps(report: &AnalysisReport) -> Vec<&Segment> {
+    report
+        .analysis
+        .as_ref()
+        .unwrap()
+        .segments_of("rep")
+        .collect()
 }
 
 fn recognised(report: &AnalysisReport) -> Option<Movement> {
@@ -58,6 +81,36 @@ fn deadlift_side_is_a_hinge_with_two_full_pulls() {
         (tops[0] - 2.0).abs() < 0.6 && (tops[1] - 7.5).abs() < 0.6,
         "{tops:?}"
     );
+    // INDEX.md: a clean demo with a neutral spine. H3 (low back neutral) is assessed from the
+    // back's shape and passes on both pulls, while the hips make most of the bend.
+    let h3 = criterion(&r, "H3");
+    assert_eq!(h3.verdict, Verdict::Pass, "{h3:?}");
+    assert_eq!(h3.judgements.len(), 2, "{h3:?}");
+    for j in &h3.judgements {
+        assert_eq!(j.verdict, Verdict::Pass, "{j:?}");
+    }
+    for rep in reps(&r) {
+        let m = &rep.metrics;
+        eprintln!(
+            "rep {}: hip part {:?}, spinal part {:?}, ratio {:?}, back shape {:?} {:?}",
+            rep.number,
+            m["hip_part"].value,
+            m["spinal_part"].value,
+            m["hip_spine_ratio"].value,
+            m["back_shape"].class,
+            m["back_shape"].value
+        );
+        assert_eq!(m["back_shape"].class.as_deref(), Some("neutral"), "{m:?}");
+        let (hip, spinal) = (
+            m["hip_part"].value.unwrap(),
+            m["spinal_part"].value.unwrap(),
+        );
+        assert!(hip > spinal, "hip part {hip} against spinal part {spinal}");
+        assert!(
+            m["back_shape"].method.contains("includes thoracic"),
+            "the spinal part is named for what it is"
+        );
+    }
 }
 
 #[test]
@@ -80,6 +133,24 @@ fn good_morning_is_a_hinge_with_six_reps_at_the_indexed_bottoms() {
     assert_eq!(bottoms.len(), 6, "{bottoms:?}");
     for (got, want) in bottoms.iter().zip([3.5, 6.3, 8.8, 11.3, 13.8, 16.3]) {
         assert!((got - want).abs() < 0.7, "bottom {got} vs {want}");
+    }
+    // INDEX.md: a ¾ oblique view, which shows the flank, not the back: every criterion on the
+    // back is "cannot assess" for the view, and each rep's back measures carry the
+    // measurement's own refusal.
+    for id in ["H3", "H4", "H6"] {
+        let c = criterion(&r, id);
+        assert_eq!(c.verdict, Verdict::CannotAssess, "{c:?}");
+        assert!(c.reason.as_deref().unwrap().contains("view"), "{c:?}");
+    }
+    for rep in reps(&r) {
+        for name in ["back_shape", "hip_part", "spinal_part"] {
+            let reason = rep.metrics[name].cannot_assess.as_deref().unwrap_or("");
+            assert!(
+                reason.contains("not a side view") && reason.contains("oblique"),
+                "rep {} {name}: {reason}",
+                rep.number
+            );
+        }
     }
 }
 

@@ -1,9 +1,11 @@
 //! `analyze_track` on every `ugoki synth` script and fault, through the real pose model
 //! (MoveNet on the rendered MP4): repetition, rise, step and turn counts equal the ground
 //! truth; event times lie within 2 frames of it; each scripted fault fails its criterion and
-//! the good variant passes it. Each test prints a confusion table of the targeted criteria's
-//! verdicts. Criteria that need the lumbar/hip or thoracic/pelvis split of the spine are
-//! "cannot assess" in this build; they are counted apart and not judged.
+//! the good variant passes it. Where the truth holds the criterion's quantity (the hip:spine
+//! ratio, the spinal flexion during a rise) the verdict it calls for is the criterion's own
+//! bands applied to the truth; a scripted back fault (rounded or arched) must warn or fail H3.
+//! Each test prints a confusion table of the targeted criteria's verdicts. The spinal part in
+//! gait is not measured; it is counted apart and not judged.
 //!
 //! Clips are small (640×360, 15 frames/s, 2 repetitions; gait 3 strides) to keep the file
 //! within a few minutes of CPU.
@@ -13,6 +15,7 @@ use std::path::PathBuf;
 use ugoki::cli::analyze::{analyze_track, AnalysisReport, MovementChoice};
 use ugoki::cli::pose::{track_video, PoseModel};
 use ugoki::criteria::scoring::{Lang, Verdict};
+use ugoki::movement::Movement;
 use ugoki::synth::motion::Movement as Script;
 use ugoki::synth::scene::View;
 use ugoki::synth::truth::Truth;
@@ -23,9 +26,8 @@ const FPS: f64 = 15.0;
 /// Event times must lie within this many frames of the truth.
 const EVENT_TOLERANCE_FRAMES: f64 = 2.0;
 
-/// Criteria whose quantity needs the lumbar/hip or thoracic/pelvis split of the spine, which
-/// this build does not measure yet.
-const NEEDS_SPINE_SPLIT: [&str; 7] = ["H3", "H4", "H6", "S-F1", "G-F2", "R1", "R2"];
+/// Criteria whose quantity needs a spine measurement that is not made for their movement.
+const NEEDS_SPINE_SPLIT: [&str; 1] = ["G-F2"];
 
 /// The criteria a scripted fault breaks (the good variant must pass them all).
 fn targeted(script: Script, fault: &str) -> &'static [&'static str] {
@@ -84,7 +86,14 @@ fn render_and_analyze(script: Script, fault: &str, view: View, seed: u64) -> Ren
         Script::Gait => MovementChoice::Gait,
         Script::Rotation => MovementChoice::Rotation,
     };
-    let report = analyze_track(outcome.track, requested, None, Lang::En).expect("analysis");
+    let report = analyze_track(
+        outcome.track,
+        Some(video.to_str().unwrap()),
+        requested,
+        None,
+        Lang::En,
+    )
+    .expect("analysis");
     let _ = std::fs::remove_file(&video);
     let _ = std::fs::remove_file(truth_path(&video));
     Rendered { truth, report }
@@ -216,6 +225,80 @@ fn check_events(
     }
 }
 
+/// Spinal flexion in the truth (lumbar + thoracic: what the spinal part measures) per frame.
+fn truth_spinal(truth: &Truth) -> Vec<f64> {
+    truth
+        .frames
+        .iter()
+        .map(|f| f.angles.lumbar_flexion + f.angles.thoracic_flexion)
+        .collect()
+}
+
+/// The criterion `id`'s quantity per repetition in the truth, where the truth holds it.
+fn truth_values(truth: &Truth, id: &str) -> Option<Vec<f64>> {
+    let spinal = truth_spinal(truth);
+    let at = |kind: &'static str| truth.events.iter().filter(move |e| e.kind == kind);
+    match id {
+        // Hip part over spinal part at the deepest point.
+        "H6" => Some(
+            at("peak")
+                .map(|e| {
+                    let a = &truth.frames[e.frame].angles;
+                    0.5 * (a.hip_flexion[0] + a.hip_flexion[1]) / spinal[e.frame]
+                })
+                .collect(),
+        ),
+        // Peak spinal flexion from the rise start to full stand, over its value at the start.
+        "S-F1" => Some(
+            at("rep_start")
+                .zip(at("full_stand"))
+                .map(|(a, b)| {
+                    let peak = spinal[a.frame..=b.frame]
+                        .iter()
+                        .copied()
+                        .fold(f64::MIN, f64::max);
+                    peak - spinal[a.frame]
+                })
+                .collect(),
+        ),
+        _ => None,
+    }
+}
+
+/// The verdicts the truth calls for on criterion `id` of `script`'s `fault`.
+fn wanted(script: Script, fault: &str, id: &str, truth: &Truth) -> Vec<Verdict> {
+    let movement = match script {
+        Script::Hinge => Movement::Hinge,
+        Script::SitToStand => Movement::Sts,
+        Script::Gait => Movement::Gait,
+        Script::Rotation => Movement::Rotation,
+    };
+    let criterion = ugoki::criteria::shipped(movement)
+        .criterion
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap();
+    if let Some(values) = truth_values(truth, id) {
+        // The criterion's verdict is the upper median of the reps' verdicts.
+        let mut verdicts: Vec<Verdict> = values
+            .iter()
+            .map(|v| match (&criterion.pass, &criterion.warn) {
+                (Some(p), _) if p.contains(*v) => Verdict::Pass,
+                (_, Some(w)) if w.contains(*v) => Verdict::Warn,
+                _ => Verdict::Fail,
+            })
+            .collect();
+        verdicts.sort();
+        return vec![verdicts[verdicts.len() / 2]];
+    }
+    match (fault, id) {
+        ("good", _) => vec![Verdict::Pass],
+        // A rounded or arched back held beyond its threshold: graded, so warn or fail.
+        (_, "H3") => vec![Verdict::Warn, Verdict::Fail],
+        _ => vec![Verdict::Fail],
+    }
+}
+
 /// One cell of the confusion table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Outcome {
@@ -274,11 +357,7 @@ fn check_movement(script: Script, views: &[View], seeds: &[u64], with_event_time
                 if !ids.contains(&c.id.as_str()) {
                     continue;
                 }
-                let want = if fault == "good" {
-                    Verdict::Pass
-                } else {
-                    Verdict::Fail
-                };
+                let want = wanted(script, fault, &c.id, &r.truth);
                 let outcome = match c.verdict {
                     Verdict::CannotAssess if NEEDS_SPINE_SPLIT.contains(&c.id.as_str()) => {
                         Outcome::NotMeasured
@@ -288,12 +367,12 @@ fn check_movement(script: Script, views: &[View], seeds: &[u64], with_event_time
                     {
                         Outcome::ViewUnsupported
                     }
-                    v if v == want => Outcome::Right,
+                    v if want.contains(&v) => Outcome::Right,
                     _ => Outcome::Wrong,
                 };
                 if outcome == Outcome::Wrong {
                     clip_problems.push(format!(
-                        "{} is {:?} ({shown}), should be {want:?}; {:?}",
+                        "{} is {:?} ({shown}), should be one of {want:?}; {:?}",
                         c.id, c.verdict, c.reason
                     ));
                 }
@@ -360,4 +439,125 @@ fn side_view_hinge_and_sit_to_stand_are_counted_and_judged() {
     // times are judged in the ignored tests above.
     check_movement(Script::Hinge, &[View::Side], &[1], false);
     check_movement(Script::SitToStand, &[View::Side], &[3], false);
+}
+
+/// A committed sample and its truth, analysed as a hinge.
+fn analyze_sample(name: &str) -> (Truth, AnalysisReport) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples");
+    let video = dir.join(format!("{name}.mp4"));
+    let truth: Truth =
+        serde_json::from_str(&std::fs::read_to_string(truth_path(&video)).unwrap()).unwrap();
+    let outcome = track_video(
+        video.to_str().unwrap(),
+        PoseModel::Movenet,
+        None,
+        &SubjectOptions::default(),
+        true,
+    )
+    .expect("pose track");
+    let report = analyze_track(
+        outcome.track,
+        Some(video.to_str().unwrap()),
+        MovementChoice::Hinge,
+        None,
+        Lang::En,
+    )
+    .expect("analysis");
+    (truth, report)
+}
+
+#[test]
+fn hinge_samples_split_the_bend_as_scripted_and_judge_the_back_from_its_shape() {
+    for name in ["hinge_good_side", "hinge_lumbar_dominant_side"] {
+        let (truth, report) = analyze_sample(name);
+        let fault = truth.clip.fault.clone();
+        let spinal = truth_spinal(&truth);
+        let peaks: Vec<usize> = truth
+            .events
+            .iter()
+            .filter(|e| e.kind == "peak")
+            .map(|e| e.frame)
+            .collect();
+        let reps: Vec<_> = report
+            .analysis
+            .as_ref()
+            .unwrap()
+            .segments_of("rep")
+            .collect();
+        assert_eq!(reps.len(), peaks.len(), "{name}");
+        // The scripted lumbar-dominant hinge rounds the back; the good one keeps it neutral.
+        let shape = if fault == "good" {
+            "neutral"
+        } else {
+            "rounded"
+        };
+        for (rep, &peak) in reps.iter().zip(&peaks) {
+            let m = &rep.metrics;
+            let a = &truth.frames[peak].angles;
+            let true_hip = 0.5 * (a.hip_flexion[0] + a.hip_flexion[1]);
+            let (hip, sp) = (
+                m["hip_part"].value.unwrap(),
+                m["spinal_part"].value.unwrap(),
+            );
+            println!(
+                "{name} rep {}: hip part {hip:.1} (truth {true_hip:.1}), spinal part {sp:.1} (truth {:.1}), back shape {:?} {:?}",
+                rep.number, spinal[peak], m["back_shape"].class, m["back_shape"].value
+            );
+            // Issue #5's accuracy: spinal part within 6°, hip part within 8° at the peak
+            // (its RMSE over all frames must be under 4°; the peak is the hardest frame).
+            assert!(
+                (sp - spinal[peak]).abs() <= 6.0,
+                "{name}: spinal {sp} vs {}",
+                spinal[peak]
+            );
+            assert!(
+                (hip - true_hip).abs() <= 8.0,
+                "{name}: hip {hip} vs {true_hip}"
+            );
+            assert_eq!(
+                m["back_shape"].class.as_deref(),
+                Some(shape),
+                "{name}: {m:?}"
+            );
+        }
+        let assessment = report.assessment.as_ref().unwrap();
+        for id in ["H3", "H6"] {
+            let c = assessment.criteria.iter().find(|c| c.id == id).unwrap();
+            let want = wanted(Script::Hinge, &fault, id, &truth);
+            assert!(
+                want.contains(&c.verdict),
+                "{name} {id}: {c:?}, want {want:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn front_view_hinge_refuses_the_back_measures_for_the_view() {
+    let r = render_and_analyze(Script::Hinge, "good", View::Front, 2);
+    let a = r.report.analysis.as_ref().unwrap();
+    let note = a
+        .notes
+        .iter()
+        .find(|n| n.starts_with("back measures"))
+        .unwrap_or_else(|| panic!("no back-measure note: {:?}", a.notes));
+    assert!(
+        note.contains("not a side view") && note.contains("front"),
+        "{note}"
+    );
+    for c in &r.report.assessment.as_ref().unwrap().criteria {
+        if ["H3", "H4", "H6"].contains(&c.id.as_str()) {
+            assert_eq!(c.verdict, Verdict::CannotAssess, "{c:?}");
+            for j in &c.judgements {
+                assert!(j.reason.as_deref().unwrap_or("").contains("view"), "{j:?}");
+            }
+        }
+    }
+    for rep in a.segments_of("rep") {
+        let reason = rep.metrics["back_shape"]
+            .cannot_assess
+            .as_deref()
+            .unwrap_or("");
+        assert!(reason.contains("not a side view"), "{reason}");
+    }
 }

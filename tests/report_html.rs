@@ -101,9 +101,9 @@ fn report_lists_every_criterion_with_its_verdict_and_draws_every_plot() {
         assert!(html.contains(&row), "missing row {row}");
     }
     let plots = svgs(&html);
-    // Angles over time and peak angles per rep at least (the lumbar plots need a channel a
-    // 2-D skeleton does not give, and say so instead).
-    assert!(plots.len() >= 2, "{} plots", plots.len());
+    // Angles over time, peak angles per rep, hip vs spinal parts per rep and the lumbopelvic
+    // rhythm: the sample is a side view, where the forward bend is measured.
+    assert!(plots.len() >= 4, "{} plots", plots.len());
     for svg in &plots {
         let title = text_of(svg, "title").unwrap_or("?");
         for axis in ["xlabel", "ylabel"] {
@@ -226,4 +226,48 @@ fn headless_chromium_paints_the_report() {
         );
         assert!(ink > 0.02, "{lang}: only {:.1}% ink", ink * 100.0);
     }
+}
+
+#[test]
+fn hinge_report_stacks_hip_and_spinal_parts_per_rep_and_draws_the_rhythm_curve() {
+    let html = read_report(&analysis_dir().join("report.html"));
+    let analysis = analysis();
+    let plots = svgs(&html);
+    let titled = |prefix: &str| {
+        plots
+            .iter()
+            .find(|svg| text_of(svg, "title").is_some_and(|t| t.starts_with(prefix)))
+            .copied()
+            .unwrap_or_else(|| panic!("no plot titled {prefix}…"))
+    };
+    let stacked = titled("Hip vs spinal contribution");
+    let reps: Vec<_> = analysis
+        .analysis
+        .as_ref()
+        .unwrap()
+        .segments_of("rep")
+        .collect();
+    assert!(!reps.is_empty());
+    // One bar per part per rep, each carrying the rep's measured value.
+    for part in ["hip_part", "spinal_part"] {
+        let bars: Vec<&str> = stacked
+            .match_indices(&format!("<title>{part}: "))
+            .map(|(at, _)| &stacked[at..])
+            .collect();
+        assert_eq!(bars.len(), reps.len(), "{part} bars");
+        for (bar, rep) in bars.iter().zip(&reps) {
+            let v = rep.metrics[part].value.expect("measured");
+            assert!(
+                bar.contains(&format!("{part}: {v:.2}</title>")),
+                "{part}: {v}"
+            );
+        }
+    }
+    let rhythm = titled("Lumbopelvic rhythm");
+    assert!(rhythm.contains("<path d=\"M"), "rhythm curve not drawn");
+    // The page says what the spinal part is.
+    assert!(
+        html.contains("includes thoracic"),
+        "spinal part not explained"
+    );
 }

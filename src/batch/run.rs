@@ -187,7 +187,16 @@ fn score_video(
         ..KinematicsOptions::default()
     };
     let kinematics = compute(&track, &options)?;
-    let report = analyze_kinematics(&kinematics, input.entry.movement_choice(), None, Lang::En)?;
+    // One mask-model thread: jobs already share the cores, and one was the fastest anyway.
+    let (report, _) = analyze_kinematics(
+        &kinematics,
+        &track,
+        Some(video),
+        Some(1),
+        input.entry.movement_choice(),
+        None,
+        Lang::En,
+    )?;
     atomic::write(&dir.join(ANALYSIS_FILE), &to_json(&report)?)?;
     let done = DoneRecord {
         frames,

@@ -9,7 +9,7 @@ use crate::criteria::{self, CriteriaFile};
 use crate::error::{Error, Result};
 use crate::kinematics::{compute, export, Kinematics, KinematicsOptions};
 use crate::movement::recognise::{recognise, Recognition};
-use crate::movement::{Movement, MovementAnalysis};
+use crate::movement::{Movement, MovementAnalysis, SpineMeasures};
 use crate::report::{annotated, atomic, keypoints};
 use crate::track::{PoseTrack, SubjectOptions};
 use clap::{Args, ValueEnum};
@@ -111,25 +111,42 @@ pub struct AnalysisReport {
     pub notice: Notice,
 }
 
-/// Runs the analysis on a track (after the pose stage).
+/// Runs the analysis on a track (after the pose stage); `video` is the clip it was tracked on,
+/// `None` for a keypoint-track input (the forward bend then cannot be measured).
 pub fn analyze_track(
     track: PoseTrack,
+    video: Option<&str>,
     requested: MovementChoice,
     criteria_override: Option<&CriteriaFile>,
     lang: Lang,
 ) -> Result<AnalysisReport> {
     let kinematics = compute(&track, &KinematicsOptions::default())?;
-    analyze_kinematics(&kinematics, requested, criteria_override, lang)
+    Ok(analyze_kinematics(
+        &kinematics,
+        &track,
+        video,
+        None,
+        requested,
+        criteria_override,
+        lang,
+    )?
+    .0)
 }
 
 /// Runs the analysis on a track's kinematics (what `ugoki analyze` also writes beside
-/// `analysis.json`, so that the report plots the very channels that were scored).
+/// `analysis.json`, so that the report plots the very channels that were scored), making the
+/// spine measurements the movement needs (`SpineMeasures::for_movement`) with `threads` ONNX
+/// Runtime threads. Returns them with the report, for the annotated video.
+#[allow(clippy::too_many_arguments)]
 pub fn analyze_kinematics(
     kinematics: &Kinematics,
+    track: &PoseTrack,
+    video: Option<&str>,
+    threads: Option<usize>,
     requested: MovementChoice,
     criteria_override: Option<&CriteriaFile>,
     lang: Lang,
-) -> Result<AnalysisReport> {
+) -> Result<(AnalysisReport, Option<SpineMeasures>)> {
     if let Some(reason) = &kinematics.cannot_compute {
         return Err(Error::NoSubject(format!(
             "{}: cannot analyse: {reason}",
@@ -146,7 +163,12 @@ pub fn analyze_kinematics(
         MovementChoice::Gait => (Some(Movement::Gait), None, "gait".into()),
         MovementChoice::Rotation => (Some(Movement::Rotation), None, "rotation".into()),
     };
-    let analysis = movement.map(|m| m.analyze(kinematics));
+    let spine = movement
+        .map(|m| SpineMeasures::for_movement(m, kinematics, track, video, threads))
+        .transpose()?;
+    let analysis = movement
+        .zip(spine.as_ref())
+        .map(|(m, s)| m.analyze(kinematics, s));
     let assessment = analysis.as_ref().map(|a| {
         let file = match criteria_override {
             Some(f) if f.movement == a.movement => f.clone(),
@@ -154,7 +176,7 @@ pub fn analyze_kinematics(
         };
         assess(a, &file, lang)
     });
-    Ok(AnalysisReport {
+    let report = AnalysisReport {
         schema_version: ANALYSIS_SCHEMA_VERSION,
         source: kinematics.source.name.clone(),
         duration_s: kinematics.times_s.last().copied().unwrap_or(0.0),
@@ -163,7 +185,8 @@ pub fn analyze_kinematics(
         analysis,
         assessment,
         notice: Notice::new(),
-    })
+    };
+    Ok((report, spine))
 }
 
 fn fmt_value(v: Option<f64>) -> String {
@@ -297,27 +320,35 @@ pub fn write_analysis(
 pub fn run(args: AnalyzeArgs) -> Result<()> {
     let criteria_override = args.criteria.as_deref().map(criteria::read).transpose()?;
     let is_track = args.input.is_dir() || args.input.extension().is_some_and(|e| e == "json");
-    let track = if is_track {
-        read_track(&args.input)?
+    let video = if is_track {
+        None
     } else {
-        let video = args.input.to_str().ok_or_else(|| {
+        Some(args.input.to_str().ok_or_else(|| {
             Error::Usage(format!(
                 "{}: the path is not valid UTF-8; rename the file",
                 args.input.display()
             ))
-        })?;
-        track_video(
-            video,
-            PoseModel::Movenet,
-            None,
-            &SubjectOptions::default(),
-            args.quiet || args.json,
-        )?
-        .track
+        })?)
+    };
+    let track = match video {
+        None => read_track(&args.input)?,
+        Some(video) => {
+            track_video(
+                video,
+                PoseModel::Movenet,
+                None,
+                &SubjectOptions::default(),
+                args.quiet || args.json,
+            )?
+            .track
+        }
     };
     let kinematics = compute(&track, &KinematicsOptions::default())?;
-    let report = analyze_kinematics(
+    let (report, spine) = analyze_kinematics(
         &kinematics,
+        &track,
+        video,
+        None,
         args.movement,
         criteria_override.as_ref(),
         args.lang,
@@ -330,7 +361,8 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     }
     if let Some(out) = &args.overlay {
         let source = crate::source::open(&track.source.name)?;
-        annotated::write_annotated(source, &track, &kinematics, &report, out)?;
+        let bend = spine.as_ref().and_then(|s| s.forward_bend().ok());
+        annotated::write_annotated(source, &track, &kinematics, bend, &report, out)?;
     }
     if args.report {
         let html = args.output.join(crate::cli::report::HTML_FILE);

@@ -8,7 +8,7 @@
 
 use super::segment::peaks;
 use super::series::{self, derivative, fill_gaps, inclination, median};
-use super::spine::{self, SpineSeries};
+use super::spine::SpineMeasures;
 use super::{Event, Measure, Movement, MovementAnalysis, Segment};
 use crate::kinematics::passes::Travel;
 use crate::kinematics::view::View;
@@ -124,7 +124,7 @@ fn mean(v: &[f64]) -> Option<f64> {
 }
 
 /// Analyses a clip as walking.
-pub fn analyze(k: &Kinematics) -> MovementAnalysis {
+pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     let t = &k.times_s;
     let passes = walking_passes(k);
     let mut notes = Vec::new();
@@ -143,7 +143,6 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
     let mut sway = Vec::new();
     let mut cadence_spans = Vec::new();
     let mut all_heel_toe = true;
-    let mut swings: Vec<(usize, usize)> = Vec::new();
     let head = series::point(k, "head");
     let trunk = inclination(&series::angle(k, "trunk"), 90.0);
     let thighs = [
@@ -206,7 +205,6 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
                 let stride = t[same.position] - t[hs.position];
                 if let Some(to) = toe_off.filter(|to| to.position < same.position) {
                     stance.push(100.0 * (t[to.position] - t[hs.position]) / stride);
-                    swings.push((to.position, same.position));
                 }
                 if let Some(oto) = other_toe_off.filter(|o| o.position < same.position) {
                     // Initial double support: from this heel strike to the other foot's toe-off;
@@ -444,21 +442,15 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
     );
     metrics.insert("head_lateral_oscillation".into(), Measure::from_option(median(&head_lateral), "body_heights", "head horizontal range over each stride after removing the trend (meaningful in front/back views)", conf, "no stride with the head seen"));
     metrics.insert("lateral_trunk_sway".into(), Measure::from_option(median(&sway), "deg", "range of the trunk's lean from vertical in the image over each stride (frontal-plane lean in a front/back view)", conf, "no stride with the trunk seen"));
-    metrics.insert("lumbar_extension_change_in_swing".into(), match spine::series(k, spine::LUMBAR_FLEXION) {
-        SpineSeries::Unavailable(reason) => Measure::missing("deg", "lumbar extension gained during swing", reason),
-        SpineSeries::Measured { values, confidence, method } => {
-            let gains: Vec<f64> = swings
-                .iter()
-                .filter_map(|(a, b)| {
-                    let at_toe_off = values[*a]?;
-                    let least = values[*a..=*b].iter().flatten().copied().reduce(f64::min)?;
-                    Some(at_toe_off - least)
-                })
-                .collect();
-            let c = mean(&swings.iter().map(|(a, _)| confidence[*a]).collect::<Vec<_>>()).unwrap_or(0.0);
-            Measure::from_option(median(&gains), "deg", format!("lumbar flexion at toe-off minus its least value in that swing, median ({method})"), c, "no swing with the lumbar angle measured")
-        }
-    });
+    // The back outline is not traced in gait (see `SpineMeasures::for_movement`).
+    let unmeasured = spine
+        .forward_bend()
+        .err()
+        .unwrap_or("the spinal part is not measured in gait");
+    metrics.insert(
+        "lumbar_extension_change_in_swing".into(),
+        Measure::missing("deg", "spinal extension gained during swing", unmeasured),
+    );
     MovementAnalysis {
         movement: Movement::Gait,
         view,

@@ -7,11 +7,15 @@
 
 use super::segment::{excursions, Hysteresis};
 use super::series::{self, fill_gaps, inclination, mean_of, percentile, MAX_FILL_S};
-use super::spine::{self, SpineSeries};
+use super::spine::{self, SpineMeasures};
 use super::{Event, Measure, Movement, MovementAnalysis, Segment};
+use crate::kinematics::spine::back_shape::Bend;
+use crate::kinematics::spine::rhythm::rhythm;
+use crate::kinematics::spine::{Assessment, ForwardBend, ForwardBendOptions, Series};
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 
 /// Smallest trunk inclination range (degrees) read as hinge repetitions.
 pub const MIN_RANGE_DEG: f64 = 20.0;
@@ -112,28 +116,200 @@ fn hip_back_shift(k: &Kinematics, start: usize, bottom: usize, trunk: f64) -> Me
     }
 }
 
-/// Peak of a spine series over a range, or why not.
-pub fn spine_peak(
-    k: &Kinematics,
-    name: &str,
-    range: std::ops::RangeInclusive<usize>,
-    baseline_at: usize,
-) -> Result<(f64, f64), String> {
-    match spine::series(k, name) {
-        SpineSeries::Unavailable(reason) => Err(reason),
-        SpineSeries::Measured {
-            values, confidence, ..
-        } => {
-            let base = values[baseline_at].ok_or("not measured at the start of the rep")?;
-            let peak = values[range.clone()]
-                .iter()
-                .flatten()
-                .copied()
-                .reduce(f64::max)
-                .ok_or("not measured during the rep")?;
-            let c = confidence[range.clone()].iter().sum::<f64>() / range.count() as f64;
-            Ok((peak - base, c))
+/// Names of the per-rep lumbopelvic rhythm measures, one per bin of
+/// [`crate::kinematics::spine::rhythm::BINS`].
+pub const RHYTHM_METRICS: [&str; 3] = [
+    "lumbopelvic_rhythm_0_30",
+    "lumbopelvic_rhythm_30_60",
+    "lumbopelvic_rhythm_60_90",
+];
+
+/// The forward-bend measures of one repetition: the hip and spinal parts at the rep's deepest
+/// point and their ratio, the lumbopelvic rhythm by trunk-angle bin, the back's shape and the
+/// spinal flexion added once the hips stop flexing. `descent` runs from the top of the rep to
+/// its bottom.
+fn spine_metrics(
+    bend: Result<&ForwardBend, &str>,
+    rep: RangeInclusive<usize>,
+    descent: RangeInclusive<usize>,
+    t: &[f64],
+    metrics: &mut BTreeMap<String, Measure>,
+) {
+    let bend = match bend {
+        Ok(b) => b,
+        Err(reason) => {
+            for (name, unit) in [
+                ("hip_part", "deg"),
+                ("spinal_part", "deg"),
+                ("hip_spine_ratio", "ratio"),
+                ("back_shape", "deg"),
+                ("spinal_flexion_beyond_hip_range", "deg"),
+            ]
+            .into_iter()
+            .chain(RHYTHM_METRICS.iter().map(|m| (*m, "ratio")))
+            {
+                metrics.insert(
+                    name.into(),
+                    Measure::missing(unit, "forward-bend measurement (side view)", reason),
+                );
+            }
+            return;
         }
+    };
+    let deepest = spine::peak(&bend.total_flexion, rep.clone());
+    let at_deepest = |series: &Series| match &deepest {
+        Ok((i, ..)) => match series.values[*i] {
+            Some(v) => Measure::value(
+                v,
+                &series.unit,
+                format!("{} (at the rep's deepest total flexion)", series.method),
+                series.confidence[*i],
+            ),
+            None => Measure::missing(
+                &series.unit,
+                &series.method,
+                "not measured at the rep's deepest point",
+            ),
+        },
+        Err(reason) => Measure::missing(&series.unit, &series.method, reason.clone()),
+    };
+    metrics.insert("hip_part".into(), at_deepest(&bend.hip_part));
+    metrics.insert("spinal_part".into(), at_deepest(&bend.spinal_part));
+    metrics.insert("hip_spine_ratio".into(), at_deepest(&bend.hip_spine_ratio));
+
+    let only_rep = |series: &Series| -> Vec<Option<f64>> {
+        (0..series.values.len())
+            .map(|i| series.values[i].filter(|_| rep.contains(&i)))
+            .collect()
+    };
+    let bins = rhythm(
+        &only_rep(&bend.trunk_inclination),
+        &only_rep(&bend.hip_part),
+        &only_rep(&bend.spinal_part),
+    );
+    let confidence = {
+        let c: Vec<f64> = rep
+            .clone()
+            .filter(|i| bend.hip_part.values[*i].is_some())
+            .map(|i| bend.hip_part.confidence[i])
+            .collect();
+        c.iter().sum::<f64>() / c.len().max(1) as f64
+    };
+    for (name, bin) in RHYTHM_METRICS.iter().zip(&bins) {
+        let method = format!(
+            "lumbopelvic rhythm: hip part over spinal part gained across trunk inclination {:.0}–{:.0}° within the rep (regression slopes on the trunk angle; the spinal part includes thoracic flexion)",
+            bin.trunk_from_deg, bin.trunk_to_deg
+        );
+        metrics.insert(
+            (*name).into(),
+            match &bin.ratio {
+                Assessment::Assessed(r) => Measure::value(*r, "ratio", method, confidence),
+                Assessment::CannotAssess(reason) => {
+                    Measure::missing("ratio", method, reason.clone())
+                }
+            },
+        );
+    }
+    metrics.insert(
+        "back_shape".into(),
+        back_shape(bend, t[*rep.start()], t[*rep.end()]),
+    );
+    metrics.insert(
+        "spinal_flexion_beyond_hip_range".into(),
+        beyond_hip_range(bend, descent),
+    );
+}
+
+/// The back's shape over the bends that overlap the rep (the worst of them), graded by how
+/// far beyond its class threshold the curve held.
+fn back_shape(bend: &ForwardBend, start_s: f64, end_s: f64) -> Measure {
+    let th = ForwardBendOptions::default().back_shape;
+    let method = format!(
+        "back-shape curve of the outline: rounded when above +{}° for more than {} s, hollow when below {}° with the spinal part under {}° (extension) for as long, else neutral, while total flexion exceeds {}°; the value is how far beyond its class threshold the curve held (0 = neutral); the spinal part alone does not decide it, as it includes thoracic flexion",
+        th.rounded_above_deg, th.min_duration_s, th.hollow_below_deg, th.hollow_max_spinal_deg, th.min_flexion_deg
+    );
+    let overlapping: Vec<&Bend> = bend
+        .bends
+        .iter()
+        .filter(|b| b.start_s <= end_s && b.end_s >= start_s)
+        .collect();
+    let worst = overlapping
+        .iter()
+        .filter(|b| b.departure_deg.is_some())
+        .max_by(|a, b| {
+            a.departure_deg
+                .unwrap_or(0.0)
+                .total_cmp(&b.departure_deg.unwrap_or(0.0))
+        });
+    let Some(worst) = worst else {
+        let reason = overlapping
+            .iter()
+            .find_map(|b| b.shape.reason())
+            .map(str::to_string)
+            .unwrap_or_else(|| {
+                format!(
+                    "the total flexion stays under {}° in this rep: the back's shape is judged only past it, where a standing back's own curves no longer dominate the outline",
+                    th.min_flexion_deg
+                )
+            });
+        return Measure::missing("deg", method, reason);
+    };
+    let frames: Vec<f64> = (0..bend.times_s.len())
+        .filter(|i| (worst.start_s..=worst.end_s).contains(&bend.times_s[*i]))
+        .filter(|i| bend.back_curve.values[*i].is_some())
+        .map(|i| bend.back_curve.confidence[i])
+        .collect();
+    let confidence = frames.iter().sum::<f64>() / frames.len().max(1) as f64;
+    let class = worst.shape.value().map(|s| {
+        serde_json::to_value(s)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    });
+    let median = worst
+        .median_curve_deg
+        .map_or(String::new(), |m| format!("; median curve {m:.0}°"));
+    let mut measure = Measure::value(
+        worst.departure_deg.unwrap_or(0.0),
+        "deg",
+        format!("{method}{median}"),
+        confidence,
+    );
+    measure.class = class;
+    measure
+}
+
+/// Spinal flexion added after the hips stop flexing on the way down: from the first frame
+/// where the hip part comes within [`ARRIVAL_DEG`] of its peak in the descent, the largest
+/// rise of the spinal part until the bottom.
+fn beyond_hip_range(bend: &ForwardBend, descent: RangeInclusive<usize>) -> Measure {
+    let method = format!(
+        "largest rise of the spinal part after the hip part comes within {ARRIVAL_DEG}° of its peak on the way down (the spinal part includes thoracic flexion)"
+    );
+    let hip = &bend.hip_part;
+    let spinal = &bend.spinal_part;
+    let (_, hip_peak, _) = match spine::peak(hip, descent.clone()) {
+        Ok(p) => p,
+        Err(reason) => return Measure::missing("deg", method, reason),
+    };
+    let Some(arrived) = descent
+        .clone()
+        .find(|i| hip.values[*i].is_some_and(|v| v >= hip_peak - ARRIVAL_DEG))
+    else {
+        return Measure::missing("deg", method, "the hip part has no peak on the way down");
+    };
+    let Some(base) = spinal.values[arrived] else {
+        return Measure::missing(
+            "deg",
+            method,
+            "the spinal part is not measured where the hips stop flexing",
+        );
+    };
+    match spine::peak(spinal, arrived..=*descent.end()) {
+        Ok((_, top, c)) => {
+            Measure::value(top - base, "deg", method, c.min(hip.confidence[arrived]))
+        }
+        Err(reason) => Measure::missing("deg", method, reason),
     }
 }
 
@@ -172,7 +348,7 @@ fn stance_width_ratio(k: &Kinematics) -> Measure {
 }
 
 /// Analyses a clip as hip hinge repetitions.
-pub fn analyze(k: &Kinematics) -> MovementAnalysis {
+pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     let n = k.times_s.len();
     let t = &k.times_s;
     let trunk = trunk_inclination(k);
@@ -187,6 +363,11 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
     let mut notes = Vec::new();
     let mut segments = Vec::new();
     let trunk_px = series::trunk_length(k);
+    if let Err(reason) = spine.forward_bend() {
+        notes.push(format!(
+            "back measures (hip and spinal parts, back shape): {reason}"
+        ));
+    }
     match depth_repetitions(&trunk, t, MIN_RANGE_DEG) {
         None => notes.push(format!(
             "the trunk inclination varies by less than {MIN_RANGE_DEG}° (or is not seen): no hinge repetitions"
@@ -236,21 +417,8 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
                     },
                 );
                 metrics.insert("rep_duration".into(), Measure::value(t[e.end] - t[e.start], "s", "rep end minus rep start (where the trunk leaves and returns to rest)", confidence));
-                let lumbar = spine_peak(k, spine::LUMBAR_FLEXION, whole.clone(), e.start);
-                let lumbar_measure = |name: &str| match &lumbar {
-                    Ok((v, c)) => Measure::value(*v, "deg", format!("peak {name} minus its value at the rep start"), *c),
-                    Err(reason) => Measure::missing("deg", "lumbar flexion from the spine measurement", reason.clone()),
-                };
-                metrics.insert("lumbar_flexion_change".into(), lumbar_measure("lumbar flexion"));
-                metrics.insert("lumbar_flexion_beyond_hip_range".into(), match &lumbar {
-                    Ok(_) => Measure::missing("deg", "lumbar flexion added after the hips stop flexing", "needs the pelvis-on-thigh angle from the spine measurement"),
-                    Err(reason) => Measure::missing("deg", "lumbar flexion added after the hips stop flexing", reason.clone()),
-                });
-                let ratio_reason = lumbar.as_ref().err().cloned().unwrap_or_else(|| "needs the pelvis-on-thigh angle from the spine measurement".into());
-                metrics.insert("hip_lumbar_ratio".into(), Measure::missing("ratio", "hip (pelvis on thigh) flexion over lumbar flexion at the bottom", ratio_reason.clone()));
-                for bin in ["0_30", "30_60", "60_90"] {
-                    metrics.insert(format!("lumbopelvic_rhythm_{bin}"), Measure::missing("ratio", format!("hip over lumbar flexion change within trunk inclination {}°", bin.replace('_', "-")), ratio_reason.clone()));
-                }
+                let descent = if starts_deep { e.extreme..=e.end } else { e.start..=e.extreme };
+                spine_metrics(spine.forward_bend(), whole.clone(), descent, t, &mut metrics);
                 metrics.insert(
                     "sparc".into(),
                     Measure::from_option(super::smoothness::sparc_of(&trunk, t, e.start..e.end + 1), "dimensionless", "SPARC of trunk angular speed over the rep", confidence, "too few frames in the rep"),

@@ -17,6 +17,8 @@ pub mod sit_to_stand;
 pub mod smoothness;
 pub mod spine;
 
+pub use spine::SpineMeasures;
+
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
 use serde::{Deserialize, Serialize};
@@ -70,13 +72,13 @@ impl Movement {
         }
     }
 
-    /// The analyzer of this movement.
-    pub fn analyze(self, kinematics: &Kinematics) -> MovementAnalysis {
+    /// The analyzer of this movement, on a clip's kinematics and its spine measurements.
+    pub fn analyze(self, kinematics: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         match self {
-            Movement::Hinge => hinge::analyze(kinematics),
-            Movement::Sts => sit_to_stand::analyze(kinematics),
-            Movement::Gait => gait::analyze(kinematics),
-            Movement::Rotation => rotation::analyze(kinematics),
+            Movement::Hinge => hinge::analyze(kinematics, spine),
+            Movement::Sts => sit_to_stand::analyze(kinematics, spine),
+            Movement::Gait => gait::analyze(kinematics, spine),
+            Movement::Rotation => rotation::analyze(kinematics, spine),
         }
     }
 }
@@ -93,6 +95,10 @@ pub struct Measure {
     /// 0..1.
     pub confidence: f64,
     pub cannot_assess: Option<String>,
+    /// A class the value grades, where the quantity has one (the back shape: `rounded`,
+    /// `neutral` or `hollow`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub class: Option<String>,
 }
 
 impl Measure {
@@ -107,6 +113,7 @@ impl Measure {
             method: method.into(),
             confidence: confidence.clamp(0.0, 1.0),
             cannot_assess: None,
+            class: None,
         }
     }
 
@@ -118,6 +125,7 @@ impl Measure {
             method: method.into(),
             confidence: 0.0,
             cannot_assess: Some(reason.into()),
+            class: None,
         }
     }
 
@@ -228,9 +236,14 @@ const HINGE: &[Quantity] = &[
     q("peak_knee_flexion", "deg", PerRep),
     q("hip_back_shift", "trunk_lengths", PerRep),
     q("rep_duration", "s", PerRep),
-    q("lumbar_flexion_change", "deg", PerRep),
-    q("lumbar_flexion_beyond_hip_range", "deg", PerRep),
-    q("hip_lumbar_ratio", "ratio", PerRep),
+    q("hip_part", "deg", PerRep),
+    q("spinal_part", "deg", PerRep),
+    q("hip_spine_ratio", "ratio", PerRep),
+    q("lumbopelvic_rhythm_0_30", "ratio", PerRep),
+    q("lumbopelvic_rhythm_30_60", "ratio", PerRep),
+    q("lumbopelvic_rhythm_60_90", "ratio", PerRep),
+    q("back_shape", "deg", PerRep),
+    q("spinal_flexion_beyond_hip_range", "deg", PerRep),
     q("sparc", "dimensionless", PerRep),
     q("rep_count", "reps", PerClip),
 ];
@@ -238,12 +251,12 @@ const HINGE: &[Quantity] = &[
 const STS: &[Quantity] = &[
     q("foot_behind_knee", "shank_lengths", PerRep),
     q("trunk_inclination_at_seat_off", "deg", PerRep),
-    q("lumbar_flexion_at_seat_off", "deg", PerRep),
+    q("spinal_flexion_at_seat_off", "deg", PerRep),
     q("hand_support", "fraction", PerRep),
     q("hip_flexion_at_full_stand", "deg", PerRep),
     q("rise_duration", "s", PerRep),
     q("peak_trunk_angular_velocity", "deg/s", PerRep),
-    q("peak_lumbar_flexion", "deg", PerRep),
+    q("peak_spinal_flexion", "deg", PerRep),
     q("sparc", "dimensionless", PerRep),
     q("rise_count", "rises", PerClip),
     q("sit_count", "sits", PerClip),
@@ -273,6 +286,11 @@ const GAIT: &[Quantity] = &[
 const ROTATION: &[Quantity] = &[
     q("thoracic_rotation_share", "%", PerClip),
     q("pelvis_rotation_share", "%", PerClip),
+    q("thoracic_rotation_left", "deg", PerClip),
+    q("thoracic_rotation_right", "deg", PerClip),
+    q("pelvis_rotation_left", "deg", PerClip),
+    q("pelvis_rotation_right", "deg", PerClip),
+    q("thoracic_rotation_symmetry", "ratio", PerClip),
     q("turns_per_side_difference", "turns", PerClip),
     q("turn_range_symmetry", "%", PerClip),
     q("turn_count", "turns", PerClip),

@@ -6,7 +6,7 @@
 //! bend much more than the trunk inclines (a knee-dominant squat, which is none of the four);
 //! shoulders swinging to both sides over a still pelvis make it rotation.
 
-use super::{gait, hinge, rotation, series, sit_to_stand, Movement};
+use super::{gait, hinge, rotation, series, sit_to_stand, Movement, SpineMeasures};
 use crate::kinematics::Kinematics;
 use serde::{Deserialize, Serialize};
 
@@ -28,7 +28,8 @@ pub fn recognise(k: &Kinematics) -> Recognition {
         movement: Some(movement),
         reason,
     };
-    let sts = sit_to_stand::analyze(k);
+    // Only the rises are counted here: no spine measurement is needed for that.
+    let sts = sit_to_stand::analyze(k, &SpineMeasures::unmeasured("recognition only"));
     let rises = sts.segments_of("rise").count();
     if rises > 0 {
         return found(

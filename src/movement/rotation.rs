@@ -3,14 +3,17 @@
 //! Turns are found on the sideways shift of the shoulder midpoint (in trunk lengths) about its
 //! moving median (where the still pelvis keeps it), which swings to one side and the other as the upper body turns
 //! over a still pelvis; hysteresis on each side of the clip's median keeps noise from counting.
-//! This 2-D signal finds and times the turns; it is not a rotation angle, so the range per side,
-//! the thoracic and pelvis shares come only from the spine measurement
-//! ([`super::spine`]) and are "cannot assess" without it.
+//! This 2-D signal finds and times the turns; it is not a rotation angle, so the range per turn
+//! and per side and the thoracic and pelvis shares come from the rotation measurement
+//! ([`crate::kinematics::spine::measure_rotation`], side-on protocol) and are "cannot assess"
+//! with its reason without it.
 
 use super::segment::{excursions, Hysteresis};
 use super::series::{self, fill_gaps, percentile, MAX_FILL_S};
-use super::spine::{self, SpineSeries};
+use super::spine::SpineMeasures;
 use super::{Event, Measure, Movement, MovementAnalysis, Segment};
+use crate::kinematics::spine::rotation::SidePeaks;
+use crate::kinematics::spine::{Rotation, Series};
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
 use std::collections::BTreeMap;
@@ -62,7 +65,7 @@ pub fn turns(k: &Kinematics) -> Option<Vec<(f64, super::segment::Excursion)>> {
 }
 
 /// Analyses a clip as thoracic rotation turns.
-pub fn analyze(k: &Kinematics) -> MovementAnalysis {
+pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     let t = &k.times_s;
     let n = t.len();
     let view = if n == 0 {
@@ -86,7 +89,7 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
         notes.push("side or oblique view: turns are told apart as side a (towards +x in the image) and side b, not as left and right".into());
     }
     let signal = turn_signal(k);
-    let rotation = spine::series(k, spine::THORACIC_ROTATION);
+    let rotation = spine.rotation();
     let mut ranges: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
     let mut counts = [0usize; 2];
     for (side, e) in &found {
@@ -105,36 +108,20 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
         );
         let mut metrics = BTreeMap::new();
         metrics.insert("peak_shoulder_shift".into(), Measure::from_option(signal[e.extreme].map(f64::abs), "trunk_lengths", "sideways shift of the shoulder midpoint over the hip midpoint at the turn's peak, from the clip's median", confidence, "shoulders not seen at the peak"));
+        let range = |pick: fn(&Rotation) -> &Series| match &rotation {
+            Ok(r) => turn_range(pick(r), e.start..=e.end),
+            Err(reason) => {
+                Measure::missing("deg", "rotation measurement (side-on protocol)", *reason)
+            }
+        };
+        let thoracic = range(|r| &r.thoracic_rotation);
+        if let Some(v) = thoracic.value {
+            ranges[index].push(v);
+        }
+        metrics.insert("thoracic_rotation_range".into(), thoracic);
         metrics.insert(
-            "thoracic_rotation_range".into(),
-            match &rotation {
-                SpineSeries::Measured {
-                    values,
-                    confidence: c,
-                    method,
-                } => match values[e.start..=e.end]
-                    .iter()
-                    .flatten()
-                    .map(|v| v.abs())
-                    .reduce(f64::max)
-                {
-                    Some(v) => {
-                        ranges[index].push(v);
-                        Measure::value(
-                            v,
-                            "deg",
-                            format!("largest |thoracic rotation| in the turn ({method})"),
-                            c[e.extreme],
-                        )
-                    }
-                    None => {
-                        Measure::missing("deg", "thoracic rotation", "not measured during the turn")
-                    }
-                },
-                SpineSeries::Unavailable(reason) => {
-                    Measure::missing("deg", "thoracic rotation", reason.clone())
-                }
-            },
+            "pelvis_rotation_range".into(),
+            range(|r| &r.pelvis_rotation),
         );
         metrics.insert(
             "sparc".into(),
@@ -189,8 +176,8 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
         },
     );
     let unavailable = |what: &str| match &rotation {
-        SpineSeries::Unavailable(reason) => reason.clone(),
-        SpineSeries::Measured { .. } => format!("{what} needs the pelvis rotation as well"),
+        Err(reason) => reason.to_string(),
+        Ok(_) => format!("{what}: no turn to each side with the rotation measured"),
     };
     metrics.insert(
         "turn_range_symmetry".into(),
@@ -208,44 +195,7 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
             ),
         },
     );
-    let pelvis = spine::series(k, spine::PELVIS_ROTATION);
-    let shares = match (&rotation, &pelvis) {
-        (SpineSeries::Measured { values: th, .. }, SpineSeries::Measured { values: pe, .. }) => {
-            let total: Vec<(f64, f64)> = found
-                .iter()
-                .filter_map(|(_, e)| Some((th[e.extreme]?.abs(), pe[e.extreme]?.abs())))
-                .collect();
-            let (a, b) = total
-                .iter()
-                .fold((0.0, 0.0), |(x, y), (p, q)| (x + p, y + q));
-            (a + b > 0.0).then(|| (100.0 * a / (a + b), 100.0 * b / (a + b)))
-        }
-        _ => None,
-    };
-    let reason = match (&rotation, &pelvis) {
-        (SpineSeries::Unavailable(r), _) | (_, SpineSeries::Unavailable(r)) => r.clone(),
-        _ => "no turn with both rotations measured".into(),
-    };
-    metrics.insert(
-        "thoracic_rotation_share".into(),
-        Measure::from_option(
-            shares.map(|s| s.0),
-            "%",
-            "thoracic over thoracic + pelvis rotation at the turns' peaks",
-            1.0,
-            reason.clone(),
-        ),
-    );
-    metrics.insert(
-        "pelvis_rotation_share".into(),
-        Measure::from_option(
-            shares.map(|s| s.1),
-            "%",
-            "pelvis over thoracic + pelvis rotation at the turns' peaks",
-            1.0,
-            reason,
-        ),
-    );
+    side_metrics(&rotation, &mut metrics);
     MovementAnalysis {
         movement: Movement::Rotation,
         view,
@@ -253,4 +203,133 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
         metrics,
         notes,
     }
+}
+
+/// The largest |rotation| of `series` within a turn, with its frame's confidence.
+fn turn_range(series: &Series, turn: std::ops::RangeInclusive<usize>) -> Measure {
+    let method = format!("largest |{}| in the turn ({})", series.name, series.method);
+    match turn
+        .filter_map(|i| Some((series.values[i]?.abs(), series.confidence[i])))
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+    {
+        Some((v, c)) => Measure::value(v, "deg", method, c),
+        None => Measure::missing(
+            "deg",
+            method,
+            format!(
+                "not measured during the turn ({})",
+                series.main_missing_reason().unwrap_or("no reason recorded")
+            ),
+        ),
+    }
+}
+
+/// Per-clip rotation to each side (the measurement's 95th-percentile turn, which does not
+/// depend on the 2-D turn finding), its symmetry, and the thoracic and pelvis shares of it.
+fn side_metrics(rotation: &Result<&Rotation, &str>, metrics: &mut BTreeMap<String, Measure>) {
+    let r = match rotation {
+        Ok(r) => r,
+        Err(reason) => {
+            for (name, unit) in [
+                ("thoracic_rotation_left", "deg"),
+                ("thoracic_rotation_right", "deg"),
+                ("pelvis_rotation_left", "deg"),
+                ("pelvis_rotation_right", "deg"),
+                ("thoracic_rotation_symmetry", "ratio"),
+                ("thoracic_rotation_share", "%"),
+                ("pelvis_rotation_share", "%"),
+            ] {
+                metrics.insert(
+                    name.into(),
+                    Measure::missing(unit, "rotation measurement (side-on protocol)", *reason),
+                );
+            }
+            return;
+        }
+    };
+    let confidence = |s: &Series| {
+        let c: Vec<f64> = s
+            .values
+            .iter()
+            .zip(&s.confidence)
+            .filter(|(v, _)| v.is_some())
+            .map(|(_, c)| *c)
+            .collect();
+        c.iter().sum::<f64>() / c.len().max(1) as f64
+    };
+    let side = |peaks: &SidePeaks, s: &Series, left: bool| {
+        let method = format!(
+            "95th percentile of the turns towards the subject's {} ({})",
+            if left { "left" } else { "right" },
+            s.method
+        );
+        Measure::from_option(
+            if left {
+                peaks.left_deg
+            } else {
+                peaks.right_deg
+            },
+            "deg",
+            method,
+            confidence(s),
+            format!(
+                "no turn to that side was measured ({})",
+                s.main_missing_reason().unwrap_or("no reason recorded")
+            ),
+        )
+    };
+    let (th, pe) = (&r.thoracic_rotation, &r.pelvis_rotation);
+    metrics.insert(
+        "thoracic_rotation_left".into(),
+        side(&r.thoracic_peaks, th, true),
+    );
+    metrics.insert(
+        "thoracic_rotation_right".into(),
+        side(&r.thoracic_peaks, th, false),
+    );
+    metrics.insert(
+        "pelvis_rotation_left".into(),
+        side(&r.pelvis_peaks, pe, true),
+    );
+    metrics.insert(
+        "pelvis_rotation_right".into(),
+        side(&r.pelvis_peaks, pe, false),
+    );
+    metrics.insert(
+        "thoracic_rotation_symmetry".into(),
+        Measure::from_option(
+            r.thoracic_peaks.symmetry,
+            "ratio",
+            "smaller over larger thoracic rotation to each side (1 = symmetric)",
+            confidence(th),
+            "the thoracic rotation was not measured to both sides",
+        ),
+    );
+    let turn = |p: &SidePeaks| Some(p.left_deg? + p.right_deg?);
+    let shares = match (turn(&r.thoracic_peaks), turn(&r.pelvis_peaks)) {
+        (Some(a), Some(b)) if a + b > 0.0 => Some((100.0 * a / (a + b), 100.0 * b / (a + b))),
+        _ => None,
+    };
+    let c = confidence(th).min(confidence(pe));
+    let reason = "the thoracic and pelvis rotation were not both measured to both sides";
+    metrics.insert(
+        "thoracic_rotation_share".into(),
+        Measure::from_option(
+            shares.map(|s| s.0),
+            "%",
+            "thoracic (shoulders relative to the pelvis) over thoracic + pelvis rotation, summed over the largest turn to each side",
+            c,
+            reason,
+        ),
+    );
+    metrics.insert(
+        "pelvis_rotation_share".into(),
+        Measure::from_option(
+            shares.map(|s| s.1),
+            "%",
+            "pelvis over thoracic + pelvis rotation, summed over the largest turn to each side",
+            c,
+            reason,
+        ),
+    );
 }

@@ -7,7 +7,7 @@
 //! clip's passes may be decided on the walking part of a test.
 
 use super::series::{self, derivative, fill_gaps, inclination, mean_of, MAX_FILL_S};
-use super::spine;
+use super::spine::SpineMeasures;
 use super::{Event, Measure, Movement, MovementAnalysis, Phase, Segment};
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
@@ -201,7 +201,7 @@ fn hip_flexion(k: &Kinematics, i: usize, f: f64) -> Option<f64> {
 }
 
 /// Analyses a clip for rises and sits.
-pub fn analyze(k: &Kinematics) -> MovementAnalysis {
+pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     let t = &k.times_s;
     let n = t.len();
     let mut notes = Vec::new();
@@ -223,6 +223,9 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
             notes: vec!["the trunk is not seen: no sit-to-stand analysis".into()],
         };
     };
+    if let Err(reason) = spine.forward_bend() {
+        notes.push(format!("spinal flexion: {reason}"));
+    }
     let s = signals(k, trunk_px);
     let runs = postures(&thigh, t);
     let mut rises = 0;
@@ -370,14 +373,27 @@ pub fn analyze(k: &Kinematics) -> MovementAnalysis {
                         "trunk not seen during the rise",
                     ),
                 );
+                // Relative to the rise start, as the fault is a rounding made to get up; this
+                // also leaves out the seated posture's own flexion.
+                let spinal = spine.forward_bend().map(|b| &b.spinal_part);
+                let method = "spinal part of the forward-bend measurement (side view) minus its value at the rise start; it includes thoracic flexion";
                 for (key, at) in [
-                    ("lumbar_flexion_at_seat_off", seat_off..=seat_off),
-                    ("peak_lumbar_flexion", start..=full_stand),
+                    ("spinal_flexion_at_seat_off", seat_off..=seat_off),
+                    ("peak_spinal_flexion", start..=full_stand),
                 ] {
-                    metrics.insert(key.into(), match super::hinge::spine_peak(k, spine::LUMBAR_FLEXION, at, start) {
-                        Ok((v, c)) => Measure::value(v, "deg", "lumbar flexion from the spine measurement, relative to the rise start", c),
-                        Err(reason) => Measure::missing("deg", "lumbar flexion from the spine measurement", reason),
+                    let measured = spinal.map_err(str::to_string).and_then(|s| {
+                        let base =
+                            s.values[start].ok_or("spinal part not measured at the rise start")?;
+                        let (_, v, c) = super::spine::peak(s, at)?;
+                        Ok((v - base, c.min(s.confidence[start])))
                     });
+                    metrics.insert(
+                        key.into(),
+                        match measured {
+                            Ok((v, c)) => Measure::value(v, "deg", method, c),
+                            Err(reason) => Measure::missing("deg", method, reason),
+                        },
+                    );
                 }
                 metrics.insert(
                     "sparc".into(),

@@ -1,5 +1,7 @@
-//! The annotated analysis video (`ugoki analyze --overlay out.mp4`): the skeleton, the back line
-//! (neck to mid-hip), angle arcs with values at hip and knee, a repetition counter coloured by
+//! The annotated analysis video (`ugoki analyze --overlay out.mp4`): the skeleton, the trunk
+//! chord (neck to mid-hip), and where the forward bend was measured the traced back outline and
+//! the pelvis surface tangent (the two inclinations the hip and spinal parts come from), angle
+//! arcs with values at hip and knee, a repetition counter coloured by
 //! the repetition's verdict, and a running timeline of the movement's main angle. Frame for
 //! frame the input's length; line widths and text scale from 480p to 1080p.
 
@@ -7,6 +9,7 @@ use super::overlay::{draw_skeleton, rewrite_video};
 use crate::cli::analyze::AnalysisReport;
 use crate::criteria::scoring::Verdict;
 use crate::error::Result;
+use crate::kinematics::spine::ForwardBend;
 use crate::kinematics::Kinematics;
 use crate::movement::{Movement, Segment};
 use crate::source::FrameSource;
@@ -18,6 +21,9 @@ use std::collections::HashMap;
 use std::path::Path;
 
 const WHITE: (f64, f64, f64) = (255.0, 255.0, 255.0);
+/// BGR of the traced back outline (magenta) and of the pelvis surface tangent (green).
+pub const BACK_COLOUR: (f64, f64, f64) = (255.0, 0.0, 255.0);
+pub const PELVIS_COLOUR: (f64, f64, f64) = (0.0, 255.0, 0.0);
 
 fn bgr((b, g, r): (f64, f64, f64)) -> Scalar {
     Scalar::new(b, g, r, 0.0)
@@ -67,6 +73,7 @@ fn counted_segments(report: &AnalysisReport) -> Vec<(&Segment, Option<Verdict>)>
 
 struct Painter<'a> {
     kinematics: &'a Kinematics,
+    bend: Option<&'a ForwardBend>,
     segments: Vec<(&'a Segment, Option<Verdict>)>,
     channel: Option<&'a crate::kinematics::AngleChannel>,
     range: (f64, f64),
@@ -175,6 +182,7 @@ impl Painter<'_> {
                     0,
                 )?;
             }
+            self.back_line(image, p, scale)?;
             // The side nearer the camera: the one with the more confident leg.
             let confidence = |side: &str| {
                 ["hip", "knee", "ankle"]
@@ -212,6 +220,40 @@ impl Painter<'_> {
         }
         self.counter(image, time_s, scale)?;
         self.timeline(image, time_s, scale)
+    }
+
+    /// The traced back outline and the pelvis surface tangent, where the outline was accepted.
+    fn back_line(&self, image: &mut Mat, position: usize, scale: f64) -> Result<()> {
+        let Some(line) = self
+            .bend
+            .and_then(|b| b.back_lines.get(position))
+            .and_then(Option::as_ref)
+        else {
+            return Ok(());
+        };
+        let px = |p: &[f64; 2]| Point::new(p[0].round() as i32, p[1].round() as i32);
+        let outline: Vector<Point> = line.points.iter().map(px).collect();
+        let mut lines = Vector::<Vector<Point>>::new();
+        lines.push(outline);
+        imgproc::polylines(
+            image,
+            &lines,
+            false,
+            bgr(BACK_COLOUR),
+            (2.5 * scale).round().max(1.0) as i32,
+            imgproc::LINE_AA,
+            0,
+        )?;
+        imgproc::line(
+            image,
+            px(&line.pelvis_tangent[0]),
+            px(&line.pelvis_tangent[1]),
+            bgr(PELVIS_COLOUR),
+            (2.5 * scale).round().max(1.0) as i32,
+            imgproc::LINE_AA,
+            0,
+        )?;
+        Ok(())
     }
 
     fn counter(&self, image: &mut Mat, time_s: f64, scale: f64) -> Result<()> {
@@ -326,11 +368,13 @@ impl Painter<'_> {
     }
 }
 
-/// Re-reads the clip and writes it with the analysis drawn on, frame for frame.
+/// Re-reads the clip and writes it with the analysis drawn on, frame for frame; `bend` adds
+/// the back outline and pelvis tangent where it traced them.
 pub fn write_annotated(
     source: Box<dyn FrameSource>,
     track: &PoseTrack,
     kinematics: &Kinematics,
+    bend: Option<&ForwardBend>,
     report: &AnalysisReport,
     out: &Path,
 ) -> Result<()> {
@@ -351,6 +395,7 @@ pub fn write_annotated(
         .unwrap_or((0.0, 1.0));
     let painter = Painter {
         kinematics,
+        bend,
         segments: counted_segments(report),
         channel,
         range,

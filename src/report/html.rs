@@ -7,7 +7,9 @@ use super::svg::{escape, Band, BarPlot, LinePlot, Mark, Series};
 use crate::cli::analyze::AnalysisReport;
 use crate::criteria::scoring::{CriterionResult, Lang, Verdict};
 use crate::kinematics::calibration::CalibrationMethod;
+use crate::kinematics::spine::forward_bend::SPINAL_PART_NOTE;
 use crate::kinematics::Kinematics;
+use crate::movement::hinge::RHYTHM_METRICS;
 use crate::movement::{Movement, MovementAnalysis};
 use std::fmt::Write as _;
 
@@ -200,16 +202,30 @@ fn notice(out: &mut String, c: &ReportContent) {
     );
 }
 
-fn criterion_row(out: &mut String, cr: &CriterionResult, lang: Lang) {
+/// The class a judged value grades (the back shape's `rounded`, say), from the segment the
+/// judgement is on.
+fn judged_class(a: Option<&MovementAnalysis>, quantity: &str, on: &str) -> Option<String> {
+    a?.segments
+        .iter()
+        .find(|s| format!("{} {}", s.kind, s.number) == on)?
+        .metrics
+        .get(quantity)?
+        .class
+        .clone()
+}
+
+fn criterion_row(out: &mut String, cr: &CriterionResult, a: Option<&MovementAnalysis>, lang: Lang) {
     let values: Vec<String> = cr
         .judgements
         .iter()
         .map(|j| match j.value {
             Some(v) => format!(
-                r#"{}: {} {} <span class="verdict {}">{}</span>"#,
+                r#"{}: {} {}{} <span class="verdict {}">{}</span>"#,
                 escape(&j.on),
                 fmt_value(v),
                 escape(&cr.unit),
+                judged_class(a, &cr.quantity, &j.on)
+                    .map_or(String::new(), |c| format!(" ({})", escape(&c))),
                 verdict_class(j.verdict),
                 j.verdict.label(lang)
             ),
@@ -270,7 +286,7 @@ fn criteria_table(out: &mut String, c: &ReportContent) {
         tr(lang, "Verdict", "判定"),
     );
     for cr in &s.criteria {
-        criterion_row(out, cr, lang);
+        criterion_row(out, cr, c.analysis.analysis.as_ref(), lang);
     }
     out.push_str("</tbody></table>");
 }
@@ -328,10 +344,10 @@ fn bar_specs(m: Movement) -> &'static [BarSpec] {
                 false,
             ),
             (
-                "Hip vs lumbar contribution per repetition",
-                "各回の股関節と腰椎の寄与",
-                "flexion (deg)",
-                &["peak_hip_flexion", "lumbar_flexion_change"],
+                "Hip vs spinal contribution per repetition (at the deepest point)",
+                "各回の股関節と脊柱の寄与（最深点）",
+                "flexion from standing (deg)",
+                &["hip_part", "spinal_part"],
                 true,
             ),
         ],
@@ -358,13 +374,11 @@ fn bar_specs(m: Movement) -> &'static [BarSpec] {
             &["left step_time", "right step_time"],
             false,
         )],
-        // Pelvis rotation is measured per clip only (`pelvis_rotation_share`), so the bars
-        // are the thoracic rotation of each turn, labelled by side.
         Movement::Rotation => &[(
-            "Thoracic rotation per turn",
-            "各回旋の胸椎回旋",
+            "Thoracic and pelvis rotation per turn",
+            "各回旋の胸椎と骨盤の回旋",
             "rotation (deg)",
-            &["thoracic_rotation_range"],
+            &["thoracic_rotation_range", "pelvis_rotation_range"],
             false,
         )],
     }
@@ -507,19 +521,68 @@ fn plots(out: &mut String, c: &ReportContent, a: &MovementAnalysis) {
         }
         push_plot(out, svg, &missing);
     }
-    if a.movement == Movement::Hinge {
-        rhythm_plot(out, c, a);
+    match a.movement {
+        Movement::Hinge => rhythm_plot(out, c, a),
+        Movement::Rotation => rotation_sides_plot(out, c, a),
+        Movement::Sts | Movement::Gait => {}
     }
+}
+
+/// Thoracic against pelvis rotation to each side (the clip's largest turns).
+fn rotation_sides_plot(out: &mut String, c: &ReportContent, a: &MovementAnalysis) {
+    let lang = c.lang;
+    let title = tr(
+        lang,
+        "Thoracic vs pelvis rotation per side",
+        "左右の胸椎回旋と骨盤回旋",
+    );
+    let mut reasons: Vec<String> = Vec::new();
+    let series: Vec<Series> = ["thoracic", "pelvis"]
+        .iter()
+        .map(|part| Series {
+            name: format!("{part}_rotation"),
+            values: ["left", "right"]
+                .iter()
+                .map(|side| {
+                    let m = a.metrics.get(&format!("{part}_rotation_{side}"))?;
+                    reasons.extend(m.cannot_assess.clone());
+                    m.value
+                })
+                .collect(),
+        })
+        .collect();
+    let plot = BarPlot {
+        title: title.into(),
+        x_label: tr(lang, "side the upper body turns to", "回旋の向き").into(),
+        y_label: tr(lang, "rotation (deg)", "回旋 (deg)").into(),
+        groups: vec![
+            tr(lang, "left", "左").into(),
+            tr(lang, "right", "右").into(),
+        ],
+        series,
+        stacked: false,
+    };
+    reasons.sort();
+    reasons.dedup();
+    let missing = format!(
+        "{title}: {}",
+        if reasons.is_empty() {
+            tr(lang, "nothing measured", "測定値なし").to_string()
+        } else {
+            reasons.join("; ")
+        }
+    );
+    push_plot(out, plot.to_svg(), &missing);
 }
 
 /// Trunk-inclination bands of the lumbopelvic rhythm measures (degrees of trunk flexion).
 const RHYTHM_BANDS: [(&str, f64); 3] = [
-    ("lumbopelvic_rhythm_0_30", 15.0),
-    ("lumbopelvic_rhythm_30_60", 45.0),
-    ("lumbopelvic_rhythm_60_90", 75.0),
+    (RHYTHM_METRICS[0], 15.0),
+    (RHYTHM_METRICS[1], 45.0),
+    (RHYTHM_METRICS[2], 75.0),
 ];
 
-/// The lumbopelvic rhythm curve: lumbar/hip ratio against trunk flexion, one line per rep.
+/// The lumbopelvic rhythm curve: hip:spine ratio against trunk inclination, one line per rep.
 fn rhythm_plot(out: &mut String, c: &ReportContent, a: &MovementAnalysis) {
     let lang = c.lang;
     let reps: Vec<&crate::movement::Segment> = a.segments_of("rep").collect();
@@ -546,11 +609,14 @@ fn rhythm_plot(out: &mut String, c: &ReportContent, a: &MovementAnalysis) {
         title: tr(lang, "Lumbopelvic rhythm", "腰椎骨盤リズム").into(),
         x_label: tr(
             lang,
-            "trunk flexion band centre (deg)",
-            "体幹屈曲の区間中央 (deg)",
+            "trunk inclination bin centre (deg)",
+            "体幹前傾の区間中央 (deg)",
         )
         .into(),
-        y_label: format!("{} ({unit})", tr(lang, "lumbar / hip", "腰椎 / 股関節")),
+        y_label: format!(
+            "{} ({unit})",
+            tr(lang, "hip part / spinal part", "股関節 / 脊柱")
+        ),
         x: RHYTHM_BANDS.iter().map(|(_, centre)| *centre).collect(),
         series,
         bands: Vec::new(),
@@ -661,6 +727,29 @@ fn method_notes(out: &mut String, c: &ReportContent) {
                 escape(&ch.name),
                 escape(&ch.unit),
                 escape(&ch.method)
+            );
+        }
+        if matches!(a.movement, Movement::Hinge | Movement::Sts) {
+            let _ = write!(
+                out,
+                "<li>{} <code>{}</code></li>",
+                tr(
+                    lang,
+                    "Hip and spinal parts come from the back's outline in a side view (person mask). The spinal part includes thoracic as well as lumbar flexion: one camera cannot separate them, so 'keep the low back neutral' is judged from the back's shape during the bend, not from the spinal part alone.",
+                    "股関節と脊柱の寄与は、横からの映像の背中の輪郭（人物マスク）から求めています。脊柱の値には腰椎だけでなく胸椎の屈曲も含まれます。1台のカメラでは両者を分けられないため、「腰を丸めない・反らさない」は脊柱の値だけでなく、曲げている間の背中の形で判定しています。"
+                ),
+                escape(SPINAL_PART_NOTE)
+            );
+        }
+        if a.movement == Movement::Rotation {
+            let _ = write!(
+                out,
+                "<li>{}</li>",
+                tr(
+                    lang,
+                    "Thoracic rotation is the shoulder line turning relative to the pelvis line, from a side-on camera (it includes the small lumbar rotation); follow the protocol: face the camera for 2 s, turn side-on and hold 1 s, then turn each way.",
+                    "胸椎回旋は、横向きのカメラで見た骨盤の線に対する肩の線の回旋です（わずかな腰椎の回旋を含みます）。手順: カメラに正対して2秒、横向きで1秒静止し、その後左右に回します。"
+                )
             );
         }
         for note in &a.notes {

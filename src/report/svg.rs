@@ -264,12 +264,18 @@ impl BarPlot {
     /// The plot as an `<svg>` element, or `None` when no bar has a value.
     pub fn to_svg(&self) -> Option<String> {
         let heights: Vec<f64> = if self.stacked {
+            // Every running total: a negative part (a spine extended past standing) leaves
+            // the stack's top above its sum.
             (0..self.groups.len())
-                .map(|g| {
+                .flat_map(|g| {
                     self.series
                         .iter()
                         .filter_map(|s| s.values.get(g)?.as_ref())
-                        .sum()
+                        .scan(0.0, |total, v| {
+                            *total += v;
+                            Some(*total)
+                        })
+                        .collect::<Vec<f64>>()
                 })
                 .collect()
         } else {

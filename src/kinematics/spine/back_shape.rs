@@ -76,6 +76,11 @@ pub struct Bend {
     /// Longest time the curve stayed below the hollow threshold, seconds.
     pub longest_hollow_s: f64,
     pub shape: Assessment<BackShape>,
+    /// How far beyond its class's threshold the curve held for longer than the persistence
+    /// time, degrees (rounded: held curve − `rounded_above_deg`; hollow: `hollow_below_deg` −
+    /// held curve); 0 when neutral, `None` when the shape cannot be assessed. A graded
+    /// companion of `shape` that scoring can put thresholds on.
+    pub departure_deg: Option<f64>,
     /// This bend's median curve minus the median over the person's bends (three or more).
     pub deviation_from_own_deg: Option<f64>,
     /// Set when the deviation passes the personal threshold: `rounder_than_usual` or
@@ -147,6 +152,34 @@ fn longest_stretch(
     best
 }
 
+/// The most extreme level that `values` stay beyond (above when `above`, else below) on
+/// consecutive measured frames of `range` lasting longer than `min_duration_s`, measured as
+/// [`longest_stretch`] measures a stretch; `None` when no stretch is that long.
+fn held_level(
+    times: &[f64],
+    values: &[Option<f64>],
+    range: Range<usize>,
+    min_duration_s: f64,
+    above: bool,
+) -> Option<f64> {
+    let interval = crate::signal::resample::median_interval(times).unwrap_or(0.0);
+    let measured: Vec<(f64, f64)> = range.filter_map(|i| Some((times[i], values[i]?))).collect();
+    // The shortest qualifying windows suffice: a longer stretch holds no more extreme a level
+    // than any qualifying window inside it.
+    (0..measured.len())
+        .filter_map(|j| {
+            let k = (j..measured.len())
+                .find(|k| measured[*k].0 - measured[j].0 + interval > min_duration_s)?;
+            let window = measured[j..=k].iter().map(|m| m.1);
+            Some(if above {
+                window.fold(f64::INFINITY, f64::min)
+            } else {
+                window.fold(f64::NEG_INFINITY, f64::max)
+            })
+        })
+        .reduce(if above { f64::max } else { f64::min })
+}
+
 /// Classifies every bend of `flexion` from the `curve` angle and `spinal` part series.
 /// `curve_missing` explains a bend whose outline is mostly missing.
 pub fn classify_bends(
@@ -182,6 +215,9 @@ pub fn classify_bends(
             let hollow = longest_stretch(times, &hollow_evidence, range.clone(), |v| {
                 v < thresholds.hollow_below_deg
             });
+            let held = |values: &[Option<f64>], above| {
+                held_level(times, values, range.clone(), thresholds.min_duration_s, above)
+            };
             let shape = if (measured as f64) < thresholds.min_measured_share * range.len() as f64 {
                 Assessment::CannotAssess(format!(
                     "back outline measured in {measured} of {} frames of the bend ({curve_missing})",
@@ -194,6 +230,11 @@ pub fn classify_bends(
             } else {
                 Assessment::Assessed(BackShape::Neutral)
             };
+            let departure_deg = shape.value().map(|shape| match shape {
+                BackShape::Rounded => held(curve, true).map_or(0.0, |l| l - thresholds.rounded_above_deg),
+                BackShape::Hollow => held(&hollow_evidence, false).map_or(0.0, |l| thresholds.hollow_below_deg - l),
+                BackShape::Neutral => 0.0,
+            });
             Bend {
                 start_s: times[range.start],
                 end_s: times[range.end - 1],
@@ -203,6 +244,7 @@ pub fn classify_bends(
                 longest_rounded_s: rounded,
                 longest_hollow_s: hollow,
                 shape,
+                departure_deg,
                 deviation_from_own_deg: None,
                 personal_flag: None,
             }
@@ -279,6 +321,22 @@ mod tests {
         );
         assert_eq!(bends[0].shape, Assessment::Assessed(BackShape::Rounded));
         assert!((bends[0].longest_rounded_s - 0.5).abs() < 0.05);
+        // Held at +12° for longer than 0.3 s: 7° beyond the +5° threshold.
+        assert_eq!(bends[0].departure_deg, Some(7.0));
+        // A rounded stretch too short to count leaves the bend neutral, with no departure.
+        for v in curve.iter_mut().skip(28).take(7) {
+            *v = Some(-20.0);
+        }
+        let bends = classify_bends(
+            &t,
+            &flexion,
+            &spinal,
+            &curve,
+            "",
+            &BackShapeThresholds::default(),
+        );
+        assert_eq!(bends[0].shape, Assessment::Assessed(BackShape::Neutral));
+        assert_eq!(bends[0].departure_deg, Some(0.0));
     }
 
     #[test]
@@ -309,7 +367,9 @@ mod tests {
         );
         assert_eq!(bends.len(), 2);
         assert_eq!(bends[0].shape, Assessment::Assessed(BackShape::Hollow));
+        assert_eq!(bends[0].departure_deg, Some(10.0));
         assert!(bends[1].shape.reason().unwrap().contains("mask unreliable"));
+        assert_eq!(bends[1].departure_deg, None);
     }
 
     #[test]

@@ -31,7 +31,7 @@
 
 use super::back_shape::{classify_bends, BackShapeThresholds, Bend};
 use super::mask::{quality, subject_region, SubjectMasker};
-use super::outline::trace;
+use super::outline::{trace, BackOutline};
 use super::rhythm::{rhythm, RhythmBin};
 use super::sagittal::{point, segment_inclination_deg, Point};
 use super::series::{median, running_median, Series};
@@ -93,6 +93,16 @@ pub struct StandingReference {
     pub trunk_pelvis_deg: f64,
 }
 
+/// One frame's traced back in image pixels, for drawing (the annotated video).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct BackLine {
+    /// The back points, bottom to top.
+    pub points: Vec<[f64; 2]>,
+    /// The pelvis surface tangent whose inclination is β: a segment through the back point at
+    /// the mean of [`PELVIS_FRACTIONS`], 0.4 trunk lengths long.
+    pub pelvis_tangent: [[f64; 2]; 2],
+}
+
 /// Everything the forward-bend measurement found. Per-frame series follow the kinematics'
 /// frames (`times_s`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -103,6 +113,8 @@ pub struct ForwardBend {
     pub mask_method: String,
     /// Mask quality per frame, 0..1 (0 where no mask was made).
     pub mask_quality: Vec<f64>,
+    /// The traced back per frame, where an outline was accepted.
+    pub back_lines: Vec<Option<BackLine>>,
     pub trunk_inclination: Series,
     pub thigh_inclination: Series,
     pub total_flexion: Series,
@@ -127,6 +139,24 @@ struct OutlineFrame {
     back_inclination: Option<f64>,
     curve: Option<f64>,
     confidence: f64,
+    line: Option<BackLine>,
+}
+
+fn back_line(outline: &BackOutline) -> Option<BackLine> {
+    let f = PELVIS_FRACTIONS.iter().sum::<f64>() / PELVIS_FRACTIONS.len() as f64;
+    let (at, along) = outline.tangent_at(f)?;
+    let half = 0.2 * outline.length;
+    Some(BackLine {
+        points: outline
+            .image_points()
+            .into_iter()
+            .map(|(x, y)| [x, y])
+            .collect(),
+        pelvis_tangent: [
+            [at.0 - half * along.0, at.1 - half * along.1],
+            [at.0 + half * along.0, at.1 + half * along.1],
+        ],
+    })
 }
 
 /// The facing the clip's side-view passes agree on (confidence-weighted vote), for a side-view
@@ -298,6 +328,7 @@ fn outline_frame(
                 .map(|sum| sum / PELVIS_FRACTIONS.len() as f64),
             curve: outline.curve_angle_deg(),
             confidence: q * hip.confidence.min(shoulder.confidence),
+            line: back_line(&outline),
         }),
         Err(rejection) => Err(format!("cannot assess: {}", rejection.describe())),
     })
@@ -311,6 +342,10 @@ fn assemble(
     options: &ForwardBendOptions,
 ) -> ForwardBend {
     let n = kinematics.times_s.len();
+    let back_lines: Vec<Option<BackLine>> = outline_frames
+        .iter()
+        .map(|o| o.as_ref().ok().and_then(|o| o.line.clone()))
+        .collect();
     let mut trunk = Series::new(
         "trunk_inclination",
         "deg",
@@ -480,6 +515,7 @@ fn assemble(
         times_s: kinematics.times_s.clone(),
         mask_method: "MediaPipe Selfie Segmentation on a square crop (1.3 × the keypoint box) around the tracked subject; quality = torso keypoints inside the mask × share of sure cells".into(),
         mask_quality,
+        back_lines,
         trunk_inclination: trunk,
         thigh_inclination: thigh,
         total_flexion: total,

@@ -78,6 +78,9 @@ pub struct BackOutline {
     /// Unit vector from the axis towards the back.
     pub normal: (f64, f64),
     pub facing_sign: f64,
+    /// The axis's start H (image pixels) and length L, which place the outline in the image.
+    pub hip: (f64, f64),
+    pub length: f64,
 }
 
 /// Traces the back outline; `facing_sign` is +1 when the subject faces right.
@@ -117,6 +120,8 @@ pub fn trace(
         axis,
         normal,
         facing_sign,
+        hip: (hip.x, hip.y),
+        length,
     };
     outline.check()?;
     Ok(outline)
@@ -217,6 +222,44 @@ impl BackOutline {
         Some(inclination_deg(dx, dy, self.facing_sign))
     }
 
+    /// The image point (pixels) of the back at fraction `f` with offset `d` (units of L).
+    pub fn image_point(&self, f: f64, d: f64) -> (f64, f64) {
+        let along = f * self.length;
+        let across = d * self.length;
+        (
+            self.hip.0 + along * self.axis.0 + across * self.normal.0,
+            self.hip.1 + along * self.axis.1 + across * self.normal.1,
+        )
+    }
+
+    /// The traced back points in the image, bottom to top (fractions without a point left out).
+    pub fn image_points(&self) -> Vec<(f64, f64)> {
+        self.fractions
+            .iter()
+            .zip(&self.offsets)
+            .filter_map(|(f, d)| Some(self.image_point(*f, (*d)?)))
+            .collect()
+    }
+
+    /// The tangent to the back's surface at fraction `f`: the back point there and a unit
+    /// vector along the local slope, pointing up the back.
+    pub fn tangent_at(&self, f: f64) -> Option<((f64, f64), (f64, f64))> {
+        let s = self.slope_at(f)?;
+        let d = self
+            .fractions
+            .iter()
+            .zip(&self.offsets)
+            .filter_map(|(g, d)| Some(((g - f).abs(), (*d)?)))
+            .min_by(|a, b| a.0.total_cmp(&b.0))?
+            .1;
+        let (dx, dy) = (
+            self.axis.0 + s * self.normal.0,
+            self.axis.1 + s * self.normal.1,
+        );
+        let norm = dx.hypot(dy);
+        (norm > 0.0).then(|| (self.image_point(f, d), (dx / norm, dy / norm)))
+    }
+
     /// Back-shape curve angle, degrees: the signed mean offset m of the outline (f 0.1…0.9)
     /// from its chord (c long), positive when it bulges towards the back (rounded, kyphotic),
     /// negative when hollow (lordotic), scaled as `2·atan(6·m / c)`: the angle between the end
@@ -294,6 +337,23 @@ mod tests {
         }
         assert!(outline.curve_angle_deg().unwrap().abs() < 0.5);
         assert!(outline.back_inclination_deg(0.15).unwrap().abs() < 0.5);
+        // Back in the image: on the edge at x ≈ 79.5, from below the hip to the shoulder.
+        let points = outline.image_points();
+        assert_eq!(points.len(), outline.offsets.iter().flatten().count());
+        assert!(
+            points.iter().all(|p| (p.0 - 79.5).abs() < 1.0),
+            "{points:?}"
+        );
+        assert!(points.first().unwrap().1 > 160.0 && points.last().unwrap().1 <= 61.0);
+        let (at, along) = outline.tangent_at(0.1).unwrap();
+        assert!(
+            (at.0 - 79.5).abs() < 1.0 && (at.1 - 150.0).abs() < 0.5,
+            "{at:?}"
+        );
+        assert!(
+            along.0.abs() < 0.01 && (along.1 + 1.0).abs() < 0.01,
+            "{along:?}"
+        );
     }
 
     #[test]
