@@ -8,7 +8,8 @@ mod common;
 use ugoki::cli::pose::{track_video, PoseModel};
 use ugoki::kinematics::spine::back_shape::BackShape;
 use ugoki::kinematics::spine::{
-    measure_forward_bend, measure_rotation, Assessment, ForwardBendOptions, RotationOptions,
+    measure_forward_bend, measure_rotation, Assessment, BackOutlines, ForwardBendOptions,
+    RotationOptions,
 };
 use ugoki::kinematics::{compute, Kinematics, KinematicsOptions};
 use ugoki::track::{PoseTrack, SubjectOptions};
@@ -39,7 +40,12 @@ fn deadlift_back_is_neutral_on_both_pulls() {
     let video = common::shared_video("hinge_formfit_barbell_deadlift_side.mp4");
     let video = video.to_str().unwrap();
     let (_, k) = kinematics_of(video, PoseModel::Movenet);
-    let bend = measure_forward_bend(video, &k, &ForwardBendOptions::default()).expect("measure");
+    let bend = measure_forward_bend(
+        BackOutlines::Video(video),
+        &k,
+        &ForwardBendOptions::default(),
+    )
+    .expect("measure");
     assert!(bend.cannot_assess.is_none(), "{:?}", bend.cannot_assess);
     for b in &bend.bends {
         eprintln!(
@@ -84,7 +90,12 @@ fn oblique_good_morning_is_refused_for_back_shape_with_the_reason() {
     let video = common::shared_video("hinge_kbtrainer_kb_good_morning_oblique.mp4");
     let video = video.to_str().unwrap();
     let (_, k) = kinematics_of(video, PoseModel::Movenet);
-    let bend = measure_forward_bend(video, &k, &ForwardBendOptions::default()).expect("measure");
+    let bend = measure_forward_bend(
+        BackOutlines::Video(video),
+        &k,
+        &ForwardBendOptions::default(),
+    )
+    .expect("measure");
     let reason = bend.cannot_assess.expect("refused");
     assert!(reason.contains("not a side view"), "{reason}");
     assert!(reason.contains("oblique"), "{reason}");

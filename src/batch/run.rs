@@ -10,6 +10,7 @@ use crate::cli::pose::movenet_sessions;
 use crate::criteria::scoring::Lang;
 use crate::error::{exit_code, Error, Result};
 use crate::interrupt::StopFlag;
+use crate::kinematics::spine::BackOutlines;
 use crate::kinematics::{compute, KinematicsOptions};
 use crate::report::{atomic, keypoints};
 use crate::track::candidates::Sessions;
@@ -191,7 +192,7 @@ fn score_video(
     let (report, _) = analyze_kinematics(
         &kinematics,
         &track,
-        Some(video),
+        Some(BackOutlines::Video(video)),
         Some(1),
         input.entry.movement_choice(),
         None,

@@ -7,6 +7,7 @@ use crate::cli::pose::{track_video, PoseModel};
 use crate::criteria::scoring::{assess, Assessment, Lang, Verdict};
 use crate::criteria::{self, CriteriaFile};
 use crate::error::{Error, Result};
+use crate::kinematics::spine::BackOutlines;
 use crate::kinematics::{compute, export, Kinematics, KinematicsOptions};
 use crate::movement::recognise::{recognise, Recognition};
 use crate::movement::{Movement, MovementAnalysis, SpineMeasures};
@@ -124,7 +125,7 @@ pub fn analyze_track(
     Ok(analyze_kinematics(
         &kinematics,
         &track,
-        video,
+        video.map(BackOutlines::Video),
         None,
         requested,
         criteria_override,
@@ -141,7 +142,7 @@ pub fn analyze_track(
 pub fn analyze_kinematics(
     kinematics: &Kinematics,
     track: &PoseTrack,
-    video: Option<&str>,
+    outlines: Option<BackOutlines>,
     threads: Option<usize>,
     requested: MovementChoice,
     criteria_override: Option<&CriteriaFile>,
@@ -164,7 +165,7 @@ pub fn analyze_kinematics(
         MovementChoice::Rotation => (Some(Movement::Rotation), None, "rotation".into()),
     };
     let spine = movement
-        .map(|m| SpineMeasures::for_movement(m, kinematics, track, video, threads))
+        .map(|m| SpineMeasures::for_movement(m, kinematics, track, outlines, threads))
         .transpose()?;
     let analysis = movement
         .zip(spine.as_ref())
@@ -347,7 +348,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     let (report, spine) = analyze_kinematics(
         &kinematics,
         &track,
-        video,
+        video.map(BackOutlines::Video),
         None,
         args.movement,
         criteria_override.as_ref(),

@@ -11,6 +11,7 @@ use crate::live::{self, LiveOptions};
 use crate::movement::Movement;
 use crate::pose::movenet::MoveNet;
 use clap::{Args, ValueEnum};
+use std::io::Write;
 use std::path::PathBuf;
 
 /// `--movement` choices (a live session is always one movement).
@@ -78,8 +79,11 @@ fn camera_spec(camera: &str) -> String {
     }
 }
 
+/// Prints the summary; a closed stdout (`| head`) is not an error worth a panic.
 fn print_summary(record: &SessionRecord, dir: &std::path::Path) {
-    println!(
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(
+        out,
         "session: {:.1} s, {} frames captured, {} processed ({:.1} frames/s), {} dropped",
         record.duration_s,
         record.frames_captured,
@@ -88,18 +92,20 @@ fn print_summary(record: &SessionRecord, dir: &std::path::Path) {
         record.frames_dropped
     );
     if let (Some(l), Some(p)) = (&record.latency_ms, &record.processing_ms) {
-        println!(
+        let _ = writeln!(
+        out,
             "latency capture→screen: p50 {:.1} ms, p95 {:.1} ms, max {:.1} ms; processing p95 {:.1} ms",
             l.p50, l.p95, l.max, p.p95
         );
     }
     if let Some(v) = &record.verdict_delay_s {
-        println!(
+        let _ = writeln!(
+            out,
             "verdicts after each repetition's end: p50 {:.2} s, max {:.2} s",
             v.p50, v.max
         );
     }
-    println!("saved in {}", dir.display());
+    let _ = writeln!(out, "saved in {}", dir.display());
 }
 
 /// Runs `ugoki live`.

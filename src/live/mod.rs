@@ -7,6 +7,7 @@
 //! `analysis.json` of the whole recording (same schema as `analyze`), the HTML report and
 //! `session.json` with the latency figures.
 
+pub mod back;
 pub mod capture;
 pub mod display;
 pub mod follow;
@@ -19,15 +20,18 @@ pub mod text;
 use crate::criteria::scoring::Lang;
 use crate::error::{Error, Result};
 use crate::interrupt::StopFlag;
+use crate::movement::Movement;
 use crate::pose::PoseEstimator;
 use crate::source::FrameSource;
 use crate::track::PoseFrame;
+use back::BackStore;
 use capture::{CaptureEnd, CaptureHandle, Pacing, Taken};
 use display::{Display, Key};
 use follow::Follower;
 use opencv::prelude::*;
 use reps::{MediaClock, RepSettings, RepWatcher};
 use session::{SessionRecord, Spread};
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -96,6 +100,11 @@ pub fn run(
     let info = source.info().clone();
     let mut follower = Follower::new(estimator, info.width, info.height);
     follower.warm_up()?;
+    // The hip / spinal split is needed for the forward bends only (as in `analyze`).
+    let backs = match options.settings.movement {
+        Movement::Hinge | Movement::Sts => Some(BackStore::start()?),
+        Movement::Gait | Movement::Rotation => None,
+    };
     let mut capture = CaptureHandle::start(source, options.pacing, Some(&recording))?;
     let mut settings = options.settings;
     settings.source = crate::source::SourceInfo {
@@ -114,6 +123,7 @@ pub fn run(
         clean_since: None,
     };
     let (mut paused, mut counted_from_s, mut printed) = (false, f64::NEG_INFINITY, 0usize);
+    let mut waiting_keys: Vec<Key> = Vec::new();
     let mut last_time_s = 0.0;
     let end = loop {
         if interrupted.is_set() {
@@ -122,10 +132,11 @@ pub fn run(
         let (captured, dropped) = match capture.next(Duration::from_millis(30)) {
             Taken::Ended(end) => break end,
             Taken::Nothing => {
-                if let Some(key) = display.show(None)? {
-                    if key == Key::Quit {
-                        capture.stop();
-                    }
+                // Keys pressed before the first frame (or between frames) wait for the next.
+                match display.show(None)? {
+                    Some(Key::Quit) => capture.stop(),
+                    Some(key) => waiting_keys.push(key),
+                    None => {}
                 }
                 continue;
             }
@@ -143,7 +154,7 @@ pub fn run(
                         time_s: frame.time_s,
                     },
                 };
-                watcher.insert(RepWatcher::start(settings.clone(), clock)?)
+                watcher.insert(RepWatcher::start(settings.clone(), clock, backs.clone())?)
             }
         };
         let mut new_frames: Vec<PoseFrame> = dropped
@@ -174,6 +185,13 @@ pub fn run(
             settings.movement,
         );
         track_setup(&mut state, &problems, frame.time_s);
+        if let (Some(b), Some(_)) = (&backs, &seen) {
+            b.lock().unwrap_or_else(|p| p.into_inner()).keep(
+                frame.index,
+                frame.time_s,
+                &frame.image,
+            )?;
+        }
         new_frames.push(PoseFrame {
             index: frame.index,
             time_s: frame.time_s,
@@ -185,8 +203,9 @@ pub fn run(
         watch.push(new_frames);
         let announced = watch.announced();
         if options.print {
+            let mut out = std::io::stdout().lock();
             for a in &announced[printed..] {
-                println!("{}", session::describe(a));
+                let _ = writeln!(out, "{}", session::describe(a));
             }
         }
         printed = announced.len();
@@ -217,7 +236,8 @@ pub fn run(
         state
             .latency_ms
             .push(captured.at.elapsed().as_secs_f64() * 1e3);
-        if let Some(key) = display.show(Some(&image))? {
+        let pressed = display.show(Some(&image))?;
+        for key in waiting_keys.drain(..).chain(pressed) {
             if key == Key::Snapshot {
                 state.snapshots.push(session::snapshot(
                     &options.session_dir,
@@ -259,6 +279,7 @@ pub fn run(
         frames_processed: state.frames_processed,
         processed_fps: state.frames_processed as f64 / duration_s.max(1e-9),
         frames_dropped: dropped,
+        back_outlines_skipped: 0,
         latency_ms: Spread::of(&state.latency_ms),
         processing_ms: Spread::of(&state.processing_ms),
         analysis_run_ms: Spread::of(&analysis_runs),
@@ -277,7 +298,14 @@ pub fn run(
         analysis: None,
         report: None,
     };
-    session::finish(record, frames, &settings, &options.session_dir, end)
+    session::finish(
+        record,
+        frames,
+        &settings,
+        backs.as_ref(),
+        &options.session_dir,
+        end,
+    )
 }
 
 /// A frame the pose model did not see (dropped, or the session was paused).

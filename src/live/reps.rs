@@ -8,9 +8,12 @@
 //! use, is what makes live counts and verdicts the ones `analyze` gives on the same clip; it
 //! costs a few milliseconds per run (the pose model costs more per frame).
 
-use crate::cli::analyze::{analyze_track, MovementChoice};
+use super::back::Backs;
+use crate::cli::analyze::{analyze_kinematics, AnalysisReport, MovementChoice};
 use crate::criteria::scoring::{Lang, Verdict};
 use crate::criteria::CriteriaFile;
+use crate::kinematics::spine::BackOutlines;
+use crate::kinematics::{compute, Kinematics, KinematicsOptions};
 use crate::movement::Movement;
 use crate::source::SourceInfo;
 use crate::track::laterality::make_track_consistent;
@@ -96,6 +99,7 @@ pub struct RepWatcher {
     stop: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
     settings: RepSettings,
+    backs: Option<Backs>,
     /// Duration of each analysis run, milliseconds.
     runs: Arc<Mutex<Vec<f64>>>,
 }
@@ -122,9 +126,40 @@ pub fn track_of(settings: &RepSettings, frames: Vec<PoseFrame>) -> PoseTrack {
     track
 }
 
+/// `analyze`'s analysis of `track`, with the back outlines traced on the session's masks.
+/// At the end of the session (`everything`), every kept frame is traced.
+pub fn analyse(
+    settings: &RepSettings,
+    track: &PoseTrack,
+    backs: Option<&Backs>,
+    everything: bool,
+) -> crate::Result<(Kinematics, AnalysisReport)> {
+    let kinematics = compute(track, &KinematicsOptions::default())?;
+    let newest_s = track.frames.last().map_or(0.0, |f| f.time_s);
+    let traced = backs
+        .map(|b| {
+            b.lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .outlines(&kinematics, newest_s, everything)
+                .cloned()
+        })
+        .transpose()?;
+    let (report, _) = analyze_kinematics(
+        &kinematics,
+        track,
+        traced.as_ref().map(BackOutlines::Traced),
+        Some(1),
+        choice(settings.movement),
+        Some(&settings.criteria),
+        settings.lang,
+    )?;
+    Ok((kinematics, report))
+}
+
 /// Segments of the analysis of `frames` that are complete and not yet in `announced`.
 fn new_segments(
     settings: &RepSettings,
+    backs: Option<&Backs>,
     frames: Vec<PoseFrame>,
     announced: &[Announcement],
     settled: bool,
@@ -134,12 +169,7 @@ fn new_segments(
         return Vec::new();
     };
     let track = track_of(settings, frames);
-    let Ok(report) = analyze_track(
-        track,
-        choice(settings.movement),
-        Some(&settings.criteria),
-        settings.lang,
-    ) else {
+    let Ok((_, report)) = analyse(settings, &track, backs, !settled) else {
         // Nobody measurable yet: nothing to announce.
         return Vec::new();
     };
@@ -212,7 +242,12 @@ fn new_segments(
 }
 
 impl RepWatcher {
-    pub fn start(settings: RepSettings, clock: MediaClock) -> crate::Result<RepWatcher> {
+    /// Starts the analysis thread; `backs` holds the person masks when the movement needs them.
+    pub fn start(
+        settings: RepSettings,
+        clock: MediaClock,
+        backs: Option<Backs>,
+    ) -> crate::Result<RepWatcher> {
         let frames: Arc<Mutex<Frames>> = Arc::default();
         let announced: Arc<Mutex<Vec<Announcement>>> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
@@ -225,6 +260,7 @@ impl RepWatcher {
                 Arc::clone(&runs),
             );
             let settings = settings.clone();
+            let backs = backs.clone();
             std::thread::Builder::new()
                 .name("reps".into())
                 .spawn(move || {
@@ -241,9 +277,14 @@ impl RepWatcher {
                         if let Some(snapshot) = snapshot {
                             let done = announced.lock().unwrap_or_else(|p| p.into_inner()).clone();
                             let newest = snapshot.last().map_or(0.0, |f| f.time_s);
-                            let fresh = new_segments(&settings, snapshot, &done, true, &|| {
-                                clock.now_s(newest)
-                            });
+                            let fresh = new_segments(
+                                &settings,
+                                backs.as_ref(),
+                                snapshot,
+                                &done,
+                                true,
+                                &|| clock.now_s(newest),
+                            );
                             runs.lock()
                                 .unwrap_or_else(|p| p.into_inner())
                                 .push(started.elapsed().as_secs_f64() * 1e3);
@@ -265,6 +306,7 @@ impl RepWatcher {
             stop,
             thread: Some(thread),
             settings,
+            backs,
             runs,
         })
     }
@@ -295,7 +337,14 @@ impl RepWatcher {
         let frames =
             std::mem::take(&mut self.frames.lock().unwrap_or_else(|p| p.into_inner()).frames);
         let mut announced = self.announced();
-        let last = new_segments(&self.settings, frames.clone(), &announced, false, &|| end_s);
+        let last = new_segments(
+            &self.settings,
+            self.backs.as_ref(),
+            frames.clone(),
+            &announced,
+            false,
+            &|| end_s,
+        );
         announced.extend(last);
         let runs = std::mem::take(&mut *self.runs.lock().unwrap_or_else(|p| p.into_inner()));
         (frames, announced, runs)

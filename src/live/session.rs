@@ -1,13 +1,13 @@
 //! The session folder: the recording, the analysis of the whole recording (what `analyze`
 //! writes), the report, snapshots, and `session.json` with counts and latencies.
 
+use super::back::Backs;
 use super::capture::CaptureEnd;
-use super::reps::{choice, track_of, Announcement, RepSettings};
+use super::reps::{analyse, track_of, Announcement, RepSettings};
 use super::setup_check::SetupProblem;
-use crate::cli::analyze::{analyze_kinematics, write_analysis};
+use crate::cli::analyze::write_analysis;
 use crate::criteria::scoring::{Lang, Verdict};
 use crate::error::{Error, Result};
-use crate::kinematics::{compute, KinematicsOptions};
 use crate::movement::Movement;
 use crate::report::atomic;
 use crate::track::PoseFrame;
@@ -64,6 +64,8 @@ pub struct SessionRecord {
     pub processed_fps: f64,
     /// Frames replaced by a newer one before the session loop was free.
     pub frames_dropped: usize,
+    /// Frames whose back outline was not traced because the repetition analysis was behind.
+    pub back_outlines_skipped: usize,
     /// Capture to the frame's feedback on screen, milliseconds.
     pub latency_ms: Option<Spread>,
     /// Pose, smoothing, setup check and drawing per frame, milliseconds.
@@ -168,21 +170,18 @@ pub fn finish(
     mut record: SessionRecord,
     frames: Vec<PoseFrame>,
     settings: &RepSettings,
+    backs: Option<&Backs>,
     dir: &Path,
     end: CaptureEnd,
 ) -> Result<SessionRecord> {
     let mut track = track_of(settings, frames);
     track.source.frame_count = Some(record.frames_captured);
-    let analysed = compute(&track, &KinematicsOptions::default()).and_then(|kinematics| {
-        let report = analyze_kinematics(
-            &kinematics,
-            choice(settings.movement),
-            Some(&settings.criteria),
-            settings.lang,
-        )?;
+    let analysed = analyse(settings, &track, backs, true).and_then(|(kinematics, report)| {
         write_analysis(dir, &track, &kinematics, &report)?;
         Ok(())
     });
+    record.back_outlines_skipped =
+        backs.map_or(0, |b| b.lock().unwrap_or_else(|p| p.into_inner()).skipped);
     let nobody = match analysed {
         Ok(()) => {
             record.analysis = Some(dir.join("analysis.json"));

@@ -10,8 +10,8 @@
 
 use crate::error::Result;
 use crate::kinematics::spine::{
-    measure_forward_bend, measure_rotation, Assessment, ForwardBend, ForwardBendOptions, Rotation,
-    RotationOptions, Series,
+    measure_forward_bend, measure_rotation, Assessment, BackOutlines, ForwardBend,
+    ForwardBendOptions, Rotation, RotationOptions, Series,
 };
 use crate::kinematics::Kinematics;
 use crate::track::PoseTrack;
@@ -39,25 +39,25 @@ impl SpineMeasures {
     }
 
     /// The measurements `movement` needs, from `track` (the kinematics' pose track) and, for
-    /// the forward bend, the `video` it was tracked on (`None` for a keypoint-track input).
+    /// the forward bend, the back `outlines` (`None` for a keypoint-track input without video).
     /// Errors only when the mask model or the video cannot be opened or decoded.
     pub fn for_movement(
         movement: Movement,
         kinematics: &Kinematics,
         track: &PoseTrack,
-        video: Option<&str>,
+        outlines: Option<BackOutlines>,
         threads: Option<usize>,
     ) -> Result<SpineMeasures> {
         let not_for = |what: &str| format!("the {what} is not measured for {}", movement.title());
         Ok(match movement {
             Movement::Hinge | Movement::Sts => SpineMeasures {
-                forward_bend: match video {
-                    Some(video) => {
+                forward_bend: match outlines {
+                    Some(outlines) => {
                         let options = ForwardBendOptions {
                             threads,
                             ..ForwardBendOptions::default()
                         };
-                        Assessment::Assessed(measure_forward_bend(video, kinematics, &options)?)
+                        Assessment::Assessed(measure_forward_bend(outlines, kinematics, &options)?)
                     }
                     None => Assessment::CannotAssess(NO_VIDEO.into()),
                 },

@@ -7,7 +7,8 @@ pub mod validation;
 use crate::cli::pose::{track_video, PoseModel};
 use crate::error::{Error, Result};
 use crate::kinematics::spine::{
-    measure_forward_bend, measure_rotation, ForwardBendOptions, RotationOptions, ROTATION_PROTOCOL,
+    measure_forward_bend, measure_rotation, BackOutlines, ForwardBendOptions, RotationOptions,
+    ROTATION_PROTOCOL,
 };
 use crate::kinematics::{compute, KinematicsOptions};
 use crate::track::SubjectOptions;
@@ -95,7 +96,7 @@ pub fn run(args: MeasureArgs) -> Result<()> {
                 threads: args.threads,
                 ..ForwardBendOptions::default()
             };
-            let bend = measure_forward_bend(video, &kinematics, &options)?;
+            let bend = measure_forward_bend(BackOutlines::Video(video), &kinematics, &options)?;
             let path = args.output.join("forward_bend.json");
             write_json(&bend, &path)?;
             let verdict = match &bend.cannot_assess {

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::kinematics::spine::back_shape::BackShape;
 use crate::kinematics::spine::series::median;
 use crate::kinematics::spine::{
-    measure_forward_bend, measure_rotation, ForwardBendOptions, RotationOptions,
+    measure_forward_bend, measure_rotation, BackOutlines, ForwardBendOptions, RotationOptions,
 };
 use crate::kinematics::{compute, Kinematics, KinematicsOptions};
 use crate::synth::motion::Movement;
@@ -182,7 +182,7 @@ fn render_and_score(case: &Case, threads: Option<usize>, video: PathBuf) -> Resu
                 threads,
                 ..ForwardBendOptions::default()
             };
-            let bend = measure_forward_bend(&name, &kinematics, &options)?;
+            let bend = measure_forward_bend(BackOutlines::Video(&name), &kinematics, &options)?;
             row.refusal = bend.cannot_assess.clone();
             score_bend(&mut row, &kinematics, &truth, &bend);
         }

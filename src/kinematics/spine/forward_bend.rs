@@ -135,6 +135,7 @@ pub struct ForwardBend {
 }
 
 /// Per-frame outline measurements before smoothing.
+#[derive(Debug, Clone)]
 struct OutlineFrame {
     back_inclination: Option<f64>,
     curve: Option<f64>,
@@ -226,12 +227,114 @@ fn near_thigh(facing_sign: f64) -> (Joint, Joint) {
     }
 }
 
-/// Measures a forward bend on `video`, whose subject `kinematics` describes (computed from the
-/// same video's track). Loads the mask model; decodes the video once; runs the mask only on
-/// side-view frames. Errors only when the model or the video cannot be opened or decoded; an
-/// unsuitable clip gives a result whose `cannot_assess` says why.
+/// One frame's back, traced while the video was captured (`ugoki live`).
+#[derive(Debug, Clone)]
+pub struct TracedBack {
+    outline: std::result::Result<OutlineFrame, String>,
+    mask_quality: f64,
+    /// The facing the outline was traced for (+1 facing +x).
+    facing_sign: f64,
+}
+
+/// Where the forward bend's back outlines come from.
+#[derive(Debug, Clone, Copy)]
+pub enum BackOutlines<'a> {
+    /// Decode this video and trace every side-view frame.
+    Video(&'a str),
+    /// Already traced, by frame index (`ugoki live` traces each frame as it comes).
+    Traced(&'a HashMap<usize, TracedBack>),
+}
+
+/// The points the tracing needs in one frame.
+struct FramePoints {
+    hip: Option<Point>,
+    neck: Option<Point>,
+    all: Vec<Point>,
+    /// Shoulders and hips.
+    torso: Vec<Point>,
+}
+
+const TORSO: [Joint; 4] = [
+    Joint::LeftShoulder,
+    Joint::RightShoulder,
+    Joint::LeftHip,
+    Joint::RightHip,
+];
+
+impl FramePoints {
+    fn of_kinematics(kinematics: &Kinematics, i: usize) -> FramePoints {
+        FramePoints {
+            hip: point(kinematics, "mid_hip", i),
+            neck: point(kinematics, "neck", i),
+            all: all_points(kinematics, i),
+            torso: TORSO
+                .iter()
+                .filter_map(|j| point(kinematics, j.name(), i))
+                .collect(),
+        }
+    }
+
+    fn torso(&self, min_confidence: f64) -> Vec<Point> {
+        self.torso
+            .iter()
+            .copied()
+            .filter(|p| p.confidence >= min_confidence)
+            .collect()
+    }
+}
+
+/// Traces the backs of frames kept while the video was captured (`ugoki live` keeps each
+/// frame until its filtered keypoints have settled), exactly as [`measure_forward_bend`]
+/// traces a video's frames: same crop, points and facing. Frames outside a side-view pass are
+/// left out.
+pub fn trace_frames<'a>(
+    kinematics: &Kinematics,
+    frames: impl IntoIterator<Item = (usize, &'a opencv::core::Mat)>,
+    masker: &mut SubjectMasker,
+    options: &ForwardBendOptions,
+) -> Result<HashMap<usize, TracedBack>> {
+    let clip = clip_facing(kinematics);
+    let position: HashMap<usize, usize> = kinematics
+        .frame_indices
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (*f, i))
+        .collect();
+    let mut traced = HashMap::new();
+    for (index, image) in frames {
+        let Some(&i) = position.get(&index) else {
+            continue;
+        };
+        let Ok(facing_sign) = view_refusal(kinematics, i, clip) else {
+            continue;
+        };
+        let mut mask_quality = 0.0;
+        let outline = outline_frame(
+            &FramePoints::of_kinematics(kinematics, i),
+            facing_sign,
+            image,
+            masker,
+            options,
+            &mut mask_quality,
+        )?;
+        traced.insert(
+            index,
+            TracedBack {
+                outline,
+                mask_quality,
+                facing_sign,
+            },
+        );
+    }
+    Ok(traced)
+}
+
+/// Measures a forward bend, whose subject `kinematics` describes, on the back outlines of
+/// `outlines` (a video is decoded once, with the mask model run only on side-view frames).
+/// Errors only when the model or the video cannot be opened or decoded; an unsuitable clip
+/// gives a result whose `cannot_assess` says why.
 pub fn measure_forward_bend(
-    video: &str,
+    outlines: BackOutlines,
     kinematics: &Kinematics,
     options: &ForwardBendOptions,
 ) -> Result<ForwardBend> {
@@ -248,33 +351,47 @@ pub fn measure_forward_bend(
         })
         .collect();
     let mut mask_quality = vec![0.0; n];
-    if facing.iter().any(|f| f.is_ok()) {
-        let position: HashMap<usize, usize> = kinematics
-            .frame_indices
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (*f, i))
-            .collect();
-        let threads = options
-            .threads
-            .unwrap_or_else(crate::runtime::default_threads);
-        let mut masker = SubjectMasker::load(threads)?;
-        let mut source = crate::source::open(video)?;
-        while let Some(frame) = source.next_frame()? {
-            let Some(&i) = position.get(&frame.index) else {
-                continue;
-            };
-            let Ok(facing_sign) = facing[i] else { continue };
-            let result = outline_frame(
-                kinematics,
-                i,
-                facing_sign,
-                &frame.image,
-                &mut masker,
-                options,
-                &mut mask_quality[i],
-            )?;
-            outline_frames[i] = result;
+    match outlines {
+        BackOutlines::Video(video) if facing.iter().any(|f| f.is_ok()) => {
+            let position: HashMap<usize, usize> = kinematics
+                .frame_indices
+                .iter()
+                .enumerate()
+                .map(|(i, f)| (*f, i))
+                .collect();
+            let threads = options
+                .threads
+                .unwrap_or_else(crate::runtime::default_threads);
+            let mut masker = SubjectMasker::load(threads)?;
+            let mut source = crate::source::open(video)?;
+            while let Some(frame) = source.next_frame()? {
+                let Some(&i) = position.get(&frame.index) else {
+                    continue;
+                };
+                let Ok(facing_sign) = facing[i] else { continue };
+                outline_frames[i] = outline_frame(
+                    &FramePoints::of_kinematics(kinematics, i),
+                    facing_sign,
+                    &frame.image,
+                    &mut masker,
+                    options,
+                    &mut mask_quality[i],
+                )?;
+            }
+        }
+        BackOutlines::Video(_) => {}
+        BackOutlines::Traced(traced) => {
+            for (i, index) in kinematics.frame_indices.iter().enumerate() {
+                let (Ok(facing_sign), Some(t)) = (&facing[i], traced.get(index)) else {
+                    continue;
+                };
+                mask_quality[i] = t.mask_quality;
+                outline_frames[i] = if t.facing_sign == *facing_sign {
+                    t.outline.clone()
+                } else {
+                    Err("cannot assess: traced for the other facing direction".into())
+                };
+            }
         }
     }
     Ok(assemble(
@@ -286,32 +403,22 @@ pub fn measure_forward_bend(
     ))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn outline_frame(
-    kinematics: &Kinematics,
-    i: usize,
+    points: &FramePoints,
     facing_sign: f64,
     image: &opencv::core::Mat,
     masker: &mut SubjectMasker,
     options: &ForwardBendOptions,
     mask_quality: &mut f64,
 ) -> Result<std::result::Result<OutlineFrame, String>> {
-    let (Some(hip), Some(shoulder)) = (
-        point(kinematics, "mid_hip", i),
-        point(kinematics, "neck", i),
-    ) else {
+    let (Some(hip), Some(shoulder)) = (points.hip, points.neck) else {
         return Ok(Err("cannot assess: hips or shoulders not seen".into()));
     };
-    let Some(region) = subject_region(&all_points(kinematics, i)) else {
+    let Some(region) = subject_region(&points.all) else {
         return Ok(Err("cannot assess: subject too small".into()));
     };
     let mask = masker.mask(image, &region)?;
-    let torso: Vec<Point> = ["left_shoulder", "right_shoulder", "left_hip", "right_hip"]
-        .iter()
-        .filter_map(|name| point(kinematics, name, i))
-        .filter(|p| p.confidence >= options.min_keypoint_score)
-        .collect();
-    let q = quality(&mask, &torso).score();
+    let q = quality(&mask, &points.torso(options.min_keypoint_score)).score();
     *mask_quality = q;
     if q < options.min_mask_quality {
         return Ok(Err(format!(

@@ -24,7 +24,9 @@ pub mod rotation;
 pub mod sagittal;
 pub mod series;
 
-pub use forward_bend::{measure_forward_bend, ForwardBend, ForwardBendOptions};
+pub use forward_bend::{
+    measure_forward_bend, trace_frames, BackOutlines, ForwardBend, ForwardBendOptions, TracedBack,
+};
 pub use rotation::{measure_rotation, Rotation, RotationOptions, ROTATION_PROTOCOL};
 pub use series::{Assessment, Series};
 
