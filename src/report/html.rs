@@ -530,6 +530,9 @@ fn detrended(times: &[f64], values: &[Option<f64>], half: f64) -> Vec<Option<f64
     let (mut lo, mut hi) = (0, 0);
     let (mut sum, mut count) = (0.0, 0usize);
     let mut out = Vec::with_capacity(values.len());
+    // Frame times a whole window apart must both count whatever their rounding, or a steady
+    // walk leaves half a frame's travel as sway.
+    let half = half + 1e-6;
     for (i, t) in times.iter().enumerate() {
         while hi < times.len() && times[hi] <= t + half {
             if let Some(v) = values[hi] {
