@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: setup build demo test lint bench
+.PHONY: setup build demo test lint bench bench-batch
 
 setup:
 	bash scripts/setup.sh
@@ -22,3 +22,7 @@ lint:
 
 bench: build
 	$(CARGO) bench --bench pipeline
+
+# ugoki batch --jobs 1 / 2 against ugoki analyze per clip and the pose bound (README, Performance).
+bench-batch: build
+	$(CARGO) bench --bench batch

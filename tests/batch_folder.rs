@@ -1,6 +1,7 @@
 //! `ugoki batch` on a folder of real clips, synthetic clips and broken files, through the real
-//! binary, pose model and analysis: good videos scored, bad ones error rows, re-runs skip
-//! finished videos, shards cover every video once and `--merge` rebuilds the same summary.
+//! binary, pose model and analysis: good videos scored with their report page (and annotated
+//! video), bad ones error rows, re-runs skip finished videos, shards cover every video once and
+//! `--merge` rebuilds the same summary.
 
 mod common;
 
@@ -131,7 +132,7 @@ fn folder_of_good_and_bad_videos_is_scored_then_skipped() {
     let out = tempfile::tempdir().unwrap();
     let (in_dir, out_dir) = (input.path().to_str().unwrap(), out.path().to_str().unwrap());
 
-    let (code, report, videos) = batch(&[in_dir, "-o", out_dir, "--jobs", "2"]);
+    let (code, report, videos) = batch(&[in_dir, "-o", out_dir, "--jobs", "2", "--overlay"]);
     assert_eq!(code, Some(SOME_VIDEOS_FAILED));
     assert_eq!(
         videos.len(),
@@ -141,6 +142,7 @@ fn folder_of_good_and_bad_videos_is_scored_then_skipped() {
     );
     let rows = summary_rows(out.path());
     assert_eq!(rows.len(), 7);
+    let index = std::fs::read_to_string(out.path().join("index.html")).unwrap();
     for (good, movement) in [
         ("gait_bog_normal_01_side.mp4", "gait"),
         ("hinge_good_side.mp4", "hinge"),
@@ -156,9 +158,36 @@ fn folder_of_good_and_bad_videos_is_scored_then_skipped() {
             .unwrap_or_else(|_| panic!("{good} has a score: {row:?}"));
         assert!((0.0..=100.0).contains(&score));
         let folder = out.path().join(&row["folder"]);
-        for file in ["analysis.json", "keypoints.csv", "done.json", "entry.json"] {
+        for file in [
+            "analysis.json",
+            "keypoints.csv",
+            "keypoints.json",
+            "kinematics.json",
+            "angles.csv",
+            "report.html",
+            "annotated.mp4",
+            "done.json",
+            "entry.json",
+        ] {
             assert!(folder.join(file).is_file(), "{good}: {file}");
         }
+        // The page `ugoki analyze --report` writes: criteria table, plots, key frames, and the
+        // exports beside it linked.
+        let page = std::fs::read_to_string(folder.join("report.html")).unwrap();
+        for needle in [
+            "id=\"criteria\"",
+            "<svg class=\"plot\"",
+            "data:image/jpeg;base64,",
+            "href=\"angles.csv\"",
+        ] {
+            assert!(page.contains(needle), "{good}: report.html lacks {needle}");
+        }
+        let link = format!("href=\"{}/report.html\"", row["folder"]);
+        assert!(index.contains(&link), "index.html links {link}");
+        let overlay = std::fs::metadata(folder.join("annotated.mp4"))
+            .unwrap()
+            .len();
+        assert!(overlay > 10_000, "{good}: annotated.mp4 is {overlay} bytes");
     }
     for (bad, reason, code) in [
         ("corrupt.mp4", "not a readable video", "2"),
@@ -172,9 +201,11 @@ fn folder_of_good_and_bad_videos_is_scored_then_skipped() {
         assert!(row["error"].contains(reason), "{bad}: {row:?}");
         assert_eq!(row["exit_code"], code, "{bad}: {row:?}");
         assert!(row["score"].is_empty());
+        let folder = out.path().join(&row["folder"]);
+        assert!(!folder.join("report.html").exists(), "{bad}");
+        assert!(index.contains(&format!("href=\"{}/error.json\"", row["folder"])));
     }
     assert_eq!(report["failed"], 4);
-    let index = std::fs::read_to_string(out.path().join("index.html")).unwrap();
     for row in rows.values() {
         assert!(
             index.contains(&format!("href=\"{}/", row["folder"])),
@@ -186,7 +217,7 @@ fn folder_of_good_and_bad_videos_is_scored_then_skipped() {
 
     // A re-run does no pose inference at all and leaves the summary as it was.
     let summary_before = std::fs::read(out.path().join("summary.csv")).unwrap();
-    let (code, report, videos) = batch(&[in_dir, "-o", out_dir, "--jobs", "2"]);
+    let (code, report, videos) = batch(&[in_dir, "-o", out_dir, "--jobs", "2", "--overlay"]);
     assert_eq!(
         code,
         Some(SOME_VIDEOS_FAILED),
@@ -208,6 +239,22 @@ fn folder_of_good_and_bad_videos_is_scored_then_skipped() {
         std::fs::read(out.path().join("summary.csv")).unwrap(),
         summary_before
     );
+
+    // A finished folder holds every file: one that lost its report page is scored again,
+    // and only that one.
+    let hinge_folder = out.path().join(&rows["hinge_good_side.mp4"]["folder"]);
+    std::fs::remove_file(hinge_folder.join("report.html")).unwrap();
+    let (_, _, videos) = batch(&[in_dir, "-o", out_dir, "--jobs", "2", "--overlay"]);
+    for (name, v) in &videos {
+        let expected = if name == "hinge_good_side.mp4" {
+            "scored"
+        } else {
+            "skipped"
+        };
+        assert_eq!(v["status"], expected, "{name}: {v}");
+    }
+    assert!(hinge_folder.join("report.html").is_file());
+    assert!(part_files(out.path()).is_empty());
 }
 
 #[test]

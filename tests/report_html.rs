@@ -271,3 +271,96 @@ fn hinge_report_stacks_hip_and_spinal_parts_per_rep_and_draws_the_rhythm_curve()
         "spinal part not explained"
     );
 }
+
+/// `ugoki analyze --movement gait --report` on the front-view walking sample with lateral
+/// sway, then `ugoki report --lang ja` on the same folder.
+fn gait_reports() -> (String, String) {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report_html_gait");
+    let _ = std::fs::remove_dir_all(&dir);
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/gait_lateral_sway_front.mp4");
+    let analyze = Command::new(env!("CARGO_BIN_EXE_ugoki"))
+        .args(["analyze", "-q", "--movement", "gait", "--report", "-o"])
+        .arg(&dir)
+        .arg(&sample)
+        .output()
+        .expect("run ugoki analyze");
+    assert!(
+        analyze.status.success(),
+        "{}",
+        String::from_utf8_lossy(&analyze.stderr)
+    );
+    let ja = dir.join("report_ja.html");
+    let report = Command::new(env!("CARGO_BIN_EXE_ugoki"))
+        .args(["report", "--lang", "ja", "-o"])
+        .arg(&ja)
+        .arg(&dir)
+        .output()
+        .expect("run ugoki report");
+    assert!(
+        report.status.success(),
+        "{}",
+        String::from_utf8_lossy(&report.stderr)
+    );
+    (read_report(&dir.join("report.html")), read_report(&ja))
+}
+
+/// The sway plot of a page, found by its title.
+fn sway_svg<'a>(html: &'a str, title: &str) -> &'a str {
+    svgs(html)
+        .into_iter()
+        .find(|svg| text_of(svg, "title") == Some(title))
+        .unwrap_or_else(|| panic!("no plot titled {title}"))
+}
+
+/// Points of every drawn line of an SVG, and how far they spread vertically (SVG units).
+fn line_points(svg: &str) -> (usize, f64) {
+    let mut ys = Vec::new();
+    for (at, _) in svg.match_indices("<path d=\"") {
+        let d = &svg[at + 9..];
+        let d = &d[..d.find('"').unwrap()];
+        let numbers: Vec<f64> = d
+            .split(|c: char| c == 'M' || c == 'L' || c.is_whitespace())
+            .filter_map(|n| n.parse().ok())
+            .collect();
+        ys.extend(numbers.chunks(2).filter(|p| p.len() == 2).map(|p| p[1]));
+    }
+    let spread = ys.iter().copied().fold(f64::NEG_INFINITY, f64::max)
+        - ys.iter().copied().fold(f64::INFINITY, f64::min);
+    (ys.len(), spread)
+}
+
+#[test]
+fn gait_report_plots_the_pelvis_sway_with_axes_in_the_page_language() {
+    let (en, ja) = gait_reports();
+    for (html, title, x_label, y_label, legend) in [
+        (
+            &en,
+            "Pelvis sway (mid-hip)",
+            "time (s)",
+            "displacement (cm)",
+            "side to side",
+        ),
+        (
+            &ja,
+            "骨盤の動揺（左右股関節の中点）",
+            "時間 (s)",
+            "変位 (cm)",
+            "左右",
+        ),
+    ] {
+        let svg = sway_svg(html, title);
+        assert_eq!(text_of(svg, "xlabel"), Some(x_label), "{title}");
+        assert_eq!(text_of(svg, "ylabel"), Some(y_label), "{title}");
+        // Front view: both the vertical and the side-to-side line are drawn.
+        assert_eq!(svg.matches("<path d=\"M").count(), 2, "{title}: two lines");
+        assert!(
+            svg.contains(&format!(">{legend}</text>")),
+            "{title}: legend {legend}"
+        );
+        let (points, spread) = line_points(svg);
+        eprintln!("{title}: {points} points, vertical spread {spread:.0} of 218 SVG units");
+        assert!(points > 40, "{title}: {points} points");
+        // A flat line would be the moving average subtracted from itself.
+        assert!(spread > 20.0, "{title}: spread {spread:.1}");
+    }
+}

@@ -4,6 +4,7 @@ use super::inputs;
 use super::run::{self, RunOptions, Status};
 use super::shard::{self, Shard};
 use super::summary;
+use crate::criteria::scoring::Lang;
 use crate::error::{Error, Result};
 use crate::interrupt::StopFlag;
 use clap::Args;
@@ -38,6 +39,13 @@ pub struct BatchArgs {
     /// Print the run's results as JSON on stdout.
     #[arg(long)]
     pub json: bool,
+    /// Language of each video's feedback and report page.
+    #[arg(long, value_enum, default_value_t = Lang::En)]
+    pub lang: Lang,
+    /// Also write each video's annotated video (`annotated.mp4` in its folder; re-reads and
+    /// re-encodes every clip, so it costs about as much as decoding it again).
+    #[arg(long)]
+    pub overlay: bool,
 }
 
 /// Runs `ugoki batch`.
@@ -76,6 +84,8 @@ pub fn run(args: BatchArgs) -> Result<()> {
         force: args.force,
         progress: !args.quiet && !args.json,
         log: args.quiet,
+        lang: args.lang,
+        overlay: args.overlay,
     };
     let outcome = run::run(&inputs, &out, &options, &stop)?;
     // Shards share the output folder; only --merge writes the summary, so two shards never

@@ -3,9 +3,10 @@
 //! `summary.csv` and `index.html`.
 //!
 //! Per video folder (`<OUTDIR>/<name>/`, name from [`inputs::output_name`]):
-//! `entry.json` (what was asked, written first), then either `analysis.json` +
-//! `keypoints.csv` + `done.json` (written last: the video is finished) or `error.json`
-//! (the one-line reason and its exit code class).
+//! `entry.json` (what was asked, written first), then either the outputs of `ugoki analyze
+//! --report` (`keypoints.csv`, `keypoints.json`, the kinematics exports, `analysis.json`,
+//! `report.html`, and `annotated.mp4` with `--overlay`) and `done.json` (written last: the video
+//! is finished), or `error.json` (the one-line reason and its exit code class).
 
 pub mod cli;
 pub mod inputs;
@@ -23,5 +24,9 @@ pub const ERROR_FILE: &str = "error.json";
 pub const ANALYSIS_FILE: &str = "analysis.json";
 /// The keypoint track as CSV.
 pub const KEYPOINTS_CSV_FILE: &str = "keypoints.csv";
-/// The per-video report page, when the report stage wrote one.
-pub const REPORT_FILE: &str = "report.html";
+/// The keypoint track as JSON (what the report reads for its key frames).
+pub const KEYPOINTS_JSON_FILE: &str = crate::report::keypoints::JSON_FILE;
+/// The per-video report page, as `ugoki analyze --report` writes it.
+pub const REPORT_FILE: &str = crate::cli::report::HTML_FILE;
+/// The annotated video, with `--overlay`.
+pub const OVERLAY_FILE: &str = "annotated.mp4";

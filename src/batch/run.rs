@@ -1,18 +1,23 @@
 //! Running the videos: `--jobs` at a time on a rayon pool, ONNX Runtime threads split so that
 //! jobs × threads ≈ cores, one decode/infer pipeline per video, each video's outputs written
 //! atomically into its own folder with `done.json` last, so a finished video is skipped on the
-//! next run and an interrupted one is redone whole.
+//! next run and an interrupted one is redone whole. A video's outputs are those of
+//! `ugoki analyze --report` (and `--overlay`), made by the same functions.
 
 use super::inputs::Input;
-use super::{ANALYSIS_FILE, DONE_FILE, ENTRY_FILE, ERROR_FILE, KEYPOINTS_CSV_FILE};
+use super::{
+    ANALYSIS_FILE, DONE_FILE, ENTRY_FILE, ERROR_FILE, KEYPOINTS_CSV_FILE, KEYPOINTS_JSON_FILE,
+    OVERLAY_FILE, REPORT_FILE,
+};
 use crate::cli::analyze::analyze_kinematics;
 use crate::cli::pose::movenet_sessions;
+use crate::cli::report::write_report;
 use crate::criteria::scoring::Lang;
 use crate::error::{exit_code, Error, Result};
 use crate::interrupt::StopFlag;
 use crate::kinematics::spine::BackOutlines;
-use crate::kinematics::{compute, KinematicsOptions};
-use crate::report::{atomic, keypoints};
+use crate::kinematics::{compute, export, KinematicsOptions};
+use crate::report::{annotated, atomic, keypoints};
 use crate::track::candidates::Sessions;
 use crate::track::laterality::make_track_consistent;
 use crate::track::{track_source, SubjectOptions};
@@ -35,6 +40,10 @@ pub struct RunOptions {
     pub progress: bool,
     /// Log one line per finished video on stderr.
     pub log: bool,
+    /// Language of the feedback in `analysis.json` and of `report.html`.
+    pub lang: Lang,
+    /// Also write each video's annotated video (`annotated.mp4`).
+    pub overlay: bool,
 }
 
 /// What happened to one video in this run.
@@ -135,17 +144,33 @@ fn to_json<T: Serialize>(value: &T) -> Result<Vec<u8>> {
         .map_err(|e| Error::Internal(format!("cannot encode JSON: {e}")))
 }
 
-/// Removes what an earlier run of this video left: `.part` files of a process that was killed,
-/// and the outputs about to be rewritten.
+/// Every file a video's run writes after `entry.json`.
+const OUTPUT_FILES: [&str; 11] = [
+    KEYPOINTS_CSV_FILE,
+    KEYPOINTS_JSON_FILE,
+    export::JSON_FILE,
+    export::CSV_FILE,
+    export::MOT_FILE,
+    export::TRC_FILE,
+    ANALYSIS_FILE,
+    REPORT_FILE,
+    OVERLAY_FILE,
+    DONE_FILE,
+    ERROR_FILE,
+];
+
+/// Removes what an earlier run of this video left: temporary files of a process that was
+/// killed (`x.part`, and `x.part.mp4` for videos, whose writer picks its format by extension),
+/// and the outputs about to be rewritten, so that no file of the earlier run (an overlay it
+/// drew, an export it could write) sits beside the new ones.
 fn clear_folder(dir: &Path) -> Result<()> {
     let listing = std::fs::read_dir(dir)
         .map_err(|e| Error::io(format!("cannot list {}", dir.display()), e))?;
     for item in listing.flatten() {
         let name = item.file_name();
         let name = name.to_string_lossy();
-        let ours =
-            [ANALYSIS_FILE, KEYPOINTS_CSV_FILE, DONE_FILE, ERROR_FILE].contains(&name.as_ref());
-        if ours || name.ends_with(".part") {
+        let ours = OUTPUT_FILES.contains(&name.as_ref());
+        if ours || name.ends_with(".part") || name.contains(".part.") {
             std::fs::remove_file(item.path())
                 .map_err(|e| Error::io(format!("cannot remove {}", item.path().display()), e))?;
         }
@@ -164,6 +189,7 @@ fn score_video(
     dir: &Path,
     movenet: &mut Sessions,
     bar: &ProgressBar,
+    options: &RunOptions,
 ) -> Result<Scored> {
     let started = Instant::now();
     let source_path = &input.entry.source;
@@ -182,23 +208,40 @@ fn score_video(
     let mut track = outcome.track;
     make_track_consistent(&mut track);
     keypoints::write_csv(&track, &dir.join(KEYPOINTS_CSV_FILE))?;
+    keypoints::write_json(&track, &dir.join(KEYPOINTS_JSON_FILE))?;
     let frames = track.frames.len();
-    let options = KinematicsOptions {
+    let kinematics_options = KinematicsOptions {
         subject_height_m: input.entry.height_m,
         ..KinematicsOptions::default()
     };
-    let kinematics = compute(&track, &options)?;
+    let kinematics = compute(&track, &kinematics_options)?;
     // One mask-model thread: jobs already share the cores, and one was the fastest anyway.
-    let (report, _) = analyze_kinematics(
+    let (report, spine) = analyze_kinematics(
         &kinematics,
         &track,
         Some(BackOutlines::Video(video)),
         Some(1),
         input.entry.movement_choice(),
         None,
-        Lang::En,
+        options.lang,
     )?;
+    // The report reads the kinematics and the track back from the folder, as `ugoki report`
+    // does, so the page a batch writes is the page `ugoki analyze --report` writes.
+    export::write_all(&kinematics, dir)?;
     atomic::write(&dir.join(ANALYSIS_FILE), &to_json(&report)?)?;
+    write_report(dir, &dir.join(REPORT_FILE), options.lang)?;
+    if options.overlay {
+        let source = crate::source::open(video)?;
+        let bend = spine.as_ref().and_then(|s| s.forward_bend().ok());
+        annotated::write_annotated(
+            source,
+            &track,
+            &kinematics,
+            bend,
+            &report,
+            &dir.join(OVERLAY_FILE),
+        )?;
+    }
     let done = DoneRecord {
         frames,
         model_runs: outcome.inferences,
@@ -212,10 +255,14 @@ fn score_video(
 }
 
 /// What an earlier run left in the folder: `Some(error)` for a video finished earlier
-/// (`None` inside when it was scored), `None` when it must be run.
-fn finished_before(dir: &Path) -> Option<Option<String>> {
+/// (`None` inside when it was scored), `None` when it must be run. A scored folder missing a
+/// file this run asks for (a report from before reports were written, an overlay not asked
+/// for then) is run again, so that every finished folder holds every file.
+fn finished_before(dir: &Path, options: &RunOptions) -> Option<Option<String>> {
     if dir.join(DONE_FILE).is_file() {
-        return Some(None);
+        let complete = dir.join(REPORT_FILE).is_file()
+            && (!options.overlay || dir.join(OVERLAY_FILE).is_file());
+        return complete.then_some(None);
     }
     read_json::<ErrorRecord>(&dir.join(ERROR_FILE))
         .filter(ErrorRecord::is_final)
@@ -246,7 +293,7 @@ fn run_one(input: &Input, shared: &Shared) -> VideoResult {
         seconds: 0.0,
     };
     if !shared.options.force {
-        if let Some(error) = finished_before(&dir) {
+        if let Some(error) = finished_before(&dir, shared.options) {
             result.status = Status::Skipped;
             result.error = error;
             shared.overall.inc(1);
@@ -268,7 +315,7 @@ fn run_one(input: &Input, shared: &Shared) -> VideoResult {
         clear_folder(&dir)?;
         atomic::write(&dir.join(ENTRY_FILE), &to_json(&input.entry)?)?;
         let mut movenet = shared.pool.take()?;
-        let scored = score_video(input, &dir, &mut movenet, &bar);
+        let scored = score_video(input, &dir, &mut movenet, &bar, shared.options);
         shared.pool.give_back(movenet);
         scored
     })();

@@ -87,6 +87,27 @@ impl Painter<'_> {
         Some(Point::new(x.round() as i32, y.round() as i32))
     }
 
+    /// Outline and fill widths of text at `scale`.
+    const TEXT_STROKES: [f64; 2] = [4.0, 1.5];
+
+    fn text_thickness(width: f64, scale: f64) -> i32 {
+        (width * scale).round().max(1.0) as i32
+    }
+
+    /// The size of `text` as [`Self::text`] draws it, outline included, and its baseline.
+    fn text_size(text: &str, scale: f64) -> Result<(Size, i32)> {
+        let outline = Self::text_thickness(Self::TEXT_STROKES[0], scale);
+        let mut baseline = 0;
+        let size = imgproc::get_text_size(
+            text,
+            imgproc::FONT_HERSHEY_SIMPLEX,
+            0.7 * scale,
+            outline,
+            &mut baseline,
+        )?;
+        Ok((size, baseline))
+    }
+
     fn text(
         image: &mut Mat,
         text: &str,
@@ -94,7 +115,8 @@ impl Painter<'_> {
         scale: f64,
         colour: (f64, f64, f64),
     ) -> Result<()> {
-        for (c, t) in [((0.0, 0.0, 0.0), 4.0), (colour, 1.5)] {
+        let [outline, fill] = Self::TEXT_STROKES;
+        for (c, t) in [((0.0, 0.0, 0.0), outline), (colour, fill)] {
             imgproc::put_text(
                 image,
                 text,
@@ -102,7 +124,7 @@ impl Painter<'_> {
                 imgproc::FONT_HERSHEY_SIMPLEX,
                 0.7 * scale,
                 bgr(c),
-                (t * scale).round().max(1.0) as i32,
+                Self::text_thickness(t, scale),
                 imgproc::LINE_AA,
                 false,
             )?;
@@ -273,8 +295,17 @@ impl Painter<'_> {
             ),
             None => (format!("{kind} 0/{total}"), verdict_colour(None)),
         };
-        let pad = (10.0 * scale) as i32;
-        let box_size = Size::new((150.0 * scale) as i32, (36.0 * scale) as i32);
+        // The box grows with the label ("step 12/14" is wider than "rep 1/3"), so the text
+        // never runs over its edge at any frame size.
+        let pad = (10.0 * scale).round() as i32;
+        let inner = (8.0 * scale).round() as i32;
+        let (text, baseline) = Self::text_size(&label, scale)?;
+        let box_size = Size::new(
+            text.width + 2 * inner,
+            (36.0 * scale)
+                .round()
+                .max(f64::from(text.height + baseline + inner)) as i32,
+        );
         imgproc::rectangle(
             image,
             Rect::new(pad, pad, box_size.width, box_size.height),
@@ -283,10 +314,11 @@ impl Painter<'_> {
             imgproc::LINE_8,
             0,
         )?;
+        let text_top = pad + (box_size.height - text.height - baseline) / 2;
         Self::text(
             image,
             &label,
-            Point::new(pad + (8.0 * scale) as i32, pad + (26.0 * scale) as i32),
+            Point::new(pad + inner, text_top + text.height),
             scale,
             WHITE,
         )
@@ -322,10 +354,16 @@ impl Painter<'_> {
                 0,
             )?;
         }
+        // The curve runs below the channel's name, so the two never cross.
+        let label = format!("{} (deg)", channel.name);
+        let label_scale = scale * 0.7;
+        let (label_size, label_baseline) = Self::text_size(&label, label_scale)?;
+        let label_top = top + (4.0 * scale).round() as i32;
+        let plot_top = label_top + label_size.height + label_baseline;
+        let plot_height = (h - 2 * band - plot_top).max(band);
         let (lo, hi) = self.range;
         let y_of = |v: f64| {
-            top + band
-                + ((hi - v) / (hi - lo).max(1e-6) * f64::from(strip - 3 * band)).round() as i32
+            plot_top + ((hi - v) / (hi - lo).max(1e-6) * f64::from(plot_height)).round() as i32
         };
         let mut line = Vector::<Point>::new();
         let mut lines = Vector::<Vector<Point>>::new();
@@ -360,9 +398,9 @@ impl Painter<'_> {
         )?;
         Self::text(
             image,
-            &format!("{} (deg)", channel.name),
-            Point::new((6.0 * scale) as i32, top + (18.0 * scale) as i32),
-            scale * 0.7,
+            &label,
+            Point::new((6.0 * scale) as i32, label_top + label_size.height),
+            label_scale,
             WHITE,
         )
     }

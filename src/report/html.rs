@@ -8,6 +8,7 @@ use crate::cli::analyze::AnalysisReport;
 use crate::criteria::scoring::{CriterionResult, Lang, Verdict};
 use crate::kinematics::calibration::CalibrationMethod;
 use crate::kinematics::spine::forward_bend::SPINAL_PART_NOTE;
+use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
 use crate::movement::hinge::RHYTHM_METRICS;
 use crate::movement::{Movement, MovementAnalysis};
@@ -526,6 +527,152 @@ fn plots(out: &mut String, c: &ReportContent, a: &MovementAnalysis) {
         Movement::Rotation => rotation_sides_plot(out, c, a),
         Movement::Sts | Movement::Gait => {}
     }
+    if a.movement == Movement::Gait {
+        sway_plot(out, c, a);
+    }
+}
+
+/// Half the span of the moving average taken out of the pelvis path: the span (1 s) is about
+/// one stride at a normal cadence, so what remains is each step's rise and fall and side shift,
+/// without the walk's progression or a walker's slow drift nearer to or away from the camera.
+const SWAY_HALF_WINDOW_S: f64 = 0.5;
+/// Least share of a window's frames that must be measured to give a trend (a window mostly in
+/// a gap would leave the gap's edge as sway).
+const SWAY_MIN_COVERAGE: f64 = 0.6;
+
+/// `values` minus their centred moving average over ±`half` s; `None` where a value or its
+/// window is missing.
+fn detrended(times: &[f64], values: &[Option<f64>], half: f64) -> Vec<Option<f64>> {
+    let (mut lo, mut hi) = (0, 0);
+    let (mut sum, mut count) = (0.0, 0usize);
+    let mut out = Vec::with_capacity(values.len());
+    // Frame times a whole window apart must both count whatever their rounding, or a steady
+    // walk leaves half a frame's travel as sway.
+    let half = half + 1e-6;
+    for (i, t) in times.iter().enumerate() {
+        while hi < times.len() && times[hi] <= t + half {
+            if let Some(v) = values[hi] {
+                sum += v;
+                count += 1;
+            }
+            hi += 1;
+        }
+        while times[lo] < t - half {
+            if let Some(v) = values[lo] {
+                sum -= v;
+                count -= 1;
+            }
+            lo += 1;
+        }
+        let covered = count as f64 >= SWAY_MIN_COVERAGE * (hi - lo) as f64;
+        out.push(match values.get(i).copied().flatten() {
+            Some(v) if covered && count > 0 => Some(v - sum / count as f64),
+            _ => None,
+        });
+    }
+    out
+}
+
+/// The pelvis (mid-hip) path over time, around its moving average: up and down in every view,
+/// side to side only where the camera sees the walker from the front or back (from the side,
+/// the image's horizontal is the walking direction). Centimetres with the subject-height
+/// scale, else pixels.
+fn sway_plot(out: &mut String, c: &ReportContent, a: &MovementAnalysis) {
+    let lang = c.lang;
+    let k = c.kinematics;
+    let title = tr(
+        lang,
+        "Pelvis sway (mid-hip)",
+        "骨盤の動揺（左右股関節の中点）",
+    );
+    let Some(hip) = k.points.iter().find(|p| p.name == "mid_hip") else {
+        let _ = write!(
+            out,
+            r#"<p class="missing">{}: {}</p>"#,
+            escape(title),
+            tr(
+                lang,
+                "the hips were not tracked",
+                "股関節を追跡できませんでした"
+            )
+        );
+        return;
+    };
+    let (unit, per_px) = match k.calibration.metres_per_pixel {
+        Some(m) => ("cm", m * 100.0),
+        None => ("px", 1.0),
+    };
+    let scaled = |v: Vec<Option<f64>>| -> Vec<Option<f64>> {
+        v.into_iter().map(|v| v.map(|v| v * per_px)).collect()
+    };
+    let up: Vec<Option<f64>> = hip.y.iter().map(|y| y.map(|y| -y)).collect();
+    let vertical = scaled(detrended(&k.times_s, &up, SWAY_HALF_WINDOW_S));
+    let facing_camera = |position: usize| {
+        k.pass_at(position)
+            .is_some_and(|p| matches!(p.view.view, View::Front | View::Back))
+    };
+    let across: Vec<Option<f64>> = hip
+        .x
+        .iter()
+        .enumerate()
+        .map(|(i, x)| x.filter(|_| facing_camera(i)))
+        .collect();
+    let side = scaled(detrended(&k.times_s, &across, SWAY_HALF_WINDOW_S));
+    let mut series = vec![Series {
+        name: tr(lang, "up and down", "上下").into(),
+        values: vertical,
+    }];
+    if side.iter().any(Option::is_some) {
+        series.push(Series {
+            name: tr(lang, "side to side", "左右").into(),
+            values: side,
+        });
+    }
+    let plot = LinePlot {
+        title: title.into(),
+        x_label: tr(lang, "time (s)", "時間 (s)").into(),
+        y_label: format!("{} ({unit})", tr(lang, "displacement", "変位")),
+        x: k.times_s.clone(),
+        series,
+        bands: Vec::new(),
+        marks: a
+            .segments
+            .iter()
+            .flat_map(|s| s.events.iter())
+            .filter(|e| e.name.ends_with("heel_strike"))
+            .map(|e| Mark {
+                at: e.time_s,
+                label: e.name.clone(),
+            })
+            .collect(),
+    };
+    let missing = format!(
+        "{title}: {}",
+        tr(
+            lang,
+            "the hips were not seen long enough",
+            "股関節が十分に見えていません"
+        )
+    );
+    let drawn = plot.to_svg();
+    let explained = drawn.is_some();
+    push_plot(out, drawn, &missing);
+    if explained {
+        let _ = write!(
+            out,
+            r#"<p class="small">{} {}</p>"#,
+            tr(
+                lang,
+                "The mid-hip point's displacement from its 1 s moving average (about one stride), so the walk itself is taken out: up is positive, and side to side the image's right. Dashed lines: heel strikes.",
+                "左右股関節の中点の、1秒移動平均（約1ストライド）からの変位です（歩行による移動を除いています）。上方向と画像の右方向が正です。破線は踵接地です。"
+            ),
+            tr(
+                lang,
+                "Side to side is drawn only while the camera sees the walker from the front or back; from the side it is the walking direction.",
+                "左右の変位は正面または背面から撮影された区間のみ表示します（側面からは進行方向になるため）。"
+            )
+        );
+    }
 }
 
 /// Thoracic against pelvis rotation to each side (the clip's largest turns).
@@ -827,4 +974,35 @@ pub fn today_utc() -> String {
     let month = if mp < 10 { mp + 3 } else { mp - 9 };
     let year = yoe + era * 400 + i64::from(month <= 2);
     format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn detrending_keeps_the_step_oscillation_and_drops_the_walk() {
+        // 30 frames/s; pelvis walking at 40 px/s with a 2 Hz (step-frequency) bob of ±3 px.
+        let times: Vec<f64> = (0..120).map(|i| f64::from(i) / 30.0).collect();
+        let bob = |t: f64| 3.0 * (2.0 * std::f64::consts::TAU * t).sin();
+        let values: Vec<Option<f64>> = times.iter().map(|t| Some(40.0 * t + bob(*t))).collect();
+        let sway = detrended(&times, &values, SWAY_HALF_WINDOW_S);
+        for (i, (t, v)) in times.iter().zip(&sway).enumerate().skip(15).take(90) {
+            let v = v.unwrap_or_else(|| panic!("frame {i} measured"));
+            assert!((v - bob(*t)).abs() < 0.35, "frame {i}: {v} vs {}", bob(*t));
+        }
+    }
+
+    #[test]
+    fn a_value_beside_a_long_gap_gives_no_sway() {
+        let times: Vec<f64> = (0..60).map(|i| f64::from(i) / 30.0).collect();
+        let values: Vec<Option<f64>> = (0..60)
+            .map(|i| (!(10..40).contains(&i)).then_some(f64::from(i)))
+            .collect();
+        let sway = detrended(&times, &values, SWAY_HALF_WINDOW_S);
+        // Frame 42's window (frames 27..=57) is mostly the gap.
+        assert_eq!(sway[42], None);
+        assert!(sway[55].is_some());
+        assert!(sway[20].is_none());
+    }
 }
