@@ -2,7 +2,7 @@
 SHELL := /bin/bash
 CARGO ?= cargo
 
-.PHONY: setup build demo test lint bench bench-batch
+.PHONY: setup build demo test lint bench bench-batch bench-live
 
 setup:
 	bash scripts/setup.sh
@@ -26,3 +26,6 @@ bench: build
 # ugoki batch --jobs 1 / 2 against ugoki analyze per clip and the pose bound (README, Performance).
 bench-batch: build
 	$(CARGO) bench --bench batch
+
+bench-live: build
+	$(CARGO) bench --bench live

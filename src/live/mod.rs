@@ -286,6 +286,7 @@ pub fn run(
         verdict_delay_s: Spread::of(
             &announcements
                 .iter()
+                .filter(|a| !a.verdicts.is_empty())
                 .map(|a| a.available_s - a.end_s)
                 .collect::<Vec<_>>(),
         ),

@@ -73,7 +73,8 @@ pub struct SessionRecord {
     /// One run of the repetition analysis over the frames so far, milliseconds (in the
     /// background, a few times a second).
     pub analysis_run_ms: Option<Spread>,
-    /// From a repetition's end to its verdicts being available, seconds.
+    /// From a repetition's end to its verdicts being available, seconds (segments judged
+    /// on at least one criterion).
     pub verdict_delay_s: Option<Spread>,
     /// Each repetition as it was announced during the session.
     pub announcements: Vec<Announcement>,
