@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # One-time, idempotent set-up for building and running ugoki on Debian/Ubuntu.
 #  1. system packages (OpenCV 4.6 dev files, clang for the opencv crate's binding generator, ffmpeg;
-#     chromium and fonts-noto-cjk for the HTML report's render test);
+#     chromium and fonts-noto-cjk for the HTML report's render test; xvfb for the live window's test);
 #  2. ONNX Runtime 1.31.1, taken from the PyPI wheel and checksum-verified, unpacked into .runtime/;
 #  3. the pose models: linked from ../shared/models when that folder exists, otherwise
 #     `ugoki models fetch` downloads them from a mirror (UGOKI_MODEL_URL).
@@ -22,7 +22,7 @@ RUNTIME_DIR="$root/.runtime"
 say() { printf 'setup: %s\n' "$*"; }
 
 # --- 1. system packages -----------------------------------------------------------------------
-apt_packages=(libopencv-dev clang libclang-dev ffmpeg pkg-config chromium fonts-noto-cjk fontconfig)
+apt_packages=(libopencv-dev clang libclang-dev ffmpeg pkg-config chromium fonts-noto-cjk fontconfig xvfb)
 missing=()
 for p in "${apt_packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -357,3 +357,29 @@ fn a_late_consumer_gets_the_newest_frame_and_the_rest_are_dropped_not_queued() {
     assert_eq!(capture.dropped(), dropped);
     capture.finish().unwrap();
 }
+
+#[test]
+fn the_window_runs_the_session_on_a_virtual_display() {
+    let dir = tempfile::tempdir().unwrap();
+    let sessions = dir.path().join("sessions");
+    let video = sample("hinge_good_side.mp4");
+    // xvfb-run (scripts/setup.sh installs it) gives the OpenCV window an X display.
+    let out = Command::new("xvfb-run")
+        .args(["-a", env!("CARGO_BIN_EXE_ugoki"), "live", "--source"])
+        .arg(&video)
+        .args(["--realtime", "--movement", "hinge", "-o"])
+        .arg(&sessions)
+        .stdin(Stdio::null())
+        .output()
+        .expect("xvfb-run runs (scripts/setup.sh installs xvfb)");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let session = read(&session_dir(&sessions).join("session.json"));
+    println!(
+        "with the window: {} of {} frames processed, processing p95 {:.1} ms",
+        session["frames_processed"],
+        session["frames_captured"],
+        session["processing_ms"]["p95"].as_f64().unwrap()
+    );
+    assert_eq!(session["announcements"].as_array().unwrap().len(), 2);
+    assert!(session["frames_processed"].as_u64().unwrap() > 100);
+}
