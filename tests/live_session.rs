@@ -313,6 +313,7 @@ fn bad_sources_are_one_line_errors() {
     for args in [
         vec!["--source", text.to_str().unwrap()],
         vec!["--camera", missing_camera],
+        vec!["--camera", "not-a-camera"],
     ] {
         let mut all = args.clone();
         all.extend(["--no-window", "--movement", "hinge", "-o"]);

@@ -40,6 +40,9 @@ pub struct LiveArgs {
     /// Camera: an index (0), a device (/dev/video0) or a stream URL.
     #[arg(long, default_value = "0", conflicts_with = "source")]
     pub camera: String,
+    /// Camera picture size, WxH (e.g. 640x480); default: the camera's own.
+    #[arg(long, value_parser = parse_size, conflicts_with = "source")]
+    pub size: Option<(u32, u32)>,
     /// Play a video file instead of a camera (tests, demos, replaying a session).
     #[arg(long)]
     pub source: Option<PathBuf>,
@@ -69,6 +72,16 @@ pub struct LiveArgs {
     /// Print the session summary as JSON (session.json) instead of text.
     #[arg(long)]
     pub json: bool,
+}
+
+fn parse_size(s: &str) -> std::result::Result<(u32, u32), String> {
+    let parsed = s
+        .split_once(['x', 'X'])
+        .and_then(|(w, h)| Some((w.trim().parse().ok()?, h.trim().parse().ok()?)));
+    match parsed {
+        Some((w, h)) if w > 0 && h > 0 => Ok((w, h)),
+        _ => Err(format!("'{s}' is not WxH in pixels (e.g. 640x480)")),
+    }
 }
 
 fn camera_spec(camera: &str) -> String {
@@ -139,10 +152,20 @@ pub fn run(args: LiveArgs) -> Result<()> {
                 Pacing::EveryFrame
             },
         ),
-        None => (
-            crate::source::open(&camera_spec(&args.camera))?,
-            Pacing::Camera,
-        ),
+        None => {
+            let spec = camera_spec(&args.camera);
+            let mut camera = crate::source::open_camera(&spec).ok_or_else(|| {
+                Error::Usage(format!(
+                    "--camera {}: not a camera (use an index, /dev/videoN or a stream URL)",
+                    args.camera
+                ))
+            })??;
+            if let Some((w, h)) = args.size {
+                camera.request_size(w, h)?;
+            }
+            let source: Box<dyn crate::source::FrameSource> = Box::new(camera);
+            (source, Pacing::Camera)
+        }
     };
     let dir = new_folder(&args.output);
     let stop = StopFlag::on_ctrl_c("ending the session and saving it");

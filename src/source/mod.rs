@@ -56,18 +56,28 @@ pub const VIDEO_EXTENSIONS: [&str; 9] = [
     "mp4", "mov", "m4v", "avi", "mkv", "webm", "mpg", "mpeg", "wmv",
 ];
 
+/// Opens a camera: `cam:N`, a device (`/dev/video0`) or a stream URL; `None` when `spec`
+/// names none of those.
+pub fn open_camera(spec: &str) -> Option<Result<Webcam>> {
+    if let Some(index) = spec.strip_prefix("cam:") {
+        return Some(
+            index
+                .parse()
+                .map_err(|_| {
+                    Error::Usage(format!(
+                        "camera index '{index}' is not a number (use cam:0)"
+                    ))
+                })
+                .and_then(Webcam::open_index),
+        );
+    }
+    (spec.starts_with("/dev/video") || spec.contains("://")).then(|| Webcam::open_device(spec))
+}
+
 /// Opens a video file, an image folder, or a camera (`cam:0`, `/dev/video0`, or an URL).
 pub fn open(spec: &str) -> Result<Box<dyn FrameSource>> {
-    if let Some(index) = spec.strip_prefix("cam:") {
-        let index: i32 = index.parse().map_err(|_| {
-            Error::Usage(format!(
-                "camera index '{index}' is not a number (use cam:0)"
-            ))
-        })?;
-        return Ok(Box::new(Webcam::open_index(index)?));
-    }
-    if spec.starts_with("/dev/video") || spec.contains("://") {
-        return Ok(Box::new(Webcam::open_device(spec)?));
+    if let Some(camera) = open_camera(spec) {
+        return Ok(Box::new(camera?));
     }
     let path = Path::new(spec);
     if path.is_dir() {

@@ -223,6 +223,33 @@ impl Webcam {
     }
 }
 
+impl Webcam {
+    /// Asks the camera for `width`×`height`; a camera that cannot deliver it is an error that
+    /// names the size it gives instead (cameras silently fall back to a size they support).
+    pub fn request_size(&mut self, width: u32, height: u32) -> Result<()> {
+        self.capture
+            .set(videoio::CAP_PROP_FRAME_WIDTH, f64::from(width))?;
+        self.capture
+            .set(videoio::CAP_PROP_FRAME_HEIGHT, f64::from(height))?;
+        let got = (
+            self.capture.get(videoio::CAP_PROP_FRAME_WIDTH)? as u32,
+            self.capture.get(videoio::CAP_PROP_FRAME_HEIGHT)? as u32,
+        );
+        if got != (width, height) {
+            return Err(Error::bad_input(
+                &self.info.name,
+                format!(
+                    "the camera does not support {width}x{height} (it gives {}x{}); leave out --size or ask for a size it supports",
+                    got.0, got.1
+                ),
+            ));
+        }
+        self.info.width = width;
+        self.info.height = height;
+        Ok(())
+    }
+}
+
 impl FrameSource for Webcam {
     fn info(&self) -> &SourceInfo {
         &self.info
