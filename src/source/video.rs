@@ -67,7 +67,9 @@ fn quiet_ffmpeg() {
             std::env::set_var("OPENCV_FFMPEG_LOGLEVEL", "-8");
         }
         if std::env::var_os("OPENCV_LOG_LEVEL").is_none() {
-            std::env::set_var("OPENCV_LOG_LEVEL", "SILENT");
+            // OpenCV reads the variable before `main`; the call silences its back-end probing
+            // ("GStreamer warning", "CAP_IMAGES: can't find starting number") as well.
+            let _ = opencv::core::set_log_level(opencv::core::LogLevel::LOG_LEVEL_SILENT);
         }
     });
 }
@@ -195,17 +197,25 @@ pub struct Webcam {
 
 impl Webcam {
     pub fn open_index(index: i32) -> Result<Self> {
+        quiet_ffmpeg();
         let capture = VideoCapture::new(index, videoio::CAP_ANY)?;
         Self::from_capture(capture, format!("camera {index}"))
     }
 
     pub fn open_device(device: &str) -> Result<Self> {
-        let capture = VideoCapture::from_file(device, videoio::CAP_ANY)?;
+        quiet_ffmpeg();
+        // A device node is V4L2's; anything else (a stream URL) FFmpeg's. Probing every
+        // back-end would only add their complaints to a missing device's one-line error.
+        let backend = if device.starts_with("/dev/video") {
+            videoio::CAP_V4L2
+        } else {
+            videoio::CAP_FFMPEG
+        };
+        let capture = VideoCapture::from_file(device, backend)?;
         Self::from_capture(capture, device.to_string())
     }
 
     fn from_capture(capture: VideoCapture, name: String) -> Result<Self> {
-        quiet_ffmpeg();
         if !capture.is_opened()? {
             return Err(Error::bad_input(
                 &name,
