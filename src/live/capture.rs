@@ -5,11 +5,8 @@
 //! about the movement the person is making now is worth more than feedback about every frame.
 
 use crate::error::{Error, Result};
-use crate::report::atomic;
-use crate::source::{Frame, FrameSource, SourceInfo};
-use opencv::core::Size;
-use opencv::prelude::*;
-use opencv::videoio::VideoWriter;
+use crate::report::overlay::VideoOut;
+use crate::source::{Frame, FrameSource};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Condvar, Mutex};
@@ -71,44 +68,6 @@ pub struct CaptureHandle {
     dropped_total: usize,
 }
 
-/// Writes the frames the camera delivered, so a session can be analysed again later.
-struct Recorder {
-    writer: VideoWriter,
-    tmp: PathBuf,
-    out: PathBuf,
-}
-
-impl Recorder {
-    fn open(out: &Path, info: &SourceInfo) -> Result<Recorder> {
-        let tmp = atomic::partial_path(out).with_extension("part.mp4");
-        let fourcc = VideoWriter::fourcc('m', 'p', '4', 'v')?;
-        let writer = VideoWriter::new(
-            &tmp,
-            fourcc,
-            info.fps,
-            Size::new(info.width as i32, info.height as i32),
-            true,
-        )?;
-        if !writer.is_opened()? {
-            return Err(Error::io(
-                format!("cannot record the session into {}", out.display()),
-                std::io::Error::other("no mp4 encoder"),
-            ));
-        }
-        Ok(Recorder {
-            writer,
-            tmp,
-            out: out.to_path_buf(),
-        })
-    }
-
-    fn finish(mut self) -> Result<PathBuf> {
-        self.writer.release()?;
-        atomic::commit(&self.tmp, &self.out)?;
-        Ok(self.out)
-    }
-}
-
 impl CaptureHandle {
     /// Starts capturing from `source`, recording into `record` when given.
     pub fn start(
@@ -116,8 +75,9 @@ impl CaptureHandle {
         pacing: Pacing,
         record: Option<&Path>,
     ) -> Result<CaptureHandle> {
+        // Every frame the camera delivers is recorded, so a session can be analysed again.
         let mut recorder = record
-            .map(|out| Recorder::open(out, source.info()))
+            .map(|out| VideoOut::create(out, source.info()))
             .transpose()?;
         let slot: Arc<(Mutex<SlotState>, Condvar)> = Arc::default();
         let stop = Arc::new(AtomicBool::new(false));
@@ -161,7 +121,7 @@ impl CaptureHandle {
                             }
                         };
                         if let Some(r) = recorder.as_mut() {
-                            if let Err(e) = r.writer.write(&frame.image) {
+                            if let Err(e) = r.write(&frame.image) {
                                 break CaptureEnd::Lost(format!("cannot record the session: {e}"));
                             }
                         }
@@ -181,7 +141,7 @@ impl CaptureHandle {
                         }
                         ready.notify_one();
                     };
-                    let recorded = recorder.take().map(Recorder::finish).transpose();
+                    let recorded = recorder.take().map(VideoOut::finish).transpose();
                     let (lock, ready) = &*slot;
                     lock.lock().unwrap_or_else(|p| p.into_inner()).end = Some(end);
                     ready.notify_one();

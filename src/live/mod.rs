@@ -159,10 +159,10 @@ pub fn run(
         };
         let mut new_frames: Vec<PoseFrame> = dropped
             .into_iter()
-            .map(|(index, time_s)| unseen(index, time_s))
+            .map(|(index, time_s)| PoseFrame::unseen(index, time_s))
             .collect();
         if paused {
-            new_frames.push(unseen(frame.index, frame.time_s));
+            new_frames.push(PoseFrame::unseen(frame.index, frame.time_s));
             watch.push(new_frames);
             if let Some(key) = display.show(Some(&frame.image))? {
                 handle_key(
@@ -193,12 +193,8 @@ pub fn run(
             )?;
         }
         new_frames.push(PoseFrame {
-            index: frame.index,
-            time_s: frame.time_s,
             skeleton: seen.as_ref().map(|s| s.raw.clone()),
-            world: None,
-            relabelled_legs: false,
-            relabelled_arms: false,
+            ..PoseFrame::unseen(frame.index, frame.time_s)
         });
         watch.push(new_frames);
         let announced = watch.announced();
@@ -307,18 +303,6 @@ pub fn run(
         &options.session_dir,
         end,
     )
-}
-
-/// A frame the pose model did not see (dropped, or the session was paused).
-fn unseen(index: usize, time_s: f64) -> PoseFrame {
-    PoseFrame {
-        index,
-        time_s,
-        skeleton: None,
-        world: None,
-        relabelled_legs: false,
-        relabelled_arms: false,
-    }
 }
 
 fn handle_key(

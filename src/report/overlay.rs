@@ -3,13 +3,13 @@
 use super::atomic;
 use crate::error::{Error, Result};
 use crate::skeleton::{Skeleton, BONES};
-use crate::source::{Frame, FrameSource};
+use crate::source::{Frame, FrameSource, SourceInfo};
 use crate::track::PoseTrack;
 use opencv::core::{Mat, Point, Scalar, Size};
 use opencv::imgproc;
 use opencv::prelude::*;
 use opencv::videoio::{VideoWriter, VideoWriterTrait};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 const MIN_SCORE: f32 = 0.3;
 
@@ -54,6 +54,50 @@ pub fn draw_skeleton(image: &mut Mat, skeleton: &Skeleton) -> Result<()> {
     Ok(())
 }
 
+/// An MP4 being written; the file appears under its name only when finished.
+pub struct VideoOut {
+    writer: VideoWriter,
+    tmp: PathBuf,
+    out: PathBuf,
+}
+
+impl VideoOut {
+    /// Starts `out` with the size and frame rate of `info`.
+    pub fn create(out: &Path, info: &SourceInfo) -> Result<VideoOut> {
+        let tmp = atomic::partial_path(out).with_extension("part.mp4");
+        let fourcc = VideoWriter::fourcc('m', 'p', '4', 'v')?;
+        let writer = VideoWriter::new(
+            &tmp,
+            fourcc,
+            info.fps,
+            Size::new(info.width as i32, info.height as i32),
+            true,
+        )?;
+        if !writer.is_opened()? {
+            return Err(Error::io(
+                format!("cannot write {}", out.display()),
+                std::io::Error::other("no mp4 encoder"),
+            ));
+        }
+        Ok(VideoOut {
+            writer,
+            tmp,
+            out: out.to_path_buf(),
+        })
+    }
+
+    pub fn write(&mut self, image: &Mat) -> Result<()> {
+        Ok(self.writer.write(image)?)
+    }
+
+    /// Closes the file and gives it its name.
+    pub fn finish(mut self) -> Result<PathBuf> {
+        self.writer.release()?;
+        atomic::commit(&self.tmp, &self.out)?;
+        Ok(self.out)
+    }
+}
+
 /// Re-reads the video and writes it again frame for frame (same size, rate and count), each
 /// frame passed to `draw` first; the file appears only when complete.
 pub fn rewrite_video(
@@ -61,28 +105,12 @@ pub fn rewrite_video(
     out: &Path,
     mut draw: impl FnMut(&mut Frame) -> Result<()>,
 ) -> Result<()> {
-    let info = source.info().clone();
-    let tmp = atomic::partial_path(out).with_extension("part.mp4");
-    let fourcc = VideoWriter::fourcc('m', 'p', '4', 'v')?;
-    let mut writer = VideoWriter::new(
-        &tmp,
-        fourcc,
-        info.fps,
-        Size::new(info.width as i32, info.height as i32),
-        true,
-    )?;
-    if !writer.is_opened()? {
-        return Err(Error::io(
-            format!("cannot write {}", out.display()),
-            std::io::Error::other("no mp4 encoder"),
-        ));
-    }
+    let mut video = VideoOut::create(out, source.info())?;
     while let Some(mut frame) = source.next_frame()? {
         draw(&mut frame)?;
-        writer.write(&frame.image)?;
+        video.write(&frame.image)?;
     }
-    writer.release()?;
-    atomic::commit(&tmp, out)
+    video.finish().map(|_| ())
 }
 
 /// Re-reads the video and writes it with the track's skeletons drawn, frame for frame.

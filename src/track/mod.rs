@@ -27,6 +27,20 @@ pub struct PoseFrame {
     pub relabelled_arms: bool,
 }
 
+impl PoseFrame {
+    /// A frame in which the subject was not seen (or the model did not run).
+    pub fn unseen(index: usize, time_s: f64) -> PoseFrame {
+        PoseFrame {
+            index,
+            time_s,
+            skeleton: None,
+            world: None,
+            relabelled_legs: false,
+            relabelled_arms: false,
+        }
+    }
+}
+
 /// The tracked subject over a clip: what `ugoki pose` produces and every later stage reads.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PoseTrack {

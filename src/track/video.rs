@@ -158,14 +158,7 @@ pub fn track_source(
     let mut frames: Vec<PoseFrame> = times
         .iter()
         .enumerate()
-        .map(|(index, &time_s)| PoseFrame {
-            index,
-            time_s,
-            skeleton: None,
-            world: None,
-            relabelled_legs: false,
-            relabelled_arms: false,
-        })
+        .map(|(index, &time_s)| PoseFrame::unseen(index, time_s))
         .collect();
     for (index, skeleton) in &chains[chosen].observations {
         if let Some(f) = frames.get_mut(*index) {

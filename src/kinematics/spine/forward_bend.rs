@@ -283,6 +283,16 @@ impl FramePoints {
     }
 }
 
+/// Track position of each frame index.
+fn positions(kinematics: &Kinematics) -> HashMap<usize, usize> {
+    kinematics
+        .frame_indices
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (*f, i))
+        .collect()
+}
+
 /// Traces the backs of frames kept while the video was captured (`ugoki live` keeps each
 /// frame until its filtered keypoints have settled), exactly as [`measure_forward_bend`]
 /// traces a video's frames: same crop, points and facing. Frames outside a side-view pass are
@@ -294,12 +304,7 @@ pub fn trace_frames<'a>(
     options: &ForwardBendOptions,
 ) -> Result<HashMap<usize, TracedBack>> {
     let clip = clip_facing(kinematics);
-    let position: HashMap<usize, usize> = kinematics
-        .frame_indices
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (*f, i))
-        .collect();
+    let position = positions(kinematics);
     let mut traced = HashMap::new();
     for (index, image) in frames {
         let Some(&i) = position.get(&index) else {
@@ -353,12 +358,7 @@ pub fn measure_forward_bend(
     let mut mask_quality = vec![0.0; n];
     match outlines {
         BackOutlines::Video(video) if facing.iter().any(|f| f.is_ok()) => {
-            let position: HashMap<usize, usize> = kinematics
-                .frame_indices
-                .iter()
-                .enumerate()
-                .map(|(i, f)| (*f, i))
-                .collect();
+            let position = positions(kinematics);
             let threads = options
                 .threads
                 .unwrap_or_else(crate::runtime::default_threads);
