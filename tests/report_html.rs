@@ -364,3 +364,54 @@ fn gait_report_plots_the_pelvis_sway_with_axes_in_the_page_language() {
         assert!(spread > 20.0, "{title}: spread {spread:.1}");
     }
 }
+
+#[test]
+fn rotation_report_shows_thoracic_against_pelvis_rotation_per_turn_and_per_side() {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("report_html_rotation");
+    let _ = std::fs::remove_dir_all(&dir);
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("samples/rotation_good_side_on.mp4");
+    let out = Command::new(env!("CARGO_BIN_EXE_ugoki"))
+        .args(["analyze", "-q", "--movement", "rotation", "--report", "-o"])
+        .arg(&dir)
+        .arg(&sample)
+        .output()
+        .expect("run ugoki analyze");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = read_report(&dir.join("report.html"));
+    let analysis: AnalysisReport =
+        serde_json::from_str(&std::fs::read_to_string(dir.join("analysis.json")).unwrap()).unwrap();
+    let plot = |label: &str| -> String {
+        let at = html
+            .find(&format!("aria-label=\"{label}\""))
+            .unwrap_or_else(|| panic!("no plot {label}"));
+        html[at..at + html[at..].find("</svg>").unwrap()].to_string()
+    };
+    let per_turn = plot("Thoracic and pelvis rotation per turn");
+    let turns: Vec<_> = analysis
+        .analysis
+        .as_ref()
+        .unwrap()
+        .segments
+        .iter()
+        .filter(|s| s.kind.starts_with("turn"))
+        .collect();
+    assert!(!turns.is_empty(), "no turns found");
+    // Each turn's bars carry its measured thoracic and pelvis rotation.
+    for metric in ["thoracic_rotation_range", "pelvis_rotation_range"] {
+        for turn in &turns {
+            let v = turn.metrics[metric].value.expect("measured");
+            assert!(
+                per_turn.contains(&format!("<title>{metric}: {v:.2}</title>")),
+                "{metric} {v:.2} not drawn"
+            );
+        }
+    }
+    let per_side = plot("Thoracic vs pelvis rotation per side");
+    for series in ["thoracic_rotation: ", "pelvis_rotation: "] {
+        assert!(per_side.contains(&format!("<title>{series}")), "{series}");
+    }
+}
