@@ -201,7 +201,7 @@ pub fn run(
         if options.print {
             let mut out = std::io::stdout().lock();
             for a in &announced[printed..] {
-                let _ = writeln!(out, "{}", session::describe(a));
+                let _ = writeln!(out, "{}", session::describe(a, settings.lang));
             }
         }
         printed = announced.len();

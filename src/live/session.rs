@@ -6,7 +6,7 @@ use super::capture::CaptureEnd;
 use super::reps::{analyse, track_of, Announcement, RepSettings};
 use super::setup_check::SetupProblem;
 use crate::cli::analyze::write_analysis;
-use crate::criteria::scoring::{Lang, Verdict};
+use crate::criteria::scoring::Lang;
 use crate::error::{Error, Result};
 use crate::movement::Movement;
 use crate::report::atomic;
@@ -89,18 +89,13 @@ pub struct SessionRecord {
     pub report: Option<PathBuf>,
 }
 
-/// One line for the terminal about an announced repetition.
-pub fn describe(a: &Announcement) -> String {
+/// One line for the terminal about an announced repetition, in `lang`.
+pub fn describe(a: &Announcement, lang: Lang) -> String {
     let verdicts: Vec<String> = a
         .verdicts
         .iter()
         .map(|v| {
-            let label = match v.verdict {
-                Verdict::Pass => "pass",
-                Verdict::Warn => "warn",
-                Verdict::Fail => "fail",
-                Verdict::CannotAssess => "cannot assess",
-            };
+            let label = v.verdict.label(lang);
             match &v.cue {
                 Some(cue) => format!("{} {label} ({cue})", v.id),
                 None => format!("{} {label}", v.id),
