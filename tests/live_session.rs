@@ -41,6 +41,24 @@ fn live(args: &[&str], keys: &[(f64, &str)]) -> Output {
     child.wait_with_output().unwrap()
 }
 
+/// Runs `ugoki live --source VIDEO --realtime --no-window --movement M -o SESSIONS` with
+/// `keys` typed as [`live`] types them.
+fn live_file(video: &Path, movement: &str, sessions: &Path, keys: &[(f64, &str)]) -> Output {
+    live(
+        &[
+            "--source",
+            video.to_str().unwrap(),
+            "--realtime",
+            "--no-window",
+            "--movement",
+            movement,
+            "-o",
+            sessions.to_str().unwrap(),
+        ],
+        keys,
+    )
+}
+
 fn read(path: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(path).unwrap_or_else(|e| {
         panic!("{}: {e}", path.display());
@@ -111,19 +129,7 @@ fn live_counts_and_verdicts_equal_analyze_and_come_within_half_a_second() {
         assert!(!expected.is_empty(), "{clip}: analyze found nothing");
 
         let sessions = dir.path().join("sessions");
-        let out = live(
-            &[
-                "--source",
-                video.to_str().unwrap(),
-                "--realtime",
-                "--no-window",
-                "--movement",
-                movement,
-                "-o",
-                sessions.to_str().unwrap(),
-            ],
-            &[],
-        );
+        let out = live_file(&video, movement, &sessions, &[]);
         assert!(out.status.success(), "live: {}", stderr(&out));
         let session = read(&session_dir(&sessions).join("session.json"));
         println!(
@@ -207,19 +213,7 @@ fn a_source_that_stops_mid_stream_ends_the_session_saved_with_exit_6() {
     let cut = dir.path().join("cut.mp4");
     std::fs::write(&cut, &bytes[..bytes.len() * 6 / 10]).unwrap();
     let sessions = dir.path().join("sessions");
-    let out = live(
-        &[
-            "--source",
-            cut.to_str().unwrap(),
-            "--realtime",
-            "--no-window",
-            "--movement",
-            "sts",
-            "-o",
-            sessions.to_str().unwrap(),
-        ],
-        &[],
-    );
+    let out = live_file(&cut, "sts", &sessions, &[]);
     assert_clean_failure(&out, 6);
     assert!(stderr(&out).contains("saved in"), "{}", stderr(&out));
     let folder = session_dir(&sessions);
@@ -252,20 +246,8 @@ fn keys_on_standard_input_take_a_snapshot_and_quit() {
     let dir = tempfile::tempdir().unwrap();
     let sessions = dir.path().join("sessions");
     let video = sample("hinge_good_side.mp4");
-    let out = live(
-        &[
-            "--source",
-            video.to_str().unwrap(),
-            "--realtime",
-            "--no-window",
-            "--movement",
-            "hinge",
-            "-o",
-            sessions.to_str().unwrap(),
-        ],
-        // The model loads in about a second; the clip is 8 s long.
-        &[(4.0, "s"), (5.5, "q")],
-    );
+    // The model loads in about a second; the clip is 8 s long.
+    let out = live_file(&video, "hinge", &sessions, &[(4.0, "s"), (5.5, "q")]);
     assert!(out.status.success(), "{}", stderr(&out));
     let folder = session_dir(&sessions);
     let session = read(&folder.join("session.json"));

@@ -164,7 +164,10 @@ pub fn run(
         if paused {
             new_frames.push(PoseFrame::unseen(frame.index, frame.time_s));
             watch.push(new_frames);
-            if let Some(key) = display.show(Some(&frame.image))? {
+            // A snapshot while paused would show no feedback: only the other keys count.
+            waiting_keys.extend(display.show(Some(&frame.image))?);
+            let keys = std::mem::take(&mut waiting_keys);
+            for key in keys.into_iter().filter(|k| *k != Key::Snapshot) {
                 handle_key(
                     key,
                     &mut paused,
