@@ -264,7 +264,8 @@ pub fn run(
             _ => Error::bad_input(&source_name, "no frame was captured"),
         });
     };
-    let (frames, announcements, analysis_runs) = watch.finish(last_time_s);
+    let finished = watch.finish(last_time_s);
+    let frames = &finished.track.frames;
     let frames_captured = frames.len();
     let duration_s = last_time_s - frames.first().map_or(0.0, |f| f.time_s);
     let record = SessionRecord {
@@ -281,15 +282,16 @@ pub fn run(
         back_outlines_skipped: 0,
         latency_ms: Spread::of(&state.latency_ms),
         processing_ms: Spread::of(&state.processing_ms),
-        analysis_run_ms: Spread::of(&analysis_runs),
+        analysis_run_ms: Spread::of(&finished.analysis_runs_ms),
         verdict_delay_s: Spread::of(
-            &announcements
+            &finished
+                .announcements
                 .iter()
                 .filter(|a| !a.verdicts.is_empty())
                 .map(|a| a.available_s - a.end_s)
                 .collect::<Vec<_>>(),
         ),
-        announcements,
+        announcements: finished.announcements.clone(),
         ready_at_s: state.ready_at_s,
         setup_problems_seen: state.problems_seen,
         end: session::end_text(&end),
@@ -300,8 +302,8 @@ pub fn run(
     };
     session::finish(
         record,
-        frames,
-        &settings,
+        finished.track,
+        finished.analysis,
         backs.as_ref(),
         &options.session_dir,
         end,

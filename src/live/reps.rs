@@ -115,7 +115,7 @@ pub fn choice(movement: Movement) -> MovementChoice {
 }
 
 /// The track of the frames seen so far, as `ugoki pose` would hand it to `analyze`.
-pub fn track_of(settings: &RepSettings, frames: Vec<PoseFrame>) -> PoseTrack {
+fn track_of(settings: &RepSettings, frames: Vec<PoseFrame>) -> PoseTrack {
     let mut track = PoseTrack {
         schema_version: TRACK_SCHEMA_VERSION,
         source: settings.source.clone(),
@@ -128,7 +128,7 @@ pub fn track_of(settings: &RepSettings, frames: Vec<PoseFrame>) -> PoseTrack {
 
 /// `analyze`'s analysis of `track`, with the back outlines traced on the session's masks.
 /// At the end of the session (`everything`), every kept frame is traced.
-pub fn analyse(
+fn analyse(
     settings: &RepSettings,
     track: &PoseTrack,
     backs: Option<&Backs>,
@@ -156,31 +156,19 @@ pub fn analyse(
     Ok((kinematics, report))
 }
 
-/// Segments of the analysis of `frames` that are complete and not yet in `announced`.
+/// Segments of `report` (the analysis of the frames up to `last_s`) that are complete, ended
+/// at least `settle_s` before `last_s`, and not yet in `announced`; available at
+/// `available_s`.
 fn new_segments(
     settings: &RepSettings,
-    backs: Option<&Backs>,
-    frames: Vec<PoseFrame>,
+    report: &AnalysisReport,
+    last_s: f64,
+    settle_s: f64,
     announced: &[Announcement],
-    settled: bool,
-    available_s: &dyn Fn() -> f64,
+    available_s: f64,
 ) -> Vec<Announcement> {
-    let Some(last_s) = frames.last().map(|f| f.time_s) else {
+    let (Some(analysis), Some(assessment)) = (&report.analysis, &report.assessment) else {
         return Vec::new();
-    };
-    let track = track_of(settings, frames);
-    let Ok((_, report)) = analyse(settings, &track, backs, !settled) else {
-        // Nobody measurable yet: nothing to announce.
-        return Vec::new();
-    };
-    let (Some(analysis), Some(assessment)) = (report.analysis, report.assessment) else {
-        return Vec::new();
-    };
-    let available_s = available_s();
-    let settle_s = if settled {
-        SETTLED_FRAMES / settings.source.fps
-    } else {
-        0.0
     };
     let mut out: Vec<Announcement> = Vec::new();
     for segment in &analysis.segments {
@@ -275,23 +263,27 @@ impl RepWatcher {
                             })
                         };
                         if let Some(snapshot) = snapshot {
-                            let done = announced.lock().unwrap_or_else(|p| p.into_inner()).clone();
                             let newest = snapshot.last().map_or(0.0, |f| f.time_s);
-                            let fresh = new_segments(
-                                &settings,
-                                backs.as_ref(),
-                                snapshot,
-                                &done,
-                                true,
-                                &|| clock.now_s(newest),
-                            );
+                            let track = track_of(&settings, snapshot);
+                            // Nobody measurable yet: nothing to announce.
+                            if let Ok((_, report)) =
+                                analyse(&settings, &track, backs.as_ref(), false)
+                            {
+                                let available_s = clock.now_s(newest);
+                                let mut done = announced.lock().unwrap_or_else(|p| p.into_inner());
+                                let fresh = new_segments(
+                                    &settings,
+                                    &report,
+                                    newest,
+                                    SETTLED_FRAMES / settings.source.fps,
+                                    &done,
+                                    available_s,
+                                );
+                                done.extend(fresh);
+                            }
                             runs.lock()
                                 .unwrap_or_else(|p| p.into_inner())
                                 .push(started.elapsed().as_secs_f64() * 1e3);
-                            announced
-                                .lock()
-                                .unwrap_or_else(|p| p.into_inner())
-                                .extend(fresh);
                         }
                         std::thread::sleep(RUN_EVERY.saturating_sub(started.elapsed()));
                     }
@@ -326,29 +318,40 @@ impl RepWatcher {
             .clone()
     }
 
-    /// Stops the thread; segments the end of the session completed are announced at
-    /// `end_s`. Returns every frame, every announcement and the analysis runs' durations
-    /// (milliseconds).
-    pub fn finish(mut self, end_s: f64) -> (Vec<PoseFrame>, Vec<Announcement>, Vec<f64>) {
+    /// Stops the thread and analyses the whole session once: segments its end completed are
+    /// announced at `end_s`.
+    pub fn finish(mut self, end_s: f64) -> Finished {
         self.stop.store(true, Ordering::Relaxed);
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
         let frames =
             std::mem::take(&mut self.frames.lock().unwrap_or_else(|p| p.into_inner()).frames);
-        let mut announced = self.announced();
-        let last = new_segments(
-            &self.settings,
-            self.backs.as_ref(),
-            frames.clone(),
-            &announced,
-            false,
-            &|| end_s,
-        );
-        announced.extend(last);
-        let runs = std::mem::take(&mut *self.runs.lock().unwrap_or_else(|p| p.into_inner()));
-        (frames, announced, runs)
+        let last_s = frames.last().map_or(0.0, |f| f.time_s);
+        let track = track_of(&self.settings, frames);
+        let analysis = analyse(&self.settings, &track, self.backs.as_ref(), true);
+        let mut announcements = self.announced();
+        if let Ok((_, report)) = &analysis {
+            let last = new_segments(&self.settings, report, last_s, 0.0, &announcements, end_s);
+            announcements.extend(last);
+        }
+        let analysis_runs_ms =
+            std::mem::take(&mut *self.runs.lock().unwrap_or_else(|p| p.into_inner()));
+        Finished {
+            track,
+            analysis,
+            announcements,
+            analysis_runs_ms,
+        }
     }
+}
+
+/// A session's end: its whole track and analysis, and what was announced on the way.
+pub struct Finished {
+    pub track: PoseTrack,
+    pub analysis: crate::Result<(Kinematics, AnalysisReport)>,
+    pub announcements: Vec<Announcement>,
+    pub analysis_runs_ms: Vec<f64>,
 }
 
 impl Drop for RepWatcher {

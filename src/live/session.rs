@@ -3,14 +3,15 @@
 
 use super::back::Backs;
 use super::capture::CaptureEnd;
-use super::reps::{analyse, track_of, Announcement, RepSettings};
+use super::reps::Announcement;
 use super::setup_check::SetupProblem;
-use crate::cli::analyze::write_analysis;
+use crate::cli::analyze::{write_analysis, AnalysisReport};
 use crate::criteria::scoring::Lang;
 use crate::error::{Error, Result};
+use crate::kinematics::Kinematics;
 use crate::movement::Movement;
 use crate::report::atomic;
-use crate::track::PoseFrame;
+use crate::track::PoseTrack;
 use opencv::core::{Mat, Vector};
 use opencv::imgcodecs;
 use serde::Serialize;
@@ -160,29 +161,27 @@ pub fn snapshot(dir: &Path, image: &Mat, n: usize) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// Analyses the whole recording as `analyze` would, writes the report and `session.json`.
-/// A session whose camera was lost is saved first and reported as an error after.
+/// Writes the analysis of the whole recording (as `analyze` writes it), the report and
+/// `session.json`. A session whose camera was lost is saved first and reported as an error
+/// after.
 pub fn finish(
     mut record: SessionRecord,
-    frames: Vec<PoseFrame>,
-    settings: &RepSettings,
+    mut track: PoseTrack,
+    analysis: Result<(Kinematics, AnalysisReport)>,
     backs: Option<&Backs>,
     dir: &Path,
     end: CaptureEnd,
 ) -> Result<SessionRecord> {
-    let mut track = track_of(settings, frames);
     track.source.frame_count = Some(record.frames_captured);
-    let analysed = analyse(settings, &track, backs, true).and_then(|(kinematics, report)| {
-        write_analysis(dir, &track, &kinematics, &report)?;
-        Ok(())
-    });
+    let analysed =
+        analysis.and_then(|(kinematics, report)| write_analysis(dir, &track, &kinematics, &report));
     record.back_outlines_skipped =
         backs.map_or(0, |b| b.lock().unwrap_or_else(|p| p.into_inner()).skipped);
     let nobody = match analysed {
-        Ok(()) => {
+        Ok(_) => {
             record.analysis = Some(dir.join("analysis.json"));
             let html = dir.join(crate::cli::report::HTML_FILE);
-            crate::cli::report::write_report(dir, &html, settings.lang)?;
+            crate::cli::report::write_report(dir, &html, record.lang)?;
             record.report = Some(html);
             None
         }
