@@ -8,8 +8,8 @@ mod common;
 use ugoki::cli::pose::{track_video, PoseModel};
 use ugoki::kinematics::spine::back_shape::BackShape;
 use ugoki::kinematics::spine::{
-    measure_forward_bend, measure_rotation, Assessment, BackOutlines, ForwardBendOptions,
-    RotationOptions,
+    measure_forward_bend, measure_rotation, Assessment, BackOutlines, ForwardBend,
+    ForwardBendOptions, RotationOptions,
 };
 use ugoki::kinematics::{compute, Kinematics, KinematicsOptions};
 use ugoki::track::{PoseTrack, SubjectOptions};
@@ -19,6 +19,17 @@ fn kinematics_of(video: &str, model: PoseModel) -> (PoseTrack, Kinematics) {
         track_video(video, model, Some(2), &SubjectOptions::default(), true).expect("pose track");
     let k = compute(&outcome.track, &KinematicsOptions::default()).expect("kinematics");
     (outcome.track, k)
+}
+
+/// The forward bend of a clip, with MoveNet and the default options.
+fn forward_bend_of(video: &str) -> ForwardBend {
+    let (_, k) = kinematics_of(video, PoseModel::Movenet);
+    measure_forward_bend(
+        BackOutlines::Video(video),
+        &k,
+        &ForwardBendOptions::default(),
+    )
+    .expect("measure")
 }
 
 /// Sign changes of `values` with hysteresis: a side counts once the value passes ±`band`.
@@ -39,13 +50,7 @@ fn side_changes(values: impl IntoIterator<Item = f64>, band: f64) -> usize {
 fn deadlift_back_is_neutral_on_both_pulls() {
     let video = common::shared_video("hinge_formfit_barbell_deadlift_side.mp4");
     let video = video.to_str().unwrap();
-    let (_, k) = kinematics_of(video, PoseModel::Movenet);
-    let bend = measure_forward_bend(
-        BackOutlines::Video(video),
-        &k,
-        &ForwardBendOptions::default(),
-    )
-    .expect("measure");
+    let bend = forward_bend_of(video);
     assert!(bend.cannot_assess.is_none(), "{:?}", bend.cannot_assess);
     for b in &bend.bends {
         eprintln!(
@@ -89,13 +94,7 @@ fn deadlift_back_is_neutral_on_both_pulls() {
 fn oblique_good_morning_is_refused_for_back_shape_with_the_reason() {
     let video = common::shared_video("hinge_kbtrainer_kb_good_morning_oblique.mp4");
     let video = video.to_str().unwrap();
-    let (_, k) = kinematics_of(video, PoseModel::Movenet);
-    let bend = measure_forward_bend(
-        BackOutlines::Video(video),
-        &k,
-        &ForwardBendOptions::default(),
-    )
-    .expect("measure");
+    let bend = forward_bend_of(video);
     let reason = bend.cannot_assess.expect("refused");
     assert!(reason.contains("not a side view"), "{reason}");
     assert!(reason.contains("oblique"), "{reason}");
