@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use ugoki::cli::analyze::{analyze_track, AnalysisReport, MovementChoice};
 use ugoki::cli::pose::{track_video, PoseModel};
 use ugoki::criteria::scoring::{Lang, Verdict};
+use ugoki::movement::rotation::FRONT_VIEW_MIN_TURN_DEG;
 use ugoki::movement::Movement;
 use ugoki::synth::motion::Movement as Script;
 use ugoki::synth::scene::View;
@@ -205,22 +206,36 @@ fn check_events(
             }
         }
         Script::Rotation => {
-            let turns =
-                count("turn_left") + count("turn_right") + count("turn_a") + count("turn_b");
-            if turns != 2 * reps {
-                problems.push(format!("{turns} turns found against {}", 2 * reps));
+            // From the front, turns under the analysis's stated limit may go unseen; those
+            // are not expected there (the asymmetric script's 25° side).
+            let seen = |time_s: f64| {
+                let frame = r
+                    .truth
+                    .frames
+                    .iter()
+                    .min_by(|a, b| {
+                        (a.time_s - time_s)
+                            .abs()
+                            .total_cmp(&(b.time_s - time_s).abs())
+                    })
+                    .expect("truth frames");
+                let turn = frame.angles.thoracic_rotation + frame.angles.pelvis_rotation;
+                r.truth.clip.view != "front" || turn.abs() >= FRONT_VIEW_MIN_TURN_DEG
+            };
+            let want: Vec<f64> = truth_times(&r.truth, "peak", None)
+                .into_iter()
+                .filter(|t| seen(*t))
+                .collect();
+            let turns = count("turn_left") + count("turn_right");
+            if turns != want.len() {
+                problems.push(format!("{turns} turns found against {}", want.len()));
             }
-            let mut got: Vec<f64> = ["turn_left", "turn_right", "turn_a", "turn_b"]
+            let mut got: Vec<f64> = ["turn_left", "turn_right"]
                 .iter()
                 .flat_map(|k| found_times(&r.report, k, "peak"))
                 .collect();
             got.sort_by(f64::total_cmp);
-            compare_times(
-                "turn peak",
-                &truth_times(&r.truth, "peak", None),
-                &got,
-                timing,
-            );
+            compare_times("turn peak", &want, &got, timing);
         }
     }
 }
@@ -423,7 +438,6 @@ fn gait_scripts_are_counted_timed_and_judged() {
 }
 
 #[test]
-#[ignore = "known failure (measured): the 2-D shoulder-shift signal finds 0-3 of 4 turns in front view and 5-6 turns at the wrong times side-on"]
 fn rotation_scripts_are_counted_timed_and_judged() {
     check_movement(
         Script::Rotation,

@@ -111,6 +111,7 @@ fn live_counts_and_verdicts_equal_analyze_and_come_within_half_a_second() {
     for (clip, movement) in [
         ("hinge_good_side.mp4", "hinge"),
         ("sts_good_side.mp4", "sts"),
+        ("rotation_good_side_on.mp4", "rotation"),
     ] {
         let dir = tempfile::tempdir().unwrap();
         let video = sample(clip);

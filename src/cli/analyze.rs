@@ -50,6 +50,10 @@ pub struct AnalyzeArgs {
     pub input: PathBuf,
     #[arg(long, value_enum, default_value_t = MovementChoice::Auto)]
     pub movement: MovementChoice,
+    /// Pose model for a video input. BlazePose is slower but gives world landmarks, which
+    /// measure rotation from the front (e.g. a seated Russian twist).
+    #[arg(long, value_enum, default_value_t = PoseModel::Movenet)]
+    pub model: PoseModel,
     /// Language of the feedback.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
@@ -156,7 +160,7 @@ pub fn analyze_kinematics(
     }
     let (movement, recognition, requested_name) = match requested {
         MovementChoice::Auto => {
-            let r = recognise(kinematics);
+            let r = recognise(kinematics, track);
             (r.movement, Some(r), "auto".to_string())
         }
         MovementChoice::Hinge => (Some(Movement::Hinge), None, "hinge".into()),
@@ -336,7 +340,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         Some(video) => {
             track_video(
                 video,
-                PoseModel::Movenet,
+                args.model,
                 None,
                 &SubjectOptions::default(),
                 args.quiet || args.json,

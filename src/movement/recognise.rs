@@ -4,10 +4,12 @@
 //! walks, but its rise is what sets it apart); a pelvis travelling across the picture with
 //! steps makes it gait; trunk-inclination repetitions make it a hip hinge, unless the knees
 //! bend much more than the trunk inclines (a knee-dominant squat, which is none of the four);
-//! shoulders swinging to both sides over a still pelvis make it rotation.
+//! at least two turns of the upper body to each side make it rotation.
 
 use super::{gait, hinge, rotation, series, sit_to_stand, Movement, SpineMeasures};
+use crate::kinematics::spine::{measure_rotation, RotationOptions};
 use crate::kinematics::Kinematics;
+use crate::track::PoseTrack;
 use serde::{Deserialize, Serialize};
 
 /// What `auto` decided, and why.
@@ -22,8 +24,8 @@ pub struct Recognition {
 /// Knee flexion range over trunk inclination range above which repetitions are a squat.
 pub const SQUAT_KNEE_TO_TRUNK: f64 = 2.0;
 
-/// Recognises the movement in a clip.
-pub fn recognise(k: &Kinematics) -> Recognition {
+/// Recognises the movement in a clip; `track` is the pose track `k` came from.
+pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
     let found = |movement, reason: String| Recognition {
         movement: Some(movement),
         reason,
@@ -72,11 +74,19 @@ pub fn recognise(k: &Kinematics) -> Recognition {
     if hinge_reps > 0 {
         return found(Movement::Hinge, format!("{hinge_reps} repetition(s) of trunk inclination ({trunk_range:.0}° range, knees {knee_range:.0}°)"));
     }
-    if let Some(turns) = rotation::turns(k) {
-        let a = turns.iter().filter(|(s, _)| *s > 0.0).count();
-        let b = turns.len() - a;
-        if a >= 2 && b >= 2 {
-            return found(Movement::Rotation, format!("{} turns of the shoulders over a still pelvis ({a} to one side, {b} to the other)", turns.len()));
+    let measured = measure_rotation(track, k, &RotationOptions::default());
+    let rotation = measured.cannot_assess.as_deref().map_or(Ok(&measured), Err);
+    if let Ok(turns) = rotation::find_turns(k, rotation) {
+        let left = turns.found.iter().filter(|t| t.left).count();
+        let right = turns.found.len() - left;
+        if left >= 2 && right >= 2 {
+            return found(
+                Movement::Rotation,
+                format!(
+                    "{} turns of the upper body ({left} to the left, {right} to the right)",
+                    turns.found.len()
+                ),
+            );
         }
     }
     Recognition {

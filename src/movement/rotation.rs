@@ -1,14 +1,16 @@
 //! Thoracic rotation: turns to each side and their peaks.
 //!
-//! Turns are found on the sideways shift of the shoulder midpoint (in trunk lengths) about its
-//! moving median (where the still pelvis keeps it), which swings to one side and the other as the upper body turns
-//! over a still pelvis; hysteresis on each side of the clip's median keeps noise from counting.
-//! This 2-D signal finds and times the turns; it is not a rotation angle, so the range per turn
-//! and per side and the thoracic and pelvis shares come from the rotation measurement
-//! ([`crate::kinematics::spine::measure_rotation`], side-on protocol) and are "cannot assess"
-//! with its reason without it.
+//! Turns are found on the shoulder rotation that the rotation measurement gives
+//! ([`crate::kinematics::spine::measure_rotation`]: side-on protocol, or BlazePose world yaw),
+//! in degrees from the subject's own neutral, so the thresholds are fixed angles: a turn found
+//! on the first seconds of a clip is the same turn found on the whole clip (`live` relies on
+//! that). From the front, where MoveNet's 2-D keypoints give no rotation angle, turns are found
+//! on the head's sideways offset over the shoulder midpoint and count only when the shoulder
+//! line also narrows, so a turn of the head alone is not a turn. The range per turn and per side
+//! and the thoracic and pelvis shares come from the rotation measurement only and are "cannot
+//! assess" with its reason without it.
 
-use super::segment::{excursions, Hysteresis};
+use super::segment::{excursions, Excursion, Hysteresis};
 use super::series::{self, fill_gaps, percentile, MAX_FILL_S};
 use super::spine::SpineMeasures;
 use super::{Event, Measure, Movement, MovementAnalysis, Segment};
@@ -18,50 +20,222 @@ use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
 use std::collections::BTreeMap;
 
-/// Smallest peak-to-peak shift (trunk lengths) read as turning.
-pub const MIN_RANGE: f64 = 0.08;
+/// Shoulder rotation (degrees from neutral) that starts a turn, and below which it has ended.
+pub const TURN_ENTER_DEG: f64 = 12.0;
+const TURN_EXIT_DEG: f64 = 5.0;
+/// Head offset over the shoulder midpoint (trunk lengths) that starts a turn seen from the
+/// front, and below which it has ended: about a 25° turn for an adult head.
+const HEAD_ENTER: f64 = 0.08;
+const HEAD_EXIT: f64 = 0.04;
+/// A front-view turn counts only when the shoulder line narrows below this fraction of its
+/// facing width (cos 22° ≈ 0.93).
+const SHOULDER_NARROWING: f64 = 0.93;
+/// From the front, MoveNet's nose and shoulders barely move in turns smaller than this
+/// (measured on synthetic turns: a 25° turn moved the nose 0.05 trunk lengths and narrowed the
+/// shoulders by 2 %, both within their noise), so such turns can be missed.
+pub const FRONT_VIEW_MIN_TURN_DEG: f64 = 35.0;
+/// From the front, the pelvis still faces the camera while its width stays above this fraction
+/// of its facing width (cos 37°).
+const PELVIS_FACING: f64 = 0.8;
+/// Shortest turn, seconds (above the entry level): turning out past 12° and back within less
+/// is a keypoint glitch, not a turn.
+const MIN_TURN_S: f64 = 0.4;
+/// The peak of a turn is the middle of the time it spends above this fraction of its largest
+/// value (the half-maximum centre): a turn held at its end has a plateau whose highest frame is
+/// noise. On the synthetic turns half the maximum timed the held peak within 1 frame, where
+/// 0.75 of it missed by up to 2.
+const PEAK_LEVEL: f64 = 0.5;
 
-/// The turn signal: shoulder midpoint minus hip midpoint along x, trunk lengths.
-pub fn turn_signal(k: &Kinematics) -> Vec<Option<f64>> {
-    let Some(trunk) = series::trunk_length(k) else {
-        return vec![None; k.times_s.len()];
-    };
-    let shoulder = series::pair_mean_x(k, "shoulder");
-    let hip = series::point(k, "mid_hip");
-    let raw: Vec<Option<f64>> = shoulder
-        .iter()
-        .zip(&hip)
-        .map(|(s, h)| Some((s.as_ref()? - h.as_ref()?.0) / trunk))
-        .collect();
-    fill_gaps(&raw, &k.times_s, MAX_FILL_S)
+/// One turn: towards the subject's left or right.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Turn {
+    pub left: bool,
+    pub excursion: Excursion,
+    /// The middle of the turn's time near its largest value.
+    pub peak: usize,
 }
 
-/// Turns as (side sign, excursion): +1 towards +x in the image.
-pub fn turns(k: &Kinematics) -> Option<Vec<(f64, super::segment::Excursion)>> {
-    let s = turn_signal(k);
-    let centre = 0.0;
-    let range = percentile(&s, 90.0)? - percentile(&s, 10.0)?;
-    if range < MIN_RANGE {
-        return None;
+/// The turns of a clip and the signal they were found on.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Turns {
+    /// Per frame, positive towards the subject's left.
+    pub signal: Vec<Option<f64>>,
+    pub unit: &'static str,
+    pub method: &'static str,
+    pub found: Vec<Turn>,
+    /// Turns seen but not counted, and why.
+    pub notes: Vec<String>,
+}
+
+/// Finds the turns of a clip from its rotation measurement or, from the front, its head
+/// offset. `Err` says why neither can be read.
+pub fn find_turns(k: &Kinematics, rotation: Result<&Rotation, &str>) -> Result<Turns, String> {
+    if let Ok(r) = rotation {
+        if r.shoulder_rotation.count() > 0 {
+            return Ok(measured_turns(k, r));
+        }
     }
-    let h = Hysteresis {
-        enter: 0.3 * range,
-        exit: 0.1 * range,
-        min_duration_s: 0.2,
-        settle: 0.03 * range,
+    let why = match rotation {
+        Ok(r) => r
+            .shoulder_rotation
+            .main_missing_reason()
+            .unwrap_or("the shoulder rotation was not measured")
+            .to_string(),
+        Err(reason) => reason.to_string(),
     };
+    let n = k.times_s.len();
+    if n > 0 && series::main_view(k, 0..n) == View::Front {
+        if let Some(turns) = head_turns(k) {
+            return Ok(turns);
+        }
+    }
+    Err(format!(
+        "no turn can be found: {why}; from the front, turns are read from the head over the shoulders, which were not seen"
+    ))
+}
+
+fn measured_turns(k: &Kinematics, r: &Rotation) -> Turns {
+    let signal = fill_gaps(&r.shoulder_rotation.values, &k.times_s, MAX_FILL_S);
+    let h = Hysteresis {
+        enter: TURN_ENTER_DEG,
+        exit: TURN_EXIT_DEG,
+        min_duration_s: MIN_TURN_S,
+        settle: 1.0,
+    };
+    let found = sided_excursions(&signal, &k.times_s, &h)
+        .into_iter()
+        .map(|(left, excursion)| Turn {
+            left,
+            excursion,
+            peak: plateau_middle(&signal, &k.times_s, &excursion),
+        })
+        .collect();
+    Turns {
+        signal,
+        unit: "deg",
+        method: "turns of the measured shoulder rotation beyond 12° from neutral (back below 5°)",
+        found,
+        notes: Vec::new(),
+    }
+}
+
+/// Turns seen from the front: the nose moves towards the side the upper body turns to (the
+/// subject's left is the image's +x), and the shoulder line narrows.
+fn head_turns(k: &Kinematics) -> Option<Turns> {
+    let trunk = series::trunk_length(k)?;
+    let width = |name: &str| -> Vec<Option<f64>> {
+        let left = series::point(k, &format!("left_{name}"));
+        let right = series::point(k, &format!("right_{name}"));
+        left.iter()
+            .zip(&right)
+            .map(|(l, r)| Some((l.as_ref()?.0 - r.as_ref()?.0).abs() / trunk))
+            .collect()
+    };
+    let (width, hip_width) = (width("shoulder"), width("hip"));
+    let facing_width = percentile(&width, 90.0)?;
+    let facing_hips = percentile(&hip_width, 90.0)?;
+    let shoulders = series::pair_mean_x(k, "shoulder");
+    let nose = series::point(k, "nose");
+    // Only while the pelvis faces the camera: a whole-body turn (e.g. turning side-on for the
+    // protocol) narrows the hips too and is not a turn of the trunk over the pelvis.
+    let raw: Vec<Option<f64>> = (0..k.times_s.len())
+        .map(|i| {
+            (hip_width[i]? >= PELVIS_FACING * facing_hips)
+                .then(|| Some((nose[i]?.0 - shoulders[i]?) / trunk))
+                .flatten()
+        })
+        .collect();
+    let raw = fill_gaps(&raw, &k.times_s, MAX_FILL_S);
+    let centre = percentile(&raw, 50.0)?;
+    let signal: Vec<Option<f64>> = raw.iter().map(|v| v.map(|v| v - centre)).collect();
+
+    let h = Hysteresis {
+        enter: HEAD_ENTER,
+        exit: HEAD_EXIT,
+        min_duration_s: MIN_TURN_S,
+        settle: 0.005,
+    };
+    let mut notes = vec![format!(
+        "front view: turns are read from the head and the shoulder line, and turns smaller than about {FRONT_VIEW_MIN_TURN_DEG:.0}° can be missed; for turn counts and angles use the side-on protocol"
+    )];
     let mut found = Vec::new();
-    for side in [1.0, -1.0] {
-        let signal: Vec<Option<f64>> = s.iter().map(|v| v.map(|v| side * (v - centre))).collect();
+    for (left, excursion) in sided_excursions(&signal, &k.times_s, &h) {
+        let peak = plateau_middle(&signal, &k.times_s, &excursion);
+        let near_peak: Vec<f64> = (excursion.start..=excursion.end)
+            .filter(|&i| {
+                signal[i]
+                    .is_some_and(|v| v.abs() >= PEAK_LEVEL * signal[peak].map_or(0.0, f64::abs))
+            })
+            .filter_map(|i| width[i])
+            .collect();
+        if series::median(&near_peak).is_some_and(|w| w < SHOULDER_NARROWING * facing_width) {
+            found.push(Turn {
+                left,
+                excursion,
+                peak,
+            });
+        } else {
+            notes.push(format!(
+                "at {:.1} s the head turned but the shoulder line did not narrow: not counted as a turn",
+                k.times_s[excursion.extreme]
+            ));
+        }
+    }
+    Some(Turns {
+        signal,
+        unit: "trunk_lengths",
+        method: "front view: turns of the head's sideways offset over the shoulder midpoint beyond 0.08 trunk lengths (back below 0.04), counted when the shoulder line narrows below 93% of its facing width",
+        found,
+        notes,
+    })
+}
+
+/// Excursions of `signal` to each side (true = positive = the subject's left), in time order.
+fn sided_excursions(
+    signal: &[Option<f64>],
+    times: &[f64],
+    h: &Hysteresis,
+) -> Vec<(bool, Excursion)> {
+    let mut found = Vec::new();
+    for left in [true, false] {
+        let sign = if left { 1.0 } else { -1.0 };
+        let one_side: Vec<Option<f64>> = signal.iter().map(|v| v.map(|v| sign * v)).collect();
         found.extend(
-            excursions(&signal, &k.times_s, &h)
+            excursions(&one_side, times, h)
                 .0
                 .into_iter()
-                .map(|e| (side, e)),
+                .map(|e| (left, e)),
         );
     }
     found.sort_by_key(|(_, e)| e.start);
-    Some(found)
+    found
+}
+
+/// The frame in the middle of the time the excursion spends at or above [`PEAK_LEVEL`] of the
+/// largest |value| of `signal` within it.
+fn plateau_middle(signal: &[Option<f64>], times: &[f64], e: &Excursion) -> usize {
+    let Some(top) = (e.start..=e.end)
+        .filter_map(|i| signal[i].map(f64::abs))
+        .max_by(f64::total_cmp)
+    else {
+        return e.extreme;
+    };
+    let high: Vec<usize> = (e.start..=e.end)
+        .filter(|&i| signal[i].is_some_and(|v| v.abs() >= PEAK_LEVEL * top))
+        .collect();
+    match (high.first(), high.last()) {
+        (Some(&a), Some(&b)) => {
+            let middle = 0.5 * (times[a] + times[b]);
+            (a..=b)
+                .min_by(|&i, &j| {
+                    (times[i] - middle)
+                        .abs()
+                        .total_cmp(&(times[j] - middle).abs())
+                })
+                .unwrap_or(e.extreme)
+        }
+        _ => e.extreme,
+    }
 }
 
 /// Analyses a clip as thoracic rotation turns.
@@ -73,33 +247,30 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     } else {
         series::main_view(k, 0..n)
     };
+    let rotation = spine.rotation();
     let mut notes = Vec::new();
     let mut segments = Vec::new();
-    let found = turns(k).unwrap_or_else(|| {
-        notes.push(format!("the shoulders shift sideways over the hips by less than {MIN_RANGE} trunk lengths: no turns"));
-        Vec::new()
-    });
-    // The subject's left is the image's +x when they face the camera, -x from behind.
-    let left_sign = match view {
-        View::Front => Some(1.0),
-        View::Back => Some(-1.0),
-        _ => None,
+    let turns = find_turns(k, rotation);
+    let (found, signal, unit, method) = match &turns {
+        Ok(turns) => {
+            notes.extend(turns.notes.iter().cloned());
+            (
+                &turns.found[..],
+                &turns.signal[..],
+                turns.unit,
+                turns.method,
+            )
+        }
+        Err(reason) => {
+            notes.push(reason.clone());
+            (&[][..], &[][..], "", "")
+        }
     };
-    if left_sign.is_none() && !found.is_empty() {
-        notes.push("side or oblique view: turns are told apart as side a (towards +x in the image) and side b, not as left and right".into());
-    }
-    let signal = turn_signal(k);
-    let rotation = spine.rotation();
     let mut ranges: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
     let mut counts = [0usize; 2];
-    for (side, e) in &found {
-        let kind = match left_sign {
-            Some(l) if *side == l => "turn_left",
-            Some(_) => "turn_right",
-            None if *side > 0.0 => "turn_a",
-            None => "turn_b",
-        };
-        let index = (kind == "turn_right" || kind == "turn_b") as usize;
+    for turn in found {
+        let e = turn.excursion;
+        let index = usize::from(!turn.left);
         counts[index] += 1;
         let confidence = series::mean_confidence(
             k,
@@ -107,7 +278,16 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             e.start..e.end + 1,
         );
         let mut metrics = BTreeMap::new();
-        metrics.insert("peak_shoulder_shift".into(), Measure::from_option(signal[e.extreme].map(f64::abs), "trunk_lengths", "sideways shift of the shoulder midpoint over the hip midpoint at the turn's peak, from the clip's median", confidence, "shoulders not seen at the peak"));
+        metrics.insert(
+            "turn_peak".into(),
+            Measure::from_option(
+                signal[turn.peak].map(f64::abs),
+                unit,
+                format!("the turn signal at the turn's peak ({method})"),
+                confidence,
+                "not seen at the peak",
+            ),
+        );
         let range = |pick: fn(&Rotation) -> &Series| match &rotation {
             Ok(r) => turn_range(pick(r), e.start..=e.end),
             Err(reason) => {
@@ -123,50 +303,46 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             "pelvis_rotation_range".into(),
             range(|r| &r.pelvis_rotation),
         );
+        // Out to the peak and back are two movements with a hold between them; SPARC is
+        // defined for one, so each half is scored and the less smooth one kept.
+        let halves = [e.start..turn.peak + 1, turn.peak..e.end + 1]
+            .map(|half| super::smoothness::sparc_of(signal, t, half));
         metrics.insert(
             "sparc".into(),
             Measure::from_option(
-                super::smoothness::sparc_of(&signal, t, e.start..e.end + 1),
+                halves[0].zip(halves[1]).map(|(out, back)| out.min(back)),
                 "dimensionless",
-                "SPARC of the turn signal's speed over the turn",
+                "SPARC of the turn signal's speed, out to the peak and back, the less smooth of the two",
                 confidence,
                 "too few frames in the turn",
             ),
         );
-        let number = counts[index];
+        let event = |name: &str, position: usize| Event {
+            name: name.into(),
+            position,
+            time_s: t[position],
+        };
         segments.push(Segment {
-            kind: kind.into(),
-            number,
+            kind: if turn.left { "turn_left" } else { "turn_right" }.into(),
+            number: counts[index],
             start_s: t[e.start],
             end_s: t[e.end],
             events: vec![
-                Event {
-                    name: "start".into(),
-                    position: e.start,
-                    time_s: t[e.start],
-                },
-                Event {
-                    name: "peak".into(),
-                    position: e.extreme,
-                    time_s: t[e.extreme],
-                },
-                Event {
-                    name: "end".into(),
-                    position: e.end,
-                    time_s: t[e.end],
-                },
+                event("start", e.start),
+                event("peak", turn.peak),
+                event("end", e.end),
             ],
             phases: Vec::new(),
             metrics,
-            view: series::view_at(k, e.extreme),
+            view: series::view_at(k, turn.peak),
         });
     }
     let mut metrics = BTreeMap::new();
-    let method = "turns found on the shoulder-over-hip sideways shift (hysteresis at 30% / 10% of its range either side of the median)";
-    metrics.insert(
-        "turn_count".into(),
-        Measure::value(found.len() as f64, "turns", method, 1.0),
-    );
+    let count = match &turns {
+        Ok(_) => Measure::value(found.len() as f64, "turns", method, 1.0),
+        Err(reason) => Measure::missing("turns", "turns of the upper body", reason.clone()),
+    };
+    metrics.insert("turn_count".into(), count);
     metrics.insert(
         "turns_per_side_difference".into(),
         if found.is_empty() {

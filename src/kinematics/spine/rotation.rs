@@ -385,8 +385,8 @@ pub fn measure_rotation(
             })
             .collect()
     };
-    let shoulder_raw = raw(widths.shoulder_px, &|l: &Lines| l.shoulders);
-    let hip_raw = raw(widths.hip_px, &|l: &Lines| l.hips);
+    let mut shoulder_raw = raw(widths.shoulder_px, &|l: &Lines| l.shoulders);
+    let mut hip_raw = raw(widths.hip_px, &|l: &Lines| l.hips);
 
     // Neutral: the longest still side-on hold (both lines within 15° of side-on).
     let near_side_on =
@@ -404,6 +404,15 @@ pub fn measure_rotation(
         limits.push("no still side-on hold (≥ 0.7 s): neutral taken as the clip's median, so angles are relative to the average posture (follow the protocol)".into());
     }
     let neutral_range = neutral_run.unwrap_or((0, n));
+    // Between facing the camera and the side-on hold the subject turns a quarter turn
+    // (protocol step 3): that turn is not a rotation of the trunk over the pelvis.
+    if let Some((hold_start, _)) = neutral_run {
+        for i in (0..hold_start).filter(|&i| times[i] > calibration_end) {
+            for raw in [&mut shoulder_raw[i], &mut hip_raw[i]] {
+                *raw = Err("turning side-on after the calibration (protocol step 3)".into());
+            }
+        }
+    }
 
     let shoulders = line_rotation(
         "shoulder_rotation",
