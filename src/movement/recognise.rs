@@ -2,9 +2,10 @@
 //!
 //! In order: a rise from sitting to standing makes it sit-to-stand (a Timed Up and Go also
 //! walks, but its rise is what sets it apart); a pelvis travelling across the picture with
-//! steps makes it gait; trunk-inclination repetitions make it a hip hinge, unless the knees
-//! bend much more than the trunk inclines (a knee-dominant squat, which is none of the four);
-//! shoulders swinging to both sides over a still pelvis make it rotation.
+//! steps makes it gait; repetitions of the trunk's bend (its inclination, or in a front or back
+//! view its foreshortening) make it a hip hinge, unless the knees bend much more than the trunk
+//! (a knee-dominant squat, which is none of the four); shoulders swinging to both sides over a
+//! still pelvis make it rotation.
 
 use super::{gait, hinge, rotation, series, sit_to_stand, Movement, SpineMeasures};
 use crate::kinematics::Kinematics;
@@ -45,7 +46,7 @@ pub fn recognise(k: &Kinematics) -> Recognition {
         );
     }
     let t = &k.times_s;
-    let trunk = hinge::trunk_inclination(k);
+    let (trunk, _) = hinge::trunk_bend(k);
     let knee = series::fill_gaps(
         &series::mean_of(
             &series::angle(k, "left_knee_flexion"),
