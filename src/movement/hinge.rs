@@ -4,8 +4,8 @@
 //! The rest position is where the clip starts: standing (a good morning, a hinge drill) or at
 //! the bottom (a deadlift that starts from the floor); a repetition is one excursion away from
 //! rest and back. An excursion still open when the clip ends is noted, not counted. The bottom
-//! (or the top, for a lift from the floor) is the middle of the time the trunk stays near its
-//! extreme, so a held bottom turns mid-hold. In a front or back view the trunk bends towards or
+//! is the middle of the time the trunk stays near its extreme, so a held bottom turns mid-hold;
+//! the top of a lift from the floor is its lockout, where the trunk reaches the top. In a front or back view the trunk bends towards or
 //! away from the camera, so the repetitions are found from its foreshortening instead.
 
 use super::segment::{dwell, excursions, Hysteresis};
@@ -417,7 +417,10 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 };
                 let turn = dwell(&trunk, t, e.start..=e.end, e.extreme, TURN_BAND * range);
                 let mut e = *e;
-                e.extreme = turn.centre;
+                // A hinge turns at its bottom, so a held bottom turns mid-hold; a lift from the
+                // floor is complete at lockout, the moment the trunk reaches the top (as the
+                // clips' indexes mark it), however long the lifter then stands.
+                e.extreme = if starts_deep { turn.arrival } else { turn.centre };
                 let bottom = if starts_deep {
                     // Resting at the bottom: the deepest point is where the rep ends.
                     e.end
