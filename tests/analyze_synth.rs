@@ -415,13 +415,11 @@ fn check_movement(script: Script, views: &[View], seeds: &[u64], with_event_time
 }
 
 #[test]
-#[ignore = "known failure (measured): side view finds both reps and judges H2 right, but each bottom lands 3.6-6.6 frames before the truth's mid-hold; front view finds no rep"]
 fn hinge_scripts_are_counted_timed_and_judged() {
     check_movement(Script::Hinge, &[View::Side, View::Front], &[1, 2], true);
 }
 
 #[test]
-#[ignore = "known failure (measured): side view counts both rises and judges S1, S3, S4 right, but seat-off and full stand come up to 2.2 frames early; front view finds no rise"]
 fn sit_to_stand_scripts_are_counted_timed_and_judged() {
     check_movement(
         Script::SitToStand,

@@ -3,9 +3,12 @@
 //!
 //! The rest position is where the clip starts: standing (a good morning, a hinge drill) or at
 //! the bottom (a deadlift that starts from the floor); a repetition is one excursion away from
-//! rest and back. An excursion still open when the clip ends is noted, not counted.
+//! rest and back. An excursion still open when the clip ends is noted, not counted. The bottom
+//! is the middle of the time the trunk stays near its extreme, so a held bottom turns mid-hold;
+//! the top of a lift from the floor is its lockout, where the trunk reaches the top. In a front or back view the trunk bends towards or
+//! away from the camera, so the repetitions are found from its foreshortening instead.
 
-use super::segment::{excursions, Hysteresis};
+use super::segment::{dwell, excursions, Hysteresis};
 use super::series::{self, fill_gaps, inclination, mean_of, percentile, MAX_FILL_S};
 use super::spine::{self, SpineMeasures};
 use super::{Event, Measure, Movement, MovementAnalysis, Segment};
@@ -20,8 +23,14 @@ use std::ops::RangeInclusive;
 /// Smallest trunk inclination range (degrees) read as hinge repetitions.
 pub const MIN_RANGE_DEG: f64 = 20.0;
 
-/// The top or bottom of a rep is where the trunk first comes this close (degrees) to its extreme.
+/// The hips have stopped flexing on the way down once the hip part comes this close (degrees) to
+/// its peak.
 pub const ARRIVAL_DEG: f64 = 3.0;
+
+/// The trunk is at the bottom (or top) of a rep while it stays within this fraction of the
+/// rep's range of its extreme: wide enough for the pose model's jitter at the extreme (about 1°
+/// side-on), narrow enough that a bend which only slows down is not read as held.
+pub const TURN_BAND: f64 = 0.05;
 
 /// Longest repetition (seconds).
 pub const MAX_REP_S: f64 = 10.0;
@@ -33,6 +42,20 @@ pub fn trunk_inclination(k: &Kinematics) -> Vec<Option<f64>> {
         &k.times_s,
         MAX_FILL_S,
     )
+}
+
+/// How far the trunk is bent per frame (degrees, gaps ≤ 0.5 s filled), as the clip's main view
+/// shows it: its inclination from vertical, or in a front or back view (where a bend goes
+/// towards or away from the camera) the inclination its foreshortening implies. The second
+/// value says which.
+pub fn trunk_bend(k: &Kinematics) -> (Vec<Option<f64>>, bool) {
+    let n = k.times_s.len();
+    if n > 0 && series::frontal(series::main_view(k, 0..n)) {
+        let estimate = series::foreshortened_inclination(k, "neck", "mid_hip");
+        (fill_gaps(&estimate, &k.times_s, MAX_FILL_S), true)
+    } else {
+        (trunk_inclination(k), false)
+    }
 }
 
 /// Excursions of a depth signal (larger = further into the movement), resting at whichever
@@ -351,7 +374,7 @@ fn stance_width_ratio(k: &Kinematics) -> Measure {
 pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     let n = k.times_s.len();
     let t = &k.times_s;
-    let trunk = trunk_inclination(k);
+    let (trunk, foreshortened) = trunk_bend(k);
     let hip_flexion = mean_of(
         &series::angle(k, "left_hip_flexion"),
         &series::angle(k, "right_hip_flexion"),
@@ -368,9 +391,17 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             "back measures (hip and spinal parts, back shape): {reason}"
         ));
     }
+    let bend_method = if foreshortened {
+        "the trunk's (mid-hip→neck) foreshortening in this front or back view"
+    } else {
+        "trunk (mid-hip→neck) inclination"
+    };
+    if foreshortened {
+        notes.push("front or back view: the repetitions are found and timed from the trunk's foreshortening (its apparent length against its upright length), which shows a bend towards or away from the camera but does not measure its angle".into());
+    }
     match depth_repetitions(&trunk, t, MIN_RANGE_DEG) {
         None => notes.push(format!(
-            "the trunk inclination varies by less than {MIN_RANGE_DEG}° (or is not seen): no hinge repetitions"
+            "{bend_method} varies by less than {MIN_RANGE_DEG}° (or is not seen): no hinge repetitions"
         )),
         Some((found, open, starts_deep, _)) => {
             if starts_deep {
@@ -380,14 +411,16 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 notes.push("the clip ends during a repetition: that one is not counted".into());
             }
             for (number, e) in found.iter().enumerate() {
-                // The turning point is where the trunk arrives within ARRIVAL_DEG of its
-                // extreme: a held lockout or bottom would otherwise put it mid-hold.
+                let range = match (trunk[e.start], trunk[e.extreme]) {
+                    (Some(a), Some(b)) => (b - a).abs(),
+                    _ => 0.0,
+                };
+                let turn = dwell(&trunk, t, e.start..=e.end, e.extreme, TURN_BAND * range);
                 let mut e = *e;
-                if let Some(extreme) = trunk[e.extreme] {
-                    e.extreme = (e.start..=e.extreme)
-                        .find(|i| trunk[*i].is_some_and(|v| (v - extreme).abs() <= ARRIVAL_DEG))
-                        .unwrap_or(e.extreme);
-                }
+                // A hinge turns at its bottom, so a held bottom turns mid-hold; a lift from the
+                // floor is complete at lockout, the moment the trunk reaches the top (as the
+                // clips' indexes mark it), however long the lifter then stands.
+                e.extreme = if starts_deep { turn.arrival } else { turn.centre };
                 let bottom = if starts_deep {
                     // Resting at the bottom: the deepest point is where the rep ends.
                     e.end
@@ -397,9 +430,14 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 let mut metrics = BTreeMap::new();
                 let whole = e.start..=e.end;
                 let confidence = series::mean_confidence(k, &["left_shoulder", "right_shoulder", "left_hip", "right_hip"], e.start..e.end + 1);
+                let peak_method = "largest trunk (mid-hip→neck) inclination from vertical";
                 metrics.insert(
                     "peak_trunk_flexion".into(),
-                    Measure::from_option(max_in(&trunk, whole.clone()), "deg", "largest trunk (mid-hip→neck) inclination from vertical", confidence, "trunk not seen"),
+                    if foreshortened {
+                        Measure::missing("deg", peak_method, "not a side view: in a front or back view the trunk bends towards or away from the camera, and its foreshortening times the bend without measuring its angle")
+                    } else {
+                        Measure::from_option(max_in(&trunk, whole.clone()), "deg", peak_method, confidence, "trunk not seen")
+                    },
                 );
                 metrics.insert(
                     "peak_hip_flexion".into(),
@@ -417,15 +455,17 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                     },
                 );
                 metrics.insert("rep_duration".into(), Measure::value(t[e.end] - t[e.start], "s", "rep end minus rep start (where the trunk leaves and returns to rest)", confidence));
-                let descent = if starts_deep { e.extreme..=e.end } else { e.start..=e.extreme };
+                // The way down ends where the trunk reaches the bottom, before any hold.
+                let descent = if starts_deep { turn.departure..=e.end } else { e.start..=turn.arrival };
                 spine_metrics(spine.forward_bend(), whole.clone(), descent, t, &mut metrics);
                 metrics.insert(
                     "sparc".into(),
-                    Measure::from_option(super::smoothness::sparc_of(&trunk, t, e.start..e.end + 1), "dimensionless", "SPARC of trunk angular speed over the rep", confidence, "too few frames in the rep"),
+                    Measure::from_option(super::smoothness::sparc_of(&trunk, t, e.start..e.end + 1), "dimensionless", format!("SPARC of the speed of {bend_method} over the rep"), confidence, "too few frames in the rep"),
                 );
-                let (descent, ascent) = if starts_deep { (t[e.end] - t[e.extreme], t[e.extreme] - t[e.start]) } else { (t[e.extreme] - t[e.start], t[e.end] - t[e.extreme]) };
-                metrics.insert("descent_time".into(), Measure::value(descent, "s", "start (or top) to bottom", confidence));
-                metrics.insert("ascent_time".into(), Measure::value(ascent, "s", "bottom to top", confidence));
+                let (descent, ascent) = if starts_deep { (t[e.end] - t[turn.departure], t[turn.arrival] - t[e.start]) } else { (t[turn.arrival] - t[e.start], t[e.end] - t[turn.departure]) };
+                let band = format!("within {:.0}% of the rep's range of the extreme", 100.0 * TURN_BAND);
+                metrics.insert("descent_time".into(), Measure::value(descent, "s", format!("start (or leaving the top) to reaching the bottom ({band}); a hold at either end is not counted"), confidence));
+                metrics.insert("ascent_time".into(), Measure::value(ascent, "s", format!("leaving the bottom to reaching the top ({band})"), confidence));
                 let event = |name: &str, i: usize| Event { name: name.into(), position: i, time_s: t[i] };
                 let events = if starts_deep {
                     vec![event("start", e.start), event("top", e.extreme), event("bottom", e.end), event("end", e.end)]
@@ -446,7 +486,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         }
     }
     let mut metrics = BTreeMap::new();
-    metrics.insert("rep_count".into(), Measure::value(segments.len() as f64, "reps", "complete excursions of trunk inclination (hysteresis at 60% / 30% of its range, ≥ 0.4 s)", 1.0));
+    metrics.insert("rep_count".into(), Measure::value(segments.len() as f64, "reps", format!("complete excursions of {bend_method} (hysteresis at 60% / 30% of its range, ≥ 0.4 s)"), 1.0));
     metrics.insert("stance_width_ratio".into(), stance_width_ratio(k));
     let view = if n == 0 {
         View::Unknown

@@ -2,9 +2,11 @@
 //!
 //! In order: a rise from sitting to standing makes it sit-to-stand (a Timed Up and Go also
 //! walks, but its rise is what sets it apart); a pelvis travelling across the picture with
-//! steps makes it gait; trunk-inclination repetitions make it a hip hinge, unless the knees
-//! bend much more than the trunk inclines (a knee-dominant squat, which is none of the four);
-//! at least two turns of the upper body to each side make it rotation.
+//! steps makes it gait; repetitions of the trunk's bend (its inclination, or in a front or back
+//! view its foreshortening) make it a hip hinge, unless the knees bend much more than the trunk
+//! (a knee-dominant squat, which is none of the four) or turns of the upper body, at least two
+//! to each side, outnumber the bends (a seated twist leans the trunk too); those turns alone
+//! make it rotation.
 
 use super::{gait, hinge, rotation, series, sit_to_stand, Movement, SpineMeasures};
 use crate::kinematics::spine::{measure_rotation, RotationOptions};
@@ -47,7 +49,7 @@ pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
         );
     }
     let t = &k.times_s;
-    let trunk = hinge::trunk_inclination(k);
+    let (trunk, _) = hinge::trunk_bend(k);
     let knee = series::fill_gaps(
         &series::mean_of(
             &series::angle(k, "left_knee_flexion"),
@@ -71,23 +73,24 @@ pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
     }
     let hinge_reps =
         hinge::depth_repetitions(&trunk, t, hinge::MIN_RANGE_DEG).map_or(0, |r| r.0.len());
-    if hinge_reps > 0 {
-        return found(Movement::Hinge, format!("{hinge_reps} repetition(s) of trunk inclination ({trunk_range:.0}° range, knees {knee_range:.0}°)"));
-    }
     let measured = measure_rotation(track, k, &RotationOptions::default());
     let rotation = measured.cannot_assess.as_deref().map_or(Ok(&measured), Err);
-    if let Ok(turns) = rotation::find_turns(k, rotation) {
+    let (left, right) = rotation::find_turns(k, rotation).map_or((0, 0), |turns| {
         let left = turns.found.iter().filter(|t| t.left).count();
-        let right = turns.found.len() - left;
-        if left >= 2 && right >= 2 {
-            return found(
-                Movement::Rotation,
-                format!(
-                    "{} turns of the upper body ({left} to the left, {right} to the right)",
-                    turns.found.len()
-                ),
-            );
-        }
+        (left, turns.found.len() - left)
+    });
+    let turning = left >= 2 && right >= 2;
+    if hinge_reps > 0 && !(turning && left + right > 2 * hinge_reps) {
+        return found(Movement::Hinge, format!("{hinge_reps} repetition(s) of trunk inclination ({trunk_range:.0}° range, knees {knee_range:.0}°)"));
+    }
+    if turning {
+        return found(
+            Movement::Rotation,
+            format!(
+                "{} turns of the upper body ({left} to the left, {right} to the right)",
+                left + right
+            ),
+        );
     }
     Recognition {
         movement: None,

@@ -1,6 +1,7 @@
 //! Repetition finding on one signal: hysteresis (enter above one level, leave below a lower
 //! one, so noise around a threshold never double-counts), a minimum duration, and the start and
-//! end walked back to where the movement really begins and ends.
+//! end walked back to where the movement really begins and ends; and the turning point of a
+//! movement as the middle of its dwell near the extreme.
 
 /// One excursion away from rest: track positions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +98,50 @@ fn walk(signal: &[Option<f64>], from: usize, limit: usize, settle: f64, forwards
     best.map_or(at, |(j, _)| j)
 }
 
+/// The time a signal dwells near its extreme: positions within `range` where it first and last
+/// comes within `band` of its value at `extreme`, and the position nearest the middle of them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dwell {
+    pub arrival: usize,
+    pub centre: usize,
+    pub departure: usize,
+}
+
+/// The dwell of `signal` around `extreme` within `range`. A turning point held for a while (a
+/// hinge's bottom, the lean before seat-off) is a noisy plateau whose highest frame falls at
+/// either end; the middle of the time spent near it is where the movement turns.
+pub fn dwell(
+    signal: &[Option<f64>],
+    times: &[f64],
+    range: std::ops::RangeInclusive<usize>,
+    extreme: usize,
+    band: f64,
+) -> Dwell {
+    let Some(top) = signal[extreme] else {
+        return Dwell {
+            arrival: extreme,
+            centre: extreme,
+            departure: extreme,
+        };
+    };
+    let near = |i: &usize| signal[*i].is_some_and(|v| (v - top).abs() <= band);
+    let arrival = range.clone().find(near).unwrap_or(extreme).min(extreme);
+    let departure = range.rev().find(near).unwrap_or(extreme).max(extreme);
+    let middle = 0.5 * (times[arrival] + times[departure]);
+    let centre = (arrival..=departure)
+        .min_by(|a, b| {
+            (times[*a] - middle)
+                .abs()
+                .total_cmp(&(times[*b] - middle).abs())
+        })
+        .unwrap_or(extreme);
+    Dwell {
+        arrival,
+        centre,
+        departure,
+    }
+}
+
 /// Local maxima of `signal` that are the largest within ±`half_window_s` and above `floor`.
 pub fn peaks(signal: &[Option<f64>], times: &[f64], half_window_s: f64, floor: f64) -> Vec<usize> {
     let mut found = Vec::new();
@@ -185,6 +230,24 @@ mod tests {
         let (found, open) = excursions(&signal, &t, &h);
         assert!(found.is_empty());
         assert!(open);
+    }
+
+    #[test]
+    fn a_held_extreme_turns_in_the_middle_of_the_hold() {
+        // Up by 1 over 10 frames, held (with noise whose highest frame is the first) for 9
+        // frames, down over 10: the turn is the hold's middle, not its highest frame.
+        let t = times(40);
+        let signal: Vec<Option<f64>> = (0..40)
+            .map(|i| {
+                Some(match i {
+                    0..=9 => i as f64 / 10.0,
+                    10..=18 => [1.02, 1.0, 0.99, 1.01, 1.0, 0.99, 1.0, 1.01, 0.99][i - 10],
+                    _ => (1.0 - (i - 18) as f64 / 10.0).max(0.0),
+                })
+            })
+            .collect();
+        let d = dwell(&signal, &t, 0..=39, 10, 0.05);
+        assert_eq!((d.arrival, d.centre, d.departure), (10, 14, 18));
     }
 
     #[test]

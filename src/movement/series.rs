@@ -68,6 +68,37 @@ pub fn inclination(segment: &[Option<f64>], upright: f64) -> Vec<Option<f64>> {
         .collect()
 }
 
+/// Whether the subject faces the camera or turns their back to it: a bend towards or away
+/// from the camera does not show as an angle there.
+pub fn frontal(view: View) -> bool {
+    matches!(view, View::Front | View::Back)
+}
+
+/// Inclination from the vertical (degrees, 0..90) of the segment from point `from` to point
+/// `to`, estimated from its foreshortening: the arc cosine of its apparent length over its
+/// longest (95th percentile) length in the clip. For a segment that tilts towards or away from
+/// the camera (the trunk in a front view), where the 2-D angle does not show the tilt. It is
+/// unsigned, assumes the segment stands upright at some point in the clip, is coarse near 0
+/// (the arc cosine is steep there) and is distorted by perspective: fit for finding and timing
+/// a movement, not for measuring its angle.
+pub fn foreshortened_inclination(k: &Kinematics, from: &str, to: &str) -> Vec<Option<f64>> {
+    let lengths: Vec<Option<f64>> = point(k, from)
+        .iter()
+        .zip(&point(k, to))
+        .map(|(a, b)| {
+            let (a, b) = ((*a)?, (*b)?);
+            Some((a.0 - b.0).hypot(a.1 - b.1))
+        })
+        .collect();
+    let Some(upright) = percentile(&lengths, 95.0).filter(|l| *l > 1.0) else {
+        return vec![None; lengths.len()];
+    };
+    lengths
+        .iter()
+        .map(|l| l.map(|l| (l / upright).min(1.0).acos().to_degrees()))
+        .collect()
+}
+
 /// Fills interior gaps up to `max_s` seconds long by linear interpolation.
 pub fn fill_gaps(values: &[Option<f64>], times: &[f64], max_s: f64) -> Vec<Option<f64>> {
     let mut out = values.to_vec();

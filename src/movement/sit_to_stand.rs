@@ -3,9 +3,17 @@
 //!
 //! Seated and standing come from the thighs' inclination (about 90° from vertical seated,
 //! near 0 standing) with hysteresis and a minimum time in each state, so a wobble is never a
-//! rise. The facing is read locally, from where the knees point while seated, because the
-//! clip's passes may be decided on the walking part of a test.
+//! rise. In a front or back view, where the thighs point at the camera while seated, they come
+//! from how far the hips sit below their standing height instead. The facing is read locally,
+//! from where the knees point while seated, because the clip's passes may be decided on the
+//! walking part of a test.
+//!
+//! Seat-off is the end of the forward lean that precedes it: the middle of the time the trunk
+//! stays near its largest inclination (in a front or back view, where the lean does not show as
+//! an angle, the shoulders near their lowest). Full stand is where the shoulders stop rising,
+//! which needs both the hips up and the trunk back upright.
 
+use super::segment::dwell;
 use super::series::{self, derivative, fill_gaps, inclination, mean_of, MAX_FILL_S};
 use super::spine::SpineMeasures;
 use super::{Event, Measure, Movement, MovementAnalysis, Phase, Segment};
@@ -19,6 +27,18 @@ pub const SEATED_DEG: f64 = 60.0;
 pub const STANDING_DEG: f64 = 40.0;
 /// Shortest stay (seconds) in a state.
 pub const MIN_STATE_S: f64 = 0.3;
+/// In a front or back view: hips at least this far (trunk lengths) below their standing height
+/// are seated, and at most this far are standing. Seated hips sit about 0.6 trunk lengths
+/// below standing ones in the image.
+pub const FRONTAL_SEATED_DROP: f64 = 0.4;
+pub const FRONTAL_STANDING_DROP: f64 = 0.2;
+/// Seat-off lies in the dwell where the lean stays within this fraction of its range of its
+/// peak: wider than the pose model's jitter there, narrow against the lean itself.
+pub const SEAT_OFF_BAND: f64 = 0.05;
+/// The shoulders have stopped rising when their upward speed falls to this fraction of its
+/// peak in the rise (Schenkman et al. end the extension phase when the hips stop extending; a
+/// threshold on the position, such as 95% of standing height, fires early on the slow arrival).
+pub const FULL_STAND_SPEED: f64 = 0.1;
 /// Shortest seated stay (seconds) that counts as sitting on a seat: the bottom of a deep squat
 /// also has horizontal thighs, but only for a moment. A stay the clip starts in is exempt.
 pub const MIN_SEATED_S: f64 = 0.8;
@@ -29,15 +49,21 @@ enum Posture {
     Standing,
 }
 
-/// Runs of posture: (posture, first position, last position).
-fn postures(thigh: &[Option<f64>], times: &[f64]) -> Vec<(Posture, usize, usize)> {
+/// Runs of posture from a signal that grows as the subject sits (seated at or above `seated`,
+/// standing at or below `standing`): (posture, first position, last position).
+fn postures(
+    sitting: &[Option<f64>],
+    seated: f64,
+    standing: f64,
+    times: &[f64],
+) -> Vec<(Posture, usize, usize)> {
     let mut runs: Vec<(Posture, usize, usize)> = Vec::new();
     let mut current: Option<(Posture, usize, usize)> = None;
-    for (i, v) in thigh.iter().enumerate() {
+    for (i, v) in sitting.iter().enumerate() {
         let Some(v) = *v else { continue };
-        let here = if v >= SEATED_DEG {
+        let here = if v >= seated {
             Some(Posture::Seated)
-        } else if v <= STANDING_DEG {
+        } else if v <= standing {
             Some(Posture::Standing)
         } else {
             None
@@ -54,7 +80,7 @@ fn postures(thigh: &[Option<f64>], times: &[f64]) -> Vec<(Posture, usize, usize)
     }
     runs.extend(current);
     // Drop stays shorter than the minimum, then merge neighbours of the same posture.
-    let first = thigh.iter().position(Option::is_some).unwrap_or(0);
+    let first = sitting.iter().position(Option::is_some).unwrap_or(0);
     runs.retain(|(p, a, b)| {
         let stay = times[*b] - times[*a];
         match p {
@@ -82,9 +108,12 @@ fn argmax(values: &[Option<f64>], range: std::ops::RangeInclusive<usize>) -> Opt
 struct Signals {
     trunk: Vec<Option<f64>>,
     trunk_speed: Vec<Option<f64>>,
-    /// Mid-hip height above its lowest, trunk lengths (y up).
+    /// Mid-hip height, trunk lengths (y up, from the image's top).
     hip_height: Vec<Option<f64>>,
     hip_speed: Vec<Option<f64>>,
+    /// Shoulder midpoint height, trunk lengths (y up, from the image's top).
+    neck_height: Vec<Option<f64>>,
+    neck_speed: Vec<Option<f64>>,
     shank: Vec<Option<f64>>,
 }
 
@@ -95,11 +124,15 @@ fn signals(k: &Kinematics, trunk_px: f64) -> Signals {
         t,
         MAX_FILL_S,
     );
-    let hip_y: Vec<Option<f64>> = series::point(k, "mid_hip")
-        .iter()
-        .map(|p| p.map(|p| -p.1 / trunk_px))
-        .collect();
-    let hip_height = fill_gaps(&hip_y, t, MAX_FILL_S);
+    let height = |name: &str| {
+        let y: Vec<Option<f64>> = series::point(k, name)
+            .iter()
+            .map(|p| p.map(|p| -p.1 / trunk_px))
+            .collect();
+        fill_gaps(&y, t, MAX_FILL_S)
+    };
+    let hip_height = height("mid_hip");
+    let neck_height = height("neck");
     let shank = mean_of(
         &inclination(&series::angle(k, "left_shank"), -90.0),
         &inclination(&series::angle(k, "right_shank"), -90.0),
@@ -107,8 +140,10 @@ fn signals(k: &Kinematics, trunk_px: f64) -> Signals {
     Signals {
         trunk_speed: derivative(&trunk, t),
         hip_speed: derivative(&hip_height, t),
+        neck_speed: derivative(&neck_height, t),
         trunk,
         hip_height,
+        neck_height,
         shank,
     }
 }
@@ -227,7 +262,25 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         notes.push(format!("spinal flexion: {reason}"));
     }
     let s = signals(k, trunk_px);
-    let runs = postures(&thigh, t);
+    let frontal = n > 0 && series::frontal(series::main_view(k, 0..n));
+    // How far the trunk has come forward before seat-off: its inclination, or from the front
+    // (where it leans towards the camera) how low the shoulders have come.
+    let lean: Vec<Option<f64>> = if frontal {
+        s.neck_height.iter().map(|h| h.map(|h| -h)).collect()
+    } else {
+        s.trunk.clone()
+    };
+    let runs = if frontal {
+        let standing = series::percentile(&s.hip_height, 95.0).unwrap_or(0.0);
+        let drop: Vec<Option<f64>> = s
+            .hip_height
+            .iter()
+            .map(|h| h.map(|h| standing - h))
+            .collect();
+        postures(&drop, FRONTAL_SEATED_DROP, FRONTAL_STANDING_DROP, t)
+    } else {
+        postures(&thigh, SEATED_DEG, STANDING_DEG, t)
+    };
     let mut rises = 0;
     let mut sits = 0;
     for pair in runs.windows(2) {
@@ -242,43 +295,38 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 rises += 1;
                 let f = seated_facing(k, (a.1, a.2)).unwrap_or(1.0);
                 let window_start = (a.1..=a.2).find(|i| t[a.2] - t[*i] <= 1.5).unwrap_or(a.2);
-                let Some(seat_off) = argmax(&s.trunk, window_start..=b.1) else {
+                let Some(most) = argmax(&lean, window_start..=b.1) else {
                     continue;
                 };
-                let peak = s.trunk[seat_off].unwrap_or(0.0);
-                let base = s.trunk[window_start..=seat_off]
+                let peak = lean[most].unwrap_or(0.0);
+                let base = lean[window_start..=most]
                     .iter()
                     .flatten()
                     .copied()
                     .fold(peak, f64::min);
+                let seat_off = dwell(
+                    &lean,
+                    t,
+                    window_start..=b.1,
+                    most,
+                    SEAT_OFF_BAND * (peak - base),
+                )
+                .centre;
                 let start = (window_start..=seat_off)
                     .rev()
-                    .find(|i| s.trunk[*i].is_some_and(|v| v <= base + 0.1 * (peak - base)))
+                    .find(|i| lean[*i].is_some_and(|v| v <= base + 0.1 * (peak - base)))
                     .unwrap_or(window_start);
-                let seated_h = series::median(
-                    &s.hip_height[a.1..=a.2]
-                        .iter()
-                        .flatten()
-                        .copied()
-                        .collect::<Vec<_>>(),
-                );
                 let stand_end = (b.1..=b.2)
                     .rev()
                     .find(|i| t[*i] - t[b.1] <= 1.0)
                     .unwrap_or(b.1);
-                let standing_h = series::median(
-                    &s.hip_height[b.1..=stand_end]
-                        .iter()
-                        .flatten()
-                        .copied()
-                        .collect::<Vec<_>>(),
-                );
-                let full_stand = match (seated_h, standing_h) {
-                    (Some(lo), Some(hi)) => (seat_off..=b.2)
-                        .find(|i| s.hip_height[*i].is_some_and(|h| h >= lo + 0.95 * (hi - lo))),
-                    _ => None,
-                }
-                .unwrap_or(b.1);
+                let full_stand = argmax(&s.neck_speed, seat_off..=stand_end)
+                    .and_then(|fastest| {
+                        let top = s.neck_speed[fastest]?;
+                        (fastest..=b.2)
+                            .find(|i| s.neck_speed[*i].is_some_and(|v| v <= FULL_STAND_SPEED * top))
+                    })
+                    .unwrap_or(b.1);
                 let max_dorsiflexion = argmax(&s.shank, seat_off..=full_stand.max(seat_off));
                 let settle_end = (full_stand..=b.2)
                     .rev()
@@ -336,7 +384,15 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                     start..full_stand + 1,
                 );
                 let mut metrics = BTreeMap::new();
-                metrics.insert("trunk_inclination_at_seat_off".into(), Measure::value(peak, "deg", "trunk (mid-hip→neck) inclination from vertical at seat-off (its peak forward lean)", confidence));
+                let lean_method = "trunk (mid-hip→neck) inclination from vertical at seat-off (its peak forward lean)";
+                metrics.insert(
+                    "trunk_inclination_at_seat_off".into(),
+                    if frontal {
+                        Measure::missing("deg", lean_method, "not a side view: in a front or back view the trunk leans towards or away from the camera, so its inclination is not seen as an angle")
+                    } else {
+                        Measure::value(peak, "deg", lean_method, confidence)
+                    },
+                );
                 let foot = {
                     let knee = series::pair_mean_x(k, "knee");
                     let ankle = series::pair_mean_x(k, "ankle");
@@ -357,7 +413,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 metrics.insert("foot_behind_knee".into(), foot);
                 metrics.insert("hand_support".into(), Measure::from_option(hand_support(k, start..=full_stand, trunk_px), "fraction", "share of rise frames with a wrist within 0.3 trunk lengths of a thigh (hands on thighs or knees)", confidence, "the wrists are not seen during the rise"));
                 metrics.insert("hip_flexion_at_full_stand".into(), Measure::from_option((full_stand..=stable).filter_map(|i| hip_flexion(k, i, f)).reduce(f64::min), "deg", "least hip flexion (thigh against the trunk line) from full stand to stable, facing from where the knees pointed while seated", confidence, "hips, knees or neck not seen at full stand"));
-                metrics.insert("rise_duration".into(), Measure::value(t[full_stand] - t[start], "s", "rise start (trunk starts leaning) to full stand (hip at 95% of standing height)", confidence));
+                metrics.insert("rise_duration".into(), Measure::value(t[full_stand] - t[start], "s", format!("rise start (the trunk starts leaning) to full stand (the shoulders' upward speed falls to {:.0}% of its peak)", 100.0 * FULL_STAND_SPEED), confidence));
                 let peak_speed = s.trunk_speed[start..=full_stand]
                     .iter()
                     .flatten()
@@ -472,10 +528,14 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         }
     }
     let mut metrics = BTreeMap::new();
-    let method = "seated/standing from thigh inclination (≥ 60° / ≤ 40° from vertical, ≥ 0.3 s in each state)";
+    let method = if frontal {
+        format!("seated/standing from the hips' drop below their standing height in this front or back view (≥ {FRONTAL_SEATED_DROP} / ≤ {FRONTAL_STANDING_DROP} trunk lengths, ≥ 0.3 s in each state)")
+    } else {
+        format!("seated/standing from thigh inclination (≥ {SEATED_DEG}° / ≤ {STANDING_DEG}° from vertical, ≥ 0.3 s in each state)")
+    };
     metrics.insert(
         "rise_count".into(),
-        Measure::value(rises as f64, "rises", method, 1.0),
+        Measure::value(rises as f64, "rises", method.clone(), 1.0),
     );
     metrics.insert(
         "sit_count".into(),
