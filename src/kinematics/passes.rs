@@ -1,9 +1,14 @@
 //! Passes and facing direction.
 //!
 //! A pass is a stretch of the clip in which the subject keeps travelling one way (or stays in
-//! place): a walk across the frame, a set of hinges. The subject's mid-hip is followed in x;
-//! a pass ends where the subject is lost for longer than the gap limit, or where they turn
-//! back by more than half a trunk length (a hysteresis that gait's own sway never reaches).
+//! place): a walk across the frame, a walk towards or away from the camera, a set of hinges.
+//! The subject's mid-hip is followed in x; a pass ends where the subject is lost for longer
+//! than the gap limit, or where they turn back by more than half a trunk length (a hysteresis
+//! that gait's own sway never reaches). A stretch that stays in place across the image is
+//! followed in depth: walking towards the camera, the feet come down the image (the camera
+//! looks down on the floor) while the body grows; away from it, the feet go up while it
+//! shrinks. Bending over changes the trunk's image length but leaves the feet where they are,
+//! so both cues are needed.
 //!
 //! Facing is decided **once per pass**, never per frame, from three cues each scored in
 //! -1..1 (+1 = facing right, towards +x):
@@ -39,14 +44,22 @@ impl Facing {
     }
 }
 
-/// Which way the subject travels across the image during a pass.
+/// Which way the subject travels during a pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Travel {
     Leftward,
     Rightward,
+    /// Towards the camera (in place across the image).
+    Towards,
+    /// Away from the camera.
+    Away,
     Stationary,
 }
+
+/// A walk in depth changes the body's image size at least this much (over a pass's first and
+/// last fifths): 0.6 statures of travel at a full-body framing distance of about 3 statures.
+pub const MIN_DEPTH_SCALE: f64 = 1.2;
 
 /// The evidence for a pass's facing: each cue in -1..1, +1 meaning facing right.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -112,15 +125,79 @@ pub fn find_passes(clean: &CleanTrack, turn_px: f64) -> Vec<PassSpan> {
     for run in crate::signal::gaps::present_runs(&hip_x) {
         let x: Vec<f64> = hip_x[run.clone()].iter().flatten().copied().collect();
         let mut start = 0;
+        let mut across = Vec::new();
         for turn in turning_points(&x, turn_px) {
-            passes.push(span(&x, start..turn + 1, run.start, turn_px));
+            across.push(span(&x, start..turn + 1, run.start, turn_px));
             start = turn + 1;
         }
         if start < x.len() {
-            passes.push(span(&x, start..x.len(), run.start, turn_px));
+            across.push(span(&x, start..x.len(), run.start, turn_px));
+        }
+        for pass in across {
+            if pass.travel == Travel::Stationary {
+                passes.extend(split_in_depth(clean, pass, turn_px));
+            } else {
+                passes.push(pass);
+            }
         }
     }
     passes
+}
+
+/// The feet's height in the image: the lower ankle's y, pixels (down +). The lower one is the
+/// foot on the floor, or nearly so, whichever foot swings.
+fn feet_y(clean: &CleanTrack, i: usize) -> Option<f64> {
+    [Joint::LeftAnkle, Joint::RightAnkle]
+        .into_iter()
+        .filter_map(|j| locate(clean, Landmark::Joint(j), i).map(|p| p.y))
+        .reduce(f64::max)
+}
+
+/// A pass that stays in place across the image, split where the subject walks towards or away
+/// from the camera; unchanged when they do not.
+fn split_in_depth(clean: &CleanTrack, pass: PassSpan, turn_px: f64) -> Vec<PassSpan> {
+    let at: Vec<(usize, f64)> = pass
+        .frames
+        .clone()
+        .filter_map(|i| Some((i, feet_y(clean, i)?)))
+        .collect();
+    let y: Vec<f64> = at.iter().map(|a| a.1).collect();
+    let mut bounds = vec![pass.frames.start];
+    bounds.extend(turning_points(&y, turn_px).into_iter().map(|t| at[t].0 + 1));
+    bounds.push(pass.frames.end);
+    let pieces: Vec<PassSpan> = bounds
+        .windows(2)
+        .map(|b| {
+            let frames = b[0]..b[1];
+            let ys: Vec<f64> = frames.clone().filter_map(|i| feet_y(clean, i)).collect();
+            let drop = ys.last().zip(ys.first()).map_or(0.0, |(l, f)| l - f);
+            let growth = scale_growth(clean, frames.clone()).unwrap_or(1.0);
+            let travel = if drop > turn_px && growth >= MIN_DEPTH_SCALE {
+                Travel::Towards
+            } else if -drop > turn_px && growth <= 1.0 / MIN_DEPTH_SCALE {
+                Travel::Away
+            } else {
+                Travel::Stationary
+            };
+            PassSpan { frames, travel }
+        })
+        .collect();
+    if pieces.iter().all(|p| p.travel == Travel::Stationary) {
+        vec![pass]
+    } else {
+        pieces
+    }
+}
+
+/// The trunk's image length over the last fifth of `frames` against the first fifth (medians).
+fn scale_growth(clean: &CleanTrack, frames: Range<usize>) -> Option<f64> {
+    let fifth = (frames.len() / 5).max(1);
+    let median = |r: Range<usize>| {
+        let mut v: Vec<f64> = r.filter_map(|i| trunk_length(clean, i)).collect();
+        v.sort_by(f64::total_cmp);
+        (!v.is_empty()).then(|| v[v.len() / 2])
+    };
+    Some(median(frames.end - fifth..frames.end)? / median(frames.start..frames.start + fifth)?)
 }
 
 fn span(x: &[f64], local: Range<usize>, offset: usize, turn_px: f64) -> PassSpan {
@@ -220,7 +297,7 @@ pub fn facing_evidence(clean: &CleanTrack, pass: &PassSpan) -> FacingEvidence {
     let travel = match pass.travel {
         Travel::Leftward => Some(-1.0),
         Travel::Rightward => Some(1.0),
-        Travel::Stationary => None,
+        Travel::Towards | Travel::Away | Travel::Stationary => None,
     };
     FacingEvidence {
         travel,

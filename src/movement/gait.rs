@@ -27,6 +27,13 @@ enum Foot {
 }
 
 impl Foot {
+    fn other(self) -> Foot {
+        match self {
+            Foot::Left => Foot::Right,
+            Foot::Right => Foot::Left,
+        }
+    }
+
     fn name(self) -> &'static str {
         match self {
             Foot::Left => "left",
@@ -42,23 +49,39 @@ struct GaitEvent {
     position: usize,
 }
 
-/// The walking passes: (start, end exclusive, direction sign), travel ≥ [`MIN_WALK_STATURES`].
-pub fn walking_passes(k: &Kinematics) -> Vec<(usize, usize, f64)> {
+/// A walking pass: track positions `start..end` and the way it goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct WalkingPass {
+    pub start: usize,
+    pub end: usize,
+    pub travel: Travel,
+}
+
+/// The walking passes: across the image with the pelvis travelling at least
+/// [`MIN_WALK_STATURES`], or towards or away from the camera (such a pass already grew or
+/// shrank by [`crate::kinematics::passes::MIN_DEPTH_SCALE`]).
+pub fn walking_passes(k: &Kinematics) -> Vec<WalkingPass> {
     let Some(stature) = series::stature_px(k) else {
         return Vec::new();
     };
     let hip = series::point(k, "mid_hip");
     k.passes
         .iter()
-        .filter_map(|p| {
+        .filter(|p| {
             let sign = match p.travel {
                 Travel::Leftward => -1.0,
                 Travel::Rightward => 1.0,
-                Travel::Stationary => return None,
+                Travel::Towards | Travel::Away => return true,
+                Travel::Stationary => return false,
             };
             let xs: Vec<f64> = hip[p.start..p.end].iter().flatten().map(|h| h.0).collect();
-            let travel = xs.last()? - xs.first()?;
-            (travel * sign >= MIN_WALK_STATURES * stature).then_some((p.start, p.end, sign))
+            let travel = xs.last().zip(xs.first()).map_or(0.0, |(l, f)| l - f);
+            travel * sign >= MIN_WALK_STATURES * stature
+        })
+        .map(|p| WalkingPass {
+            start: p.start,
+            end: p.end,
+            travel: p.travel,
         })
         .collect()
 }
@@ -72,30 +95,59 @@ fn foot_point(k: &Kinematics, foot: Foot, part: &str) -> (Vec<Option<(f64, f64)>
     }
 }
 
-fn events_in(k: &Kinematics, start: usize, end: usize, sign: f64) -> (Vec<GaitEvent>, bool) {
+/// Heel strikes and toe-offs in a pass, and whether heel and toe points were used.
+///
+/// Across the image: Zeni's foot position relative to the mid-hip along the travel. Towards
+/// the camera the same position shows as height in the image: a foot on the floor ahead of the
+/// other is nearer the camera, so it shows lower, in trunk lengths of its own frame (the body
+/// grows as it comes); against the other foot rather than the hip, the whole body's bounce
+/// cancels. A swinging foot is lifted and shows higher, so the foot's lowest point relative
+/// to the other foot is its strike; its backmost point is lost in the
+/// lift of early swing, so no toe-off is taken. Walking away, lift and travel both raise the
+/// foot in the image and neither event can be told.
+fn events_in(k: &Kinematics, pass: &WalkingPass) -> (Vec<GaitEvent>, bool) {
     let t = &k.times_s;
     let hip = series::point(k, "mid_hip");
+    let neck = series::point(k, "neck");
     let trunk = series::trunk_length(k).unwrap_or(1.0);
+    let range = pass.start..pass.end;
     let mut events = Vec::new();
     let mut heel_toe = true;
     for foot in [Foot::Left, Foot::Right] {
         let (heel, has_heel) = foot_point(k, foot, "heel");
         let (toe, has_toe) = foot_point(k, foot, "toe");
         heel_toe &= has_heel && has_toe;
-        let relative = |p: &[Option<(f64, f64)>]| -> Vec<Option<f64>> {
+        let within = |f: &dyn Fn(usize) -> Option<f64>| -> Vec<Option<f64>> {
             let r: Vec<Option<f64>> = (0..t.len())
-                .map(|i| {
-                    if (start..end).contains(&i) {
-                        Some(sign * (p[i]?.0 - hip[i]?.0) / trunk)
-                    } else {
-                        None
-                    }
-                })
+                .map(|i| if range.contains(&i) { f(i) } else { None })
                 .collect();
             fill_gaps(&r, t, 0.15)
         };
-        let forward = relative(&heel);
-        let backward: Vec<Option<f64>> = relative(&toe).iter().map(|v| v.map(|v| -v)).collect();
+        let (forward, backward) = match pass.travel {
+            Travel::Leftward | Travel::Rightward => {
+                let sign = if pass.travel == Travel::Rightward {
+                    1.0
+                } else {
+                    -1.0
+                };
+                let ahead =
+                    |p: &[Option<(f64, f64)>], i: usize| Some(sign * (p[i]?.0 - hip[i]?.0) / trunk);
+                (
+                    within(&|i| ahead(&heel, i)),
+                    Some(within(&|i| ahead(&toe, i).map(|v| -v))),
+                )
+            }
+            Travel::Towards => {
+                let (other, _) = foot_point(k, foot.other(), "heel");
+                let below = |i: usize| {
+                    let (h, n) = (hip[i]?, neck[i]?);
+                    let own = (h.0 - n.0).hypot(h.1 - n.1);
+                    (own > 0.0).then_some((heel[i]?.1 - other[i]?.1) / own)
+                };
+                (within(&below), None)
+            }
+            Travel::Away | Travel::Stationary => continue,
+        };
         for position in peaks(&forward, t, HALF_WINDOW_S, 0.05) {
             events.push(GaitEvent {
                 foot,
@@ -103,7 +155,7 @@ fn events_in(k: &Kinematics, start: usize, end: usize, sign: f64) -> (Vec<GaitEv
                 position,
             });
         }
-        for position in peaks(&backward, t, HALF_WINDOW_S, 0.05) {
+        for position in backward.map_or_else(Vec::new, |b| peaks(&b, t, HALF_WINDOW_S, 0.05)) {
             events.push(GaitEvent {
                 foot,
                 heel_strike: false,
@@ -151,15 +203,16 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     ];
     let mpp = k.calibration.metres_per_pixel;
     if passes.is_empty() {
-        notes.push(format!("no walking pass (the pelvis travelling at least {MIN_WALK_STATURES} statures one way) was found"));
+        notes.push(format!("no walking pass (the pelvis travelling at least {MIN_WALK_STATURES} statures across the picture, or the body growing or shrinking as it walks towards or away from the camera) was found"));
     }
     let mut view_frames = 0..0;
-    for (pass_number, (start, end, sign)) in passes.iter().copied().enumerate() {
+    for (pass_number, pass) in passes.iter().enumerate() {
+        let (start, end) = (pass.start, pass.end);
         if view_frames.is_empty() || end - start > view_frames.len() {
             view_frames = start..end;
         }
         let view = series::main_view(k, start..end);
-        let (events, heel_toe) = events_in(k, start, end, sign);
+        let (events, heel_toe) = events_in(k, pass);
         all_heel_toe &= heel_toe;
         let strikes: Vec<&GaitEvent> = events.iter().filter(|e| e.heel_strike).collect();
         if strikes.len() >= 2 {

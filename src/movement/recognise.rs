@@ -45,7 +45,7 @@ pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
     if !walking.is_empty() {
         return found(
             Movement::Gait,
-            format!("{} walking pass(es) across the picture", walking.len()),
+            format!("{} walking pass(es)", walking.len()),
         );
     }
     let t = &k.times_s;

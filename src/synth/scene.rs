@@ -117,9 +117,10 @@ pub fn place_camera(
         View::Back => Vec3::new(-1.0, 0.0, 0.0),
         View::Oblique => Vec3::new(1.0, 0.0, 1.0).normalized(),
     };
-    // Walking across the view: keep the whole path in frame. Walking towards the camera: stop
-    // the subject at the framing distance.
-    let across = (travel * 0.5 + 0.5) / (fov.to_radians() * 0.5).tan();
+    // Walking across the view: keep the whole path in frame, with room for the leading foot
+    // (half a step and a foot ahead of the pelvis) and for the near end of a path seen a little
+    // from the front. Walking towards the camera: stop the subject at the framing distance.
+    let across = (travel * 0.5 + 0.9) / (fov.to_radians() * 0.5).tan();
     let along = direction.dot((end - start).normalized()).abs() > 0.7 && travel > 0.1;
     let distance = setup
         .distance_m

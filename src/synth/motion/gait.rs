@@ -3,15 +3,17 @@
 //!
 //! Joint angles follow typical sagittal curves over the gait cycle (after Winter 2009,
 //! ch. 3 and Perry & Burnfield, *Gait Analysis*, 2010), phase 0 at right heel strike. The
-//! pelvis is carried so that the stance foot does not slip and the lower sole touches the
-//! floor, so step length, cadence and vertical bounce follow from the joint curves.
+//! pelvis is carried so that the stance foot does not slip and its lower sole touches the
+//! floor, so step length, speed and vertical bounce follow from the joint curves. Heel strikes
+//! and toe-offs in the truth are where that walk puts them (the contacts), not phases of the
+//! keyframes: the leading heel reaches the floor some way after its phase 0.
 
 use super::{
     ease, locate, rep_starts, Arms, Event, Intent, Legs, MotionScript, RepSpec, SpineMotion,
 };
 use crate::synth::body::{Body, SIDES};
 use crate::synth::math::Vec3;
-use crate::synth::pose::{pose_body, Landmark};
+use crate::synth::pose::{pose_body, Landmark, Posed};
 
 /// Accepted `--fault` values.
 pub const FAULTS: &[&str] = &[
@@ -53,13 +55,13 @@ const ANKLE: [(f64, f64); 8] = [
     (0.75, -3.0),
     (0.88, 2.0),
 ];
-/// Phase of toe-off in a leg's own cycle.
-pub const TOE_OFF: f64 = 0.62;
 /// Arm swing amplitude (shoulder flexion about the vertical), degrees.
 const ARM_SWING: f64 = 18.0;
 
 /// Sampling step of the pelvis-carrying integration, seconds.
 const STEP: f64 = 1.0 / 240.0;
+/// A foot this far above the floor has left it (toe-off), metres.
+const CLEAR_M: f64 = 0.01;
 
 /// A variant's scripted differences from normal walking.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -156,8 +158,8 @@ pub struct Gait {
     body: Body,
     reps: Vec<RepSpec>,
     shape: GaitShape,
-    /// Pelvis forward position and height, sampled every `STEP`.
-    carry: Vec<(f64, f64)>,
+    /// The walk sampled every `STEP`.
+    carry: Vec<Carry>,
 }
 
 impl Gait {
@@ -230,44 +232,101 @@ impl Gait {
         }
     }
 
-    /// Walks the clip once: the stance foot's contact point must not move, and the lowest sole
-    /// rests on the floor; returns the pelvis forward position and height per sample.
-    fn integrate_carry(&self) -> Vec<(f64, f64)> {
+    /// Walks the clip once. The body pivots on the lower sole point (heel or toe) of the
+    /// weight-bearing foot: the pelvis moves by whatever keeps that same point still between
+    /// one sample and the next, and is lifted so that point rests on the floor. The other foot
+    /// takes the weight when its heel, ahead of the stance foot, comes down to the floor. Step
+    /// length, walking speed and vertical bounce thus come from the leg angles alone.
+    fn integrate_carry(&self) -> Vec<Carry> {
         let samples = (self.duration() / STEP).ceil() as usize + 2;
-        let mut out = Vec::with_capacity(samples);
+        let mut out: Vec<Carry> = Vec::with_capacity(samples);
         let mut x = 0.0;
-        let mut last: Option<(usize, f64)> = None;
-        let mut last_dx = 0.0;
+        let mut previous: Option<(Posed, Landmark)> = None;
         for k in 0..samples {
             let intent = self.local_intent(k as f64 * STEP);
             let posed = pose_body(&self.body, &super::realise(&self.body, &intent));
-            let lowest = posed.lowest_sole();
-            let (side, contact_x) = SIDES
-                .iter()
-                .map(|&s| {
-                    let heel = posed.landmark(Landmark::HeelSole(s));
-                    let toe = posed.landmark(Landmark::ToeSole(s));
-                    let c = if heel.y <= toe.y { heel } else { toe };
-                    (s.index(), c)
-                })
-                .min_by(|a, b| a.1.y.total_cmp(&b.1.y))
-                .map(|(s, c)| (s, c.x))
-                .unwrap_or((0, 0.0));
-            if let Some((last_side, last_x)) = last {
-                let dx = if last_side == side {
-                    -(contact_x - last_x)
+            let sole = |s: usize| {
+                let heel = Landmark::HeelSole(SIDES[s]);
+                let toe = Landmark::ToeSole(SIDES[s]);
+                if posed.landmark(heel).y <= posed.landmark(toe).y {
+                    heel
                 } else {
-                    last_dx
-                };
-                x += dx;
-                last_dx = dx;
+                    toe
+                }
+            };
+            let height = [0, 1].map(|s| posed.landmark(sole(s)).y);
+            let stance = match out.last() {
+                None => usize::from(height[1] < height[0]),
+                Some(last) => {
+                    let (s, o) = (last.stance, 1 - last.stance);
+                    // A swinging toe may brush the floor; only a heel coming down ahead of the
+                    // stance foot takes the weight.
+                    let heel = posed.landmark(Landmark::HeelSole(SIDES[o]));
+                    let landing = sole(o) == Landmark::HeelSole(SIDES[o])
+                        && heel.x > posed.landmark(sole(s)).x;
+                    if landing && height[o] <= height[s] {
+                        o
+                    } else {
+                        s
+                    }
+                }
+            };
+            let floor = height[stance];
+            if let Some((before, pivot)) = &previous {
+                x -= posed.landmark(*pivot).x - before.landmark(*pivot).x;
             }
-            last = Some((side, contact_x));
-            out.push((x, -lowest));
+            out.push(Carry {
+                x,
+                y: -floor,
+                stance,
+                clearance: height.map(|h| h - floor),
+            });
+            let pivot = sole(stance);
+            previous = Some((posed, pivot));
         }
-        let centre = out[out.len() / 2].0;
-        out.iter().map(|&(x, y)| (x - centre, y)).collect()
+        let centre = out[out.len() / 2].x;
+        for c in &mut out {
+            c.x -= centre;
+        }
+        out
     }
+
+    /// Heel strikes (the foot takes the weight: the body starts pivoting on it) and toe-offs
+    /// (the foot that gave the weight away rises clear of the floor), side index and time.
+    fn contacts(&self) -> Vec<(&'static str, usize, f64)> {
+        let mut out = Vec::new();
+        let mut unloaded: Option<usize> = None;
+        for (k, pair) in self.carry.windows(2).enumerate() {
+            let t = (k + 1) as f64 * STEP;
+            if t > self.duration() {
+                break;
+            }
+            let (a, b) = (&pair[0], &pair[1]);
+            if b.stance != a.stance {
+                out.push(("heel_strike", b.stance, t));
+                unloaded = Some(a.stance);
+            }
+            if let Some(side) = unloaded {
+                if b.clearance[side] > CLEAR_M {
+                    out.push(("toe_off", side, t));
+                    unloaded = None;
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One sample of the walk.
+#[derive(Debug, Clone, Copy)]
+struct Carry {
+    /// Pelvis forward position and height, metres.
+    x: f64,
+    y: f64,
+    /// The foot bearing the weight (side index).
+    stance: usize,
+    /// Each foot's lowest sole point above the floor, metres.
+    clearance: [f64; 2],
 }
 
 impl MotionScript for Gait {
@@ -280,53 +339,34 @@ impl MotionScript for Gait {
         let k = (t / STEP).max(0.0);
         let i = (k.floor() as usize).min(self.carry.len() - 2);
         let f = (k - i as f64).min(1.0);
-        let (x0, y0) = self.carry[i];
-        let (x1, y1) = self.carry[i + 1];
-        intent.pelvis_position.x = x0 + (x1 - x0) * f;
-        intent.pelvis_position.y = y0 + (y1 - y0) * f;
+        let (a, b) = (self.carry[i], self.carry[i + 1]);
+        intent.pelvis_position.x = a.x + (b.x - a.x) * f;
+        intent.pelvis_position.y = a.y + (b.y - a.y) * f;
         intent
     }
 
     fn events(&self) -> Vec<Event> {
         let mut out = Vec::new();
-        let left_offset = self.shape.left_offset;
         for (i, (start, r)) in rep_starts(&self.reps, 0.0)
             .into_iter()
             .zip(&self.reps)
             .enumerate()
         {
-            let at = |p: f64| start + r.duration_s * p;
-            let ev = |kind, p: f64, side| Event {
-                kind,
-                time_s: at(p),
-                rep: Some(i),
-                side: Some(side),
-            };
-            out.push(Event {
-                kind: "rep_start",
-                time_s: start,
-                rep: Some(i),
-                side: None,
-            });
-            out.push(ev("heel_strike", 0.0, "right"));
-            out.push(ev(
-                "toe_off",
-                (TOE_OFF + left_offset).rem_euclid(1.0),
-                "left",
-            ));
-            out.push(ev("heel_strike", left_offset, "left"));
-            out.push(ev("toe_off", TOE_OFF, "right"));
+            out.push(Event::rep("rep_start", start, i));
             out.push(Event {
                 kind: "peak",
-                time_s: at(0.75),
+                time_s: start + r.duration_s * 0.75,
                 rep: Some(i),
                 side: Some("right"),
             });
+            out.push(Event::rep("rep_end", start + r.duration_s, i));
+        }
+        for (kind, side, time_s) in self.contacts() {
             out.push(Event {
-                kind: "rep_end",
-                time_s: at(1.0),
-                rep: Some(i),
-                side: None,
+                kind,
+                time_s,
+                rep: locate(&self.reps, 0.0, time_s).map(|(i, _)| i),
+                side: Some(SIDES[side].name()),
             });
         }
         out.sort_by(|a, b| a.time_s.total_cmp(&b.time_s));
