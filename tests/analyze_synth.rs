@@ -12,8 +12,10 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
-use ugoki::cli::analyze::{analyze_track, AnalysisReport, MovementChoice};
-use ugoki::cli::pose::{track_video, PoseModel};
+mod common;
+
+use ugoki::cli::analyze::{AnalysisReport, MovementChoice};
+use ugoki::cli::pose::PoseModel;
 use ugoki::criteria::scoring::{Lang, Verdict};
 use ugoki::movement::rotation::FRONT_VIEW_MIN_TURN_DEG;
 use ugoki::movement::Movement;
@@ -21,7 +23,6 @@ use ugoki::synth::motion::Movement as Script;
 use ugoki::synth::scene::View;
 use ugoki::synth::truth::Truth;
 use ugoki::synth::{truth_path, write_clip, ClipSpec};
-use ugoki::track::SubjectOptions;
 
 const FPS: f64 = 15.0;
 /// Event times must lie within this many frames of the truth.
@@ -73,28 +74,13 @@ fn render_and_analyze(script: Script, fault: &str, view: View, seed: u64) -> Ren
     write_clip(&spec, &video, None).expect("render");
     let truth: Truth =
         serde_json::from_str(&std::fs::read_to_string(truth_path(&video)).unwrap()).unwrap();
-    let outcome = track_video(
-        video.to_str().unwrap(),
-        PoseModel::Movenet,
-        Some(1),
-        &SubjectOptions::default(),
-        true,
-    )
-    .expect("pose track");
     let requested = match script {
         Script::Hinge => MovementChoice::Hinge,
         Script::SitToStand => MovementChoice::Sts,
         Script::Gait => MovementChoice::Gait,
         Script::Rotation => MovementChoice::Rotation,
     };
-    let report = analyze_track(
-        outcome.track,
-        Some(video.to_str().unwrap()),
-        requested,
-        None,
-        Lang::En,
-    )
-    .expect("analysis");
+    let report = common::track_and_analyze(&video, PoseModel::Movenet, Some(1), requested);
     let _ = std::fs::remove_file(&video);
     let _ = std::fs::remove_file(truth_path(&video));
     Rendered { truth, report }
@@ -459,22 +445,8 @@ fn analyze_sample(name: &str) -> (Truth, AnalysisReport) {
     let video = dir.join(format!("{name}.mp4"));
     let truth: Truth =
         serde_json::from_str(&std::fs::read_to_string(truth_path(&video)).unwrap()).unwrap();
-    let outcome = track_video(
-        video.to_str().unwrap(),
-        PoseModel::Movenet,
-        None,
-        &SubjectOptions::default(),
-        true,
-    )
-    .expect("pose track");
-    let report = analyze_track(
-        outcome.track,
-        Some(video.to_str().unwrap()),
-        MovementChoice::Hinge,
-        None,
-        Lang::En,
-    )
-    .expect("analysis");
+    let report =
+        common::track_and_analyze(&video, PoseModel::Movenet, None, MovementChoice::Hinge);
     (truth, report)
 }
 

@@ -67,6 +67,33 @@ pub fn pose_track(video: &std::path::Path, extra: &[&str]) -> ugoki::track::Pose
     ugoki::report::keypoints::read_json(&out_dir.path().join("keypoints.json")).unwrap()
 }
 
+/// Tracks `video` with the library (as `ugoki analyze` does) and analyses it in English as
+/// `movement`.
+pub fn track_and_analyze(
+    video: &std::path::Path,
+    model: ugoki::cli::pose::PoseModel,
+    threads: Option<usize>,
+    movement: ugoki::cli::analyze::MovementChoice,
+) -> ugoki::cli::analyze::AnalysisReport {
+    let video = video.to_str().unwrap();
+    let outcome = ugoki::cli::pose::track_video(
+        video,
+        model,
+        threads,
+        &ugoki::track::SubjectOptions::default(),
+        true,
+    )
+    .expect("pose track");
+    ugoki::cli::analyze::analyze_track(
+        outcome.track,
+        Some(video),
+        movement,
+        None,
+        ugoki::criteria::scoring::Lang::En,
+    )
+    .expect("analysis")
+}
+
 /// Runs ffmpeg (installed by scripts/setup.sh) quietly and requires success.
 pub fn ffmpeg(args: &[&str]) {
     let status = Command::new("ffmpeg")
