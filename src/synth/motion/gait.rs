@@ -71,9 +71,10 @@ const ARM_SWING: f64 = 18.0;
 /// Phase at which a slamming leg is let fall: about 0.15 s before heel strike, the time a
 /// heel held some 12 cm up takes to fall that far.
 const SLAM_DROP: f64 = 0.86;
-/// Centre and half-width (phase) of a bobbing walk's rise onto the toes: midstance to
-/// terminal stance, down again before the other heel strikes.
-const TOE_RISE: (f64, f64) = (0.38, 0.12);
+/// Centre and half-width (phase) of a bobbing walk's rise onto the toes: from loading
+/// response through terminal stance, dropping as the other heel strikes. Wide enough that the
+/// head stays up for a few frames at video rates.
+const TOE_RISE: (f64, f64) = (0.36, 0.2);
 
 /// Sampling step of the pelvis-carrying integration, seconds.
 const STEP: f64 = 1.0 / 240.0;
@@ -225,15 +226,18 @@ impl Gait {
         let excursion = [s.left_excursion, 1.0];
         let leg = |keys: &[(f64, f64)], side: usize| periodic(keys, leg_phase[side]);
         let slam = [0, 1].map(|i| s.heel_slam * late_swing_hold(leg_phase[i]));
-        let hip =
-            [0, 1].map(|i| HIP_MEAN + (leg(&HIP, i) - HIP_MEAN) * excursion[i] * range + slam[i]);
+        let cycle = std::f64::consts::TAU * phase;
+        let swing =
+            (0.5 - 0.5 * (2.0 * cycle - 0.1 * std::f64::consts::TAU).cos()) * s.swing_arching;
+        // The arching tilts the pelvis forward, not the thighs: their swing in the world, and
+        // so the walk, stays that of normal gait.
+        let hip = [0, 1].map(|i| {
+            HIP_MEAN + (leg(&HIP, i) - HIP_MEAN) * excursion[i] * range + slam[i] + 0.5 * swing
+        });
         let knee = [0, 1].map(|i| leg(&KNEE, i) * range.max(0.5));
         let ankle = [0, 1].map(|i| {
             leg(&ANKLE, i) + slam[i] - s.toe_rise * bump(leg_phase[i], TOE_RISE.0, TOE_RISE.1)
         });
-        let cycle = std::f64::consts::TAU * phase;
-        let swing =
-            (0.5 - 0.5 * (2.0 * cycle - 0.1 * std::f64::consts::TAU).cos()) * s.swing_arching;
         let step = 2.0 * cycle;
         Intent {
             pelvis_position: Vec3::new(0.0, 0.0, 0.012 * h * cycle.sin()),
@@ -355,8 +359,8 @@ impl Gait {
 
     /// Heel strikes (the foot takes the weight: the body starts pivoting on it) and toe-offs
     /// (the foot that gave the weight away rises clear of the floor), side index and time. A
-    /// foot on the floor, or within `CLEAR_M` of it, when the clip begins has not come down
-    /// onto it in the clip: taking the weight then is no heel strike.
+    /// heel strike ends a swing the clip shows from its toe-off: a foot that takes the weight
+    /// before it has left the floor in the clip (the clip begins as it lands) does not strike.
     fn contacts(&self) -> Vec<(&'static str, usize, f64)> {
         let mut out = Vec::new();
         let mut unloaded: Option<usize> = None;
@@ -367,9 +371,6 @@ impl Gait {
                 break;
             }
             let (a, b) = (&pair[0], &pair[1]);
-            for (side, clearance) in b.clearance.iter().enumerate() {
-                swung[side] |= *clearance > CLEAR_M;
-            }
             if b.stance != a.stance {
                 if swung[b.stance] {
                     out.push(("heel_strike", b.stance, t));
@@ -380,6 +381,7 @@ impl Gait {
             if let Some(side) = unloaded {
                 if b.clearance[side] > CLEAR_M {
                     out.push(("toe_off", side, t));
+                    swung[side] = true;
                     unloaded = None;
                 }
             }
@@ -512,7 +514,7 @@ mod tests {
         let gait = walk("good");
         let contacts = gait.contacts();
         let found = strikes(&gait);
-        // The clip begins at a right heel strike, with the right heel already on the floor.
+        // The clip begins as the right heel lands, before any swing of the right foot.
         assert_eq!(found.len(), 5, "{contacts:?}");
         for &(side, t) in &found {
             let offset = if side == 0 {
