@@ -1,7 +1,9 @@
-//! Gait: walking passes (a turn splits them), heel strike and toe-off per foot from the foot
+//! Gait: walking passes (a turn splits them), heel strike and toe-off per foot, steps and
+//! strides, and the measures of 004 §5-3. Across the image the events come from the foot
 //! relative to the pelvis along the direction of travel (Zeni et al. 2008, Gait & Posture
-//! 27:710-714: heel strike at the foot's most forward position, toe-off at its most backward),
-//! steps and strides, and the measures of 004 §5-3.
+//! 27:710-714: heel strike at the foot's most forward position, toe-off at its most backward);
+//! walking towards the camera, a heel strike is where a foot stops coming down the image
+//! (see [`events_in`]). Strike times are taken between frames where the signal allows.
 //!
 //! The heel and toe are used when the pose model gives them; otherwise the ankle stands in
 //! for both, and criteria that need the heel and toe say they cannot be assessed.
