@@ -1,15 +1,18 @@
-//! Gait: walking passes (a turn splits them), heel strike and toe-off per foot from the foot
+//! Gait: walking passes (a turn splits them), heel strike and toe-off per foot, steps and
+//! strides, and the measures of 004 §5-3. Across the image the events come from the foot
 //! relative to the pelvis along the direction of travel (Zeni et al. 2008, Gait & Posture
-//! 27:710-714: heel strike at the foot's most forward position, toe-off at its most backward),
-//! steps and strides, and the measures of 004 §5-3.
+//! 27:710-714: heel strike at the foot's most forward position, toe-off at its most backward);
+//! walking towards the camera, a heel strike is where a foot stops coming down the image
+//! (see [`events_in`]). Strike times are taken between frames where the signal allows.
 //!
 //! The heel and toe are used when the pose model gives them; otherwise the ankle stands in
 //! for both, and criteria that need the heel and toe say they cannot be assessed.
 
 use super::segment::peaks;
-use super::series::{self, derivative, fill_gaps, inclination, median};
+use super::series::{self, derivative, fill_gaps, median};
 use super::spine::SpineMeasures;
 use super::{Event, Measure, Movement, MovementAnalysis, Segment};
+use crate::kinematics::geometry::wrap_deg;
 use crate::kinematics::passes::Travel;
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
@@ -19,6 +22,24 @@ use std::collections::BTreeMap;
 pub const MIN_WALK_STATURES: f64 = 0.6;
 /// Events of one foot are at least twice this far apart (seconds).
 const HALF_WINDOW_S: f64 = 0.25;
+/// Heel strikes of opposite feet are at least this far apart, seconds: a step at a brisk
+/// 180 steps per minute takes 0.33 s.
+const MIN_STEP_S: f64 = 0.25;
+/// Across the image, a foot comes forward to a strike by at least this share of the range
+/// of its position relative to the hip over the pass (a swing covers nearly all of it).
+const MIN_SWING_RISE: f64 = 0.4;
+/// A heel still falling faster than this (statures per second) has not landed yet: above the
+/// G-F3 pass limit, so a normal landing's last approach, and pose noise on it, stays below.
+const LANDING_SPEED: f64 = 0.4;
+/// Towards the camera, a swing is a descent faster than this share of the pass's 90th
+/// percentile descent speed.
+const SWING_SPEED_SHARE: f64 = 0.4;
+/// Towards the camera, a foot has landed once its descent is below this share of the
+/// swing's peak.
+const PLANTED_SPEED_SHARE: f64 = 0.25;
+/// The heel's speed at contact is its fastest fall between successive frames from this long
+/// before the strike to the frame after it, seconds.
+const STRIKE_FALL_S: f64 = 0.15;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Foot {
@@ -27,13 +48,6 @@ enum Foot {
 }
 
 impl Foot {
-    fn other(self) -> Foot {
-        match self {
-            Foot::Left => Foot::Right,
-            Foot::Right => Foot::Left,
-        }
-    }
-
     fn name(self) -> &'static str {
         match self {
             Foot::Left => "left",
@@ -47,6 +61,10 @@ struct GaitEvent {
     foot: Foot,
     heel_strike: bool,
     position: usize,
+    /// How clearly a strike shows: the peak of the signal that found it.
+    strength: f64,
+    /// Between frames where the signal allows, seconds.
+    time_s: f64,
 }
 
 /// A walking pass: track positions `start..end` and the way it goes.
@@ -97,33 +115,42 @@ fn foot_point(k: &Kinematics, foot: Foot, part: &str) -> (Vec<Option<(f64, f64)>
 
 /// Heel strikes and toe-offs in a pass, and whether heel and toe points were used.
 ///
-/// Across the image: Zeni's foot position relative to the mid-hip along the travel. Towards
-/// the camera the same position shows as height in the image: a foot on the floor ahead of the
-/// other is nearer the camera, so it shows lower, in trunk lengths of its own frame (the body
-/// grows as it comes); against the other foot rather than the hip, the whole body's bounce
-/// cancels. A swinging foot is lifted and shows higher, so the foot's lowest point relative
-/// to the other foot is its strike; its backmost point is lost in the
-/// lift of early swing, so no toe-off is taken. Walking away, lift and travel both raise the
-/// foot in the image and neither event can be told.
+/// Across the image: Zeni's foot position relative to the mid-hip along the travel. A
+/// forward extreme is a strike only where the foot came forward to it from behind (by
+/// [`MIN_SWING_RISE`] of the pass's range), so a foot already planted when the pass begins
+/// does not strike; and where the heel is still falling fast there (a leg let drop from high
+/// in late swing reaches forward before it lands), the strike is where the fall ends.
+///
+/// Towards the camera a planted foot stands still in the image while the swinging foot comes
+/// down it (nearer the camera, and the camera looks down on the floor): the strike is where
+/// a foot's descent, in trunk lengths of its own frame per second, falls below
+/// [`PLANTED_SPEED_SHARE`] of that swing's peak. The toe-off is lost in the lift of early
+/// swing, so none is taken. Walking away, lift and travel both raise the foot in the image
+/// and neither event can be told.
+///
+/// Either way the strikes then alternate between the feet, at least [`MIN_STEP_S`] apart;
+/// of two that do not, the stronger is kept.
 fn events_in(k: &Kinematics, pass: &WalkingPass) -> (Vec<GaitEvent>, bool) {
     let t = &k.times_s;
     let hip = series::point(k, "mid_hip");
     let neck = series::point(k, "neck");
     let trunk = series::trunk_length(k).unwrap_or(1.0);
+    let stature = series::stature_px(k);
     let range = pass.start..pass.end;
     let mut events = Vec::new();
     let mut heel_toe = true;
+    let within = |f: &dyn Fn(usize) -> Option<f64>| -> Vec<Option<f64>> {
+        let r: Vec<Option<f64>> = (0..t.len())
+            .map(|i| if range.contains(&i) { f(i) } else { None })
+            .collect();
+        fill_gaps(&r, t, 0.15)
+    };
     for foot in [Foot::Left, Foot::Right] {
         let (heel, has_heel) = foot_point(k, foot, "heel");
         let (toe, has_toe) = foot_point(k, foot, "toe");
         heel_toe &= has_heel && has_toe;
-        let within = |f: &dyn Fn(usize) -> Option<f64>| -> Vec<Option<f64>> {
-            let r: Vec<Option<f64>> = (0..t.len())
-                .map(|i| if range.contains(&i) { f(i) } else { None })
-                .collect();
-            fill_gaps(&r, t, 0.15)
-        };
-        let (forward, backward) = match pass.travel {
+        let heel_y = within(&|i| heel[i].map(|p| p.1));
+        match pass.travel {
             Travel::Leftward | Travel::Rightward => {
                 let sign = if pass.travel == Travel::Rightward {
                     1.0
@@ -132,39 +159,164 @@ fn events_in(k: &Kinematics, pass: &WalkingPass) -> (Vec<GaitEvent>, bool) {
                 };
                 let ahead =
                     |p: &[Option<(f64, f64)>], i: usize| Some(sign * (p[i]?.0 - hip[i]?.0) / trunk);
-                (
-                    within(&|i| ahead(&heel, i)),
-                    Some(within(&|i| ahead(&toe, i).map(|v| -v))),
-                )
+                let forward = within(&|i| ahead(&heel, i));
+                let backward = within(&|i| ahead(&toe, i).map(|v| -v));
+                let rise = MIN_SWING_RISE * spread(&forward);
+                for position in peaks(&forward, t, HALF_WINDOW_S, f64::MIN) {
+                    let Some(top) = forward[position] else {
+                        continue;
+                    };
+                    let came_from = (0..position)
+                        .rev()
+                        .take_while(|&j| t[position] - t[j] <= 2.0 * HALF_WINDOW_S)
+                        .filter_map(|j| forward[j])
+                        .fold(f64::MAX, f64::min);
+                    if top - came_from < rise {
+                        continue;
+                    }
+                    let Some(landed) = landing(&heel_y, t, position, stature) else {
+                        continue;
+                    };
+                    events.push(GaitEvent {
+                        foot,
+                        heel_strike: true,
+                        position: landed,
+                        strength: top,
+                        time_s: if landed == position {
+                            vertex_time(&forward, t, position)
+                        } else {
+                            t[landed]
+                        },
+                    });
+                }
+                for position in peaks(&backward, t, HALF_WINDOW_S, 0.05) {
+                    events.push(GaitEvent {
+                        foot,
+                        heel_strike: false,
+                        position,
+                        strength: 0.0,
+                        time_s: t[position],
+                    });
+                }
             }
             Travel::Towards => {
-                let (other, _) = foot_point(k, foot.other(), "heel");
-                let below = |i: usize| {
-                    let (h, n) = (hip[i]?, neck[i]?);
-                    let own = (h.0 - n.0).hypot(h.1 - n.1);
-                    (own > 0.0).then_some((heel[i]?.1 - other[i]?.1) / own)
-                };
-                (within(&below), None)
+                // Image speed over the trunk's image length in the same frame: the body grows
+                // as it comes, and a planted foot stays still.
+                let fall = derivative(&within(&|i| heel[i].map(|p| p.1)), t);
+                let descent: Vec<Option<f64>> = (0..t.len())
+                    .map(|i| {
+                        let (h, n) = (hip[i]?, neck[i]?);
+                        let own = (h.0 - n.0).hypot(h.1 - n.1);
+                        (own > 0.0).then_some(fall[i]? / own)
+                    })
+                    .collect();
+                let floor = SWING_SPEED_SHARE * series::percentile(&descent, 90.0).unwrap_or(0.0);
+                for peak in peaks(&descent, t, HALF_WINDOW_S, floor.max(f64::MIN_POSITIVE)) {
+                    let Some(top) = descent[peak] else { continue };
+                    let slow = PLANTED_SPEED_SHARE * top;
+                    let planted = (peak + 1..t.len())
+                        .take_while(|&j| t[j] - t[peak] <= 2.0 * HALF_WINDOW_S)
+                        .find(|&j| descent[j].is_some_and(|v| v < slow));
+                    if let Some(position) = planted {
+                        // Where the speed crossed the share, between the two frames.
+                        let time_s = match (descent[position - 1], descent[position]) {
+                            (Some(a), Some(b)) if a > b => {
+                                let f = ((a - slow) / (a - b)).clamp(0.0, 1.0);
+                                t[position - 1] + f * (t[position] - t[position - 1])
+                            }
+                            _ => t[position],
+                        };
+                        events.push(GaitEvent {
+                            foot,
+                            heel_strike: true,
+                            position,
+                            strength: top,
+                            time_s,
+                        });
+                    }
+                }
             }
             Travel::Away | Travel::Stationary => continue,
-        };
-        for position in peaks(&forward, t, HALF_WINDOW_S, 0.05) {
-            events.push(GaitEvent {
-                foot,
-                heel_strike: true,
-                position,
-            });
-        }
-        for position in backward.map_or_else(Vec::new, |b| peaks(&b, t, HALF_WINDOW_S, 0.05)) {
-            events.push(GaitEvent {
-                foot,
-                heel_strike: false,
-                position,
-            });
         }
     }
     events.sort_by_key(|e| e.position);
-    (events, heel_toe)
+    (alternate(events, t), heel_toe)
+}
+
+/// The time of the vertex of the parabola through a peak and its neighbours: a step time
+/// is a few frames at video rates, so whole frames alone would make equal steps look unequal.
+fn vertex_time(signal: &[Option<f64>], t: &[f64], i: usize) -> f64 {
+    if i == 0 || i + 1 >= t.len() {
+        return t[i];
+    }
+    match (signal[i - 1], signal[i], signal[i + 1]) {
+        (Some(a), Some(b), Some(c)) if a - 2.0 * b + c < 0.0 => {
+            let offset = (0.5 * (a - c) / (a - 2.0 * b + c)).clamp(-0.5, 0.5);
+            if offset < 0.0 {
+                t[i] + offset * (t[i] - t[i - 1])
+            } else {
+                t[i] + offset * (t[i + 1] - t[i])
+            }
+        }
+        _ => t[i],
+    }
+}
+
+/// Range of a signal's present values (5th to 95th percentile).
+fn spread(signal: &[Option<f64>]) -> f64 {
+    match (
+        series::percentile(signal, 95.0),
+        series::percentile(signal, 5.0),
+    ) {
+        (Some(hi), Some(lo)) => hi - lo,
+        _ => 0.0,
+    }
+}
+
+/// The strike at the forward extreme `position`, or later where the heel (image y, down +)
+/// is still falling faster than [`LANDING_SPEED`] statures per second: there the foot lands
+/// where that fall ends, within [`HALF_WINDOW_S`]; `None` when the pass ends first.
+fn landing(
+    heel_y: &[Option<f64>],
+    t: &[f64],
+    position: usize,
+    stature: Option<f64>,
+) -> Option<usize> {
+    let Some(stature) = stature else {
+        return Some(position);
+    };
+    let falling = |at: usize| match (heel_y[at], heel_y.get(at + 1).copied().flatten()) {
+        (Some(a), Some(b)) => (b - a) / (t[at + 1] - t[at]) > LANDING_SPEED * stature,
+        _ => false,
+    };
+    let mut at = position;
+    while falling(at) && t[at + 1] - t[position] <= HALF_WINDOW_S {
+        at += 1;
+    }
+    // Still falling at the end of the pass: it lands after it.
+    let seen_after = heel_y.get(at + 1).is_some_and(Option::is_some);
+    (!falling(at) && (at == position || seen_after)).then_some(at)
+}
+
+/// Keeps heel strikes that alternate between the feet at least [`MIN_STEP_S`] apart: of two
+/// that do not, the stronger; toe-offs pass unchanged.
+fn alternate(events: Vec<GaitEvent>, t: &[f64]) -> Vec<GaitEvent> {
+    let mut kept: Vec<GaitEvent> = Vec::new();
+    for e in events {
+        if e.heel_strike {
+            if let Some(last) = kept.iter_mut().rev().find(|k| k.heel_strike) {
+                if last.foot == e.foot || t[e.position] - t[last.position] < MIN_STEP_S {
+                    if e.strength > last.strength {
+                        *last = e;
+                    }
+                    continue;
+                }
+            }
+        }
+        kept.push(e);
+    }
+    kept.sort_by_key(|e| e.position);
+    kept
 }
 
 fn symmetry_index(a: f64, b: f64) -> f64 {
@@ -196,7 +348,11 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     let mut cadence_spans = Vec::new();
     let mut all_heel_toe = true;
     let head = series::point(k, "head");
-    let trunk = inclination(&series::angle(k, "trunk"), 90.0);
+    // Signed: a sway from one side to the other spans both leans.
+    let trunk: Vec<Option<f64>> = series::angle(k, "trunk")
+        .iter()
+        .map(|a| a.map(|a| wrap_deg(a - 90.0)))
+        .collect();
     let thighs = [
         series::angle(k, "left_thigh"),
         series::angle(k, "right_thigh"),
@@ -218,7 +374,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         if strikes.len() >= 2 {
             cadence_spans.push((
                 strikes.len() - 1,
-                t[strikes.last().unwrap().position] - t[strikes[0].position],
+                strikes.last().unwrap().time_s - strikes[0].time_s,
             ));
         }
         for (i, hs) in strikes.iter().enumerate() {
@@ -237,7 +393,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 hs.position..hs.position + 1,
             );
             if let Some(next) = next_opposite {
-                let dt = t[next.position] - t[hs.position];
+                let dt = next.time_s - hs.time_s;
                 step_times[next.foot as usize].push(dt);
                 step_metrics.insert(
                     "step_time".into(),
@@ -255,14 +411,14 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 }
             }
             if let Some(same) = next_same {
-                let stride = t[same.position] - t[hs.position];
+                let stride = same.time_s - hs.time_s;
                 if let Some(to) = toe_off.filter(|to| to.position < same.position) {
-                    stance.push(100.0 * (t[to.position] - t[hs.position]) / stride);
+                    stance.push(100.0 * (to.time_s - hs.time_s) / stride);
                 }
                 if let Some(oto) = other_toe_off.filter(|o| o.position < same.position) {
                     // Initial double support: from this heel strike to the other foot's toe-off;
                     // doubled for the terminal one of the same stride (Perry's model).
-                    double_support.push(200.0 * (t[oto.position] - t[hs.position]) / stride);
+                    double_support.push(200.0 * (oto.time_s - hs.time_s) / stride);
                 }
                 let thigh = &thighs[hs.foot as usize];
                 let range: Vec<f64> = thigh[hs.position..=same.position]
@@ -318,8 +474,16 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 }
             }
             let (heel, _) = foot_point(k, hs.foot, "heel");
-            let vy = derivative(&heel.iter().map(|p| p.map(|p| p.1)).collect::<Vec<_>>(), t);
-            if let (Some(st), Some(v)) = (stature, vy[hs.position]) {
+            // The fall just before contact: sampled at video rates the strike frame itself
+            // may already show the foot still, or be a frame early.
+            let first = (0..=hs.position)
+                .find(|&a| t[hs.position] - t[a] <= STRIKE_FALL_S)
+                .unwrap_or(hs.position);
+            let fall = (first..=hs.position)
+                .filter(|&a| a + 1 < t.len())
+                .filter_map(|a| Some((heel[a + 1]?.1 - heel[a]?.1) / (t[a + 1] - t[a])))
+                .reduce(f64::max);
+            if let (Some(st), Some(v)) = (stature, fall) {
                 strike_speeds.push(v.max(0.0) / st);
             }
             if heel_toe {
@@ -331,7 +495,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             let mut events = vec![Event {
                 name: format!("{}_heel_strike", hs.foot.name()),
                 position: hs.position,
-                time_s: t[hs.position],
+                time_s: hs.time_s,
             }];
             if let Some(to) = toe_off {
                 events.push(Event {
@@ -343,8 +507,8 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             segments.push(Segment {
                 kind: "step".into(),
                 number: segments.len() + 1,
-                start_s: t[hs.position],
-                end_s: next_opposite.map_or(t[hs.position], |n| t[n.position]),
+                start_s: hs.time_s,
+                end_s: next_opposite.map_or(hs.time_s, |n| n.time_s),
                 events,
                 phases: Vec::new(),
                 metrics: step_metrics,
@@ -469,7 +633,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         Measure::from_option(
             median(&strike_speeds),
             "body_heights/s",
-            "downward speed of the heel (ankle without heel points) at heel strike, median",
+            "fastest downward speed of the heel (ankle without heel points) between frames over the 0.15 s before heel strike and the frame after it, median",
             conf,
             "no heel strike with the foot seen",
         ),
@@ -494,7 +658,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         ),
     );
     metrics.insert("head_lateral_oscillation".into(), Measure::from_option(median(&head_lateral), "body_heights", "head horizontal range over each stride after removing the trend (meaningful in front/back views)", conf, "no stride with the head seen"));
-    metrics.insert("lateral_trunk_sway".into(), Measure::from_option(median(&sway), "deg", "range of the trunk's lean from vertical in the image over each stride (frontal-plane lean in a front/back view)", conf, "no stride with the trunk seen"));
+    metrics.insert("lateral_trunk_sway".into(), Measure::from_option(median(&sway), "deg", "range of the trunk's signed lean from vertical in the image over each stride (frontal-plane lean in a front/back view)", conf, "no stride with the trunk seen"));
     // The back outline is not traced in gait (see `SpineMeasures::for_movement`).
     let unmeasured = spine
         .forward_bend()
