@@ -416,9 +416,14 @@ fn sit_to_stand_scripts_are_counted_timed_and_judged() {
 }
 
 #[test]
-#[ignore = "known failure (measured): the side view passes (5 steps, strikes within 2 frames, G-F3 0.20 good / 0.65 heel-slam, G4 0.01 / 0.06 head-bob, G5 0.12 / 31 asymmetric); walking towards the camera the ankles' stop in the image is 2-4 frames off the contact and an extra strike appears (near the clip end; on head-bob also at 0.46 s) on 4 of 6 clips (6-7 steps against 5), so G5 fails the good walk (14.9) there; G-F1 is right (good 3.9, lateral-sway 9.8)"]
-fn gait_scripts_are_counted_timed_and_judged() {
-    check_movement(Script::Gait, &[View::Side, View::Front], &[5, 6], true);
+fn gait_side_view_is_counted_timed_and_judged() {
+    check_movement(Script::Gait, &[View::Side], &[5], true);
+}
+
+#[test]
+#[ignore = "known failure (measured): walking towards the camera the ankles' stop in the image is 2-4 frames off the contact and an extra strike appears (near the clip end; on head-bob also at 0.46 s) on 4 of 6 clips (6-7 steps against 5), so G5 fails the good walk (14.9) there; G-F1 is right (good 3.9, lateral-sway 9.8)"]
+fn gait_walking_towards_the_camera_is_counted_timed_and_judged() {
+    check_movement(Script::Gait, &[View::Front], &[6], true);
 }
 
 #[test]
