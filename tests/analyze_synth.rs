@@ -450,8 +450,7 @@ fn analyze_sample(name: &str) -> (Truth, AnalysisReport) {
     let video = dir.join(format!("{name}.mp4"));
     let truth: Truth =
         serde_json::from_str(&std::fs::read_to_string(truth_path(&video)).unwrap()).unwrap();
-    let report =
-        common::track_and_analyze(&video, PoseModel::Movenet, None, MovementChoice::Hinge);
+    let report = common::track_and_analyze(&video, PoseModel::Movenet, None, MovementChoice::Hinge);
     (truth, report)
 }
 
