@@ -10,7 +10,7 @@
 //! and the thoracic and pelvis shares come from the rotation measurement only and are "cannot
 //! assess" with its reason without it.
 
-use super::segment::{excursions, Excursion, Hysteresis};
+use super::segment::{dwell, excursions, Dwell, Excursion, Hysteresis};
 use super::series::{self, fill_gaps, percentile, MAX_FILL_S};
 use super::spine::SpineMeasures;
 use super::{Event, Measure, Movement, MovementAnalysis, Segment};
@@ -51,8 +51,8 @@ const PEAK_LEVEL: f64 = 0.5;
 pub struct Turn {
     pub left: bool,
     pub excursion: Excursion,
-    /// The middle of the turn's time near its largest value.
-    pub peak: usize,
+    /// The turn's time above [`PEAK_LEVEL`] of its largest value; its centre is the peak.
+    pub held: Dwell,
 }
 
 /// The turns of a clip and the signal they were found on.
@@ -102,14 +102,7 @@ fn measured_turns(k: &Kinematics, r: &Rotation) -> Turns {
         min_duration_s: MIN_TURN_S,
         settle: 1.0,
     };
-    let found = sided_excursions(&signal, &k.times_s, &h)
-        .into_iter()
-        .map(|(left, excursion)| Turn {
-            left,
-            excursion,
-            peak: plateau_middle(&signal, &k.times_s, &excursion),
-        })
-        .collect();
+    let found = sided_turns(&signal, &k.times_s, &h);
     Turns {
         signal,
         unit: "deg",
@@ -159,25 +152,16 @@ fn head_turns(k: &Kinematics) -> Option<Turns> {
         "front view: turns are read from the head and the shoulder line, and turns smaller than about {FRONT_VIEW_MIN_TURN_DEG:.0}° can be missed; for turn counts and angles use the side-on protocol"
     )];
     let mut found = Vec::new();
-    for (left, excursion) in sided_excursions(&signal, &k.times_s, &h) {
-        let peak = plateau_middle(&signal, &k.times_s, &excursion);
-        let near_peak: Vec<f64> = (excursion.start..=excursion.end)
-            .filter(|&i| {
-                signal[i]
-                    .is_some_and(|v| v.abs() >= PEAK_LEVEL * signal[peak].map_or(0.0, f64::abs))
-            })
+    for turn in sided_turns(&signal, &k.times_s, &h) {
+        let held: Vec<f64> = (turn.held.arrival..=turn.held.departure)
             .filter_map(|i| width[i])
             .collect();
-        if series::median(&near_peak).is_some_and(|w| w < SHOULDER_NARROWING * facing_width) {
-            found.push(Turn {
-                left,
-                excursion,
-                peak,
-            });
+        if series::median(&held).is_some_and(|w| w < SHOULDER_NARROWING * facing_width) {
+            found.push(turn);
         } else {
             notes.push(format!(
                 "at {:.1} s the head turned but the shoulder line did not narrow: not counted as a turn",
-                k.times_s[excursion.extreme]
+                k.times_s[turn.excursion.extreme]
             ));
         }
     }
@@ -190,52 +174,24 @@ fn head_turns(k: &Kinematics) -> Option<Turns> {
     })
 }
 
-/// Excursions of `signal` to each side (true = positive = the subject's left), in time order.
-fn sided_excursions(
-    signal: &[Option<f64>],
-    times: &[f64],
-    h: &Hysteresis,
-) -> Vec<(bool, Excursion)> {
+/// Turns of `signal` to each side (positive = the subject's left), in time order.
+fn sided_turns(signal: &[Option<f64>], times: &[f64], h: &Hysteresis) -> Vec<Turn> {
     let mut found = Vec::new();
     for left in [true, false] {
         let sign = if left { 1.0 } else { -1.0 };
         let one_side: Vec<Option<f64>> = signal.iter().map(|v| v.map(|v| sign * v)).collect();
-        found.extend(
-            excursions(&one_side, times, h)
-                .0
-                .into_iter()
-                .map(|e| (left, e)),
-        );
+        found.extend(excursions(&one_side, times, h).0.into_iter().map(|e| {
+            let top = one_side[e.extreme].unwrap_or(0.0);
+            let band = (1.0 - PEAK_LEVEL) * top;
+            Turn {
+                left,
+                excursion: e,
+                held: dwell(&one_side, times, e.start..=e.end, e.extreme, band),
+            }
+        }));
     }
-    found.sort_by_key(|(_, e)| e.start);
+    found.sort_by_key(|t| t.excursion.start);
     found
-}
-
-/// The frame in the middle of the time the excursion spends at or above [`PEAK_LEVEL`] of the
-/// largest |value| of `signal` within it.
-fn plateau_middle(signal: &[Option<f64>], times: &[f64], e: &Excursion) -> usize {
-    let Some(top) = (e.start..=e.end)
-        .filter_map(|i| signal[i].map(f64::abs))
-        .max_by(f64::total_cmp)
-    else {
-        return e.extreme;
-    };
-    let high: Vec<usize> = (e.start..=e.end)
-        .filter(|&i| signal[i].is_some_and(|v| v.abs() >= PEAK_LEVEL * top))
-        .collect();
-    match (high.first(), high.last()) {
-        (Some(&a), Some(&b)) => {
-            let middle = 0.5 * (times[a] + times[b]);
-            (a..=b)
-                .min_by(|&i, &j| {
-                    (times[i] - middle)
-                        .abs()
-                        .total_cmp(&(times[j] - middle).abs())
-                })
-                .unwrap_or(e.extreme)
-        }
-        _ => e.extreme,
-    }
 }
 
 /// Analyses a clip as thoracic rotation turns.
@@ -269,7 +225,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     let mut ranges: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
     let mut counts = [0usize; 2];
     for turn in found {
-        let e = turn.excursion;
+        let (e, peak) = (turn.excursion, turn.held.centre);
         let index = usize::from(!turn.left);
         counts[index] += 1;
         let confidence = series::mean_confidence(
@@ -281,7 +237,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         metrics.insert(
             "turn_peak".into(),
             Measure::from_option(
-                signal[turn.peak].map(f64::abs),
+                signal[peak].map(f64::abs),
                 unit,
                 format!("the turn signal at the turn's peak ({method})"),
                 confidence,
@@ -305,7 +261,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         );
         // Out to the peak and back are two movements with a hold between them; SPARC is
         // defined for one, so each half is scored and the less smooth one kept.
-        let halves = [e.start..turn.peak + 1, turn.peak..e.end + 1]
+        let halves = [e.start..peak + 1, peak..e.end + 1]
             .map(|half| super::smoothness::sparc_of(signal, t, half));
         metrics.insert(
             "sparc".into(),
@@ -329,12 +285,12 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             end_s: t[e.end],
             events: vec![
                 event("start", e.start),
-                event("peak", turn.peak),
+                event("peak", peak),
                 event("end", e.end),
             ],
             phases: Vec::new(),
             metrics,
-            view: series::view_at(k, turn.peak),
+            view: series::view_at(k, peak),
         });
     }
     let mut metrics = BTreeMap::new();
