@@ -21,6 +21,7 @@ lint:
 	$(CARGO) clippy --release --all-targets -- -D warnings
 
 bench: build
+	bash scripts/python_reference.sh >/dev/null
 	$(CARGO) bench --bench pipeline
 
 # ugoki batch --jobs 1 / 2 against ugoki analyze per clip and the pose bound (README, Performance).

@@ -7,9 +7,15 @@
 //! has three), so a second bound counts the work actually needed: decode and motion analysis
 //! plus preprocessing and inference for each model run.
 //!
+//! The issue's reference, a straightforward Python pipeline (scripts/python_reference.py: OpenCV
+//! decode, onnxruntime, MoveNet's crop tracking, one thread of control), runs on the same clips
+//! in the same run when its environment exists (`scripts/python_reference.sh`, which `make bench`
+//! calls).
+//!
 //! Run: `cargo bench --bench pipeline` (or `make bench`). Prints a Markdown table.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::Instant;
 use ugoki::pose::movenet::{MoveNet, INPUT_SIDE};
 use ugoki::pose::preprocess::{crop_rgb, pixels};
@@ -117,27 +123,62 @@ fn measure(name: &str, cores: usize) -> Row {
     }
 }
 
+/// Frames per second of the Python reference on each clip, or why it was not measured.
+fn python_reference(clips: &[PathBuf]) -> Result<Vec<f64>, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let python = root.join(".runtime/python-reference/bin/python");
+    if !python.is_file() {
+        return Err("its environment is missing: run scripts/python_reference.sh".into());
+    }
+    let model = ugoki::models::resolve("movenet_lightning").map_err(|e| e.to_string())?;
+    let out = Command::new(python)
+        .arg(root.join("scripts/python_reference.py"))
+        .arg(model)
+        .args(clips)
+        .output()
+        .map_err(|e| e.to_string())?;
+    if !out.status.success() {
+        return Err(String::from_utf8_lossy(&out.stderr).trim().to_string());
+    }
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|line| {
+            serde_json::from_str::<serde_json::Value>(line)
+                .ok()
+                .and_then(|v| v["fps"].as_f64())
+                .ok_or_else(|| format!("unreadable result: {line}"))
+        })
+        .collect()
+}
+
 fn main() {
     let cores = ugoki::runtime::default_threads();
-    let rows: Vec<Row> = [
+    let names = [
         "walk_side_sports2d.mp4",
         "squat_formfit_front_squat_side.mp4",
-    ]
-    .iter()
-    .map(|c| measure(c, cores))
-    .collect();
+    ];
+    let rows: Vec<Row> = names.iter().map(|c| measure(c, cores)).collect();
+    let reference = python_reference(&names.map(clip));
     println!("\nPose pipeline on {cores} cores (ms per frame unless stated)\n");
     println!(
         "| clip | frames | decode | motion | crop | MoveNet 1 thread | MoveNet {cores} threads | model runs/frame | \
-         CPU-work bound fps | end-to-end fps | % of bound | work-adjusted bound fps | % of work-adjusted |"
+         CPU-work bound fps | end-to-end fps | % of bound | work-adjusted bound fps | % of work-adjusted | \
+         Python reference fps | ugoki ÷ Python |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
-    for r in rows {
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    for (i, r) in rows.iter().enumerate() {
+        let (python, ratio) = match &reference {
+            Ok(fps) => (
+                format!("{:.0}", fps[i]),
+                format!("{:.2}", r.end_to_end_fps / fps[i]),
+            ),
+            Err(_) => ("–".into(), "–".into()),
+        };
         let bound = cores as f64 * 1e3 / (r.decode_ms + r.preprocess_ms + r.infer1_ms);
         let work = r.decode_ms + r.motion_ms + r.runs_per_frame * (r.preprocess_ms + r.infer1_ms);
         let adjusted = cores as f64 * 1e3 / work;
         println!(
-            "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {:.0} | {:.0} % | {:.0} | {:.0} % |",
+            "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {:.0} | {:.0} % | {:.0} | {:.0} % | {python} | {ratio} |",
             r.clip,
             r.frames,
             r.decode_ms,
@@ -152,5 +193,8 @@ fn main() {
             adjusted,
             100.0 * r.end_to_end_fps / adjusted
         );
+    }
+    if let Err(why) = reference {
+        println!("\nThe Python reference was not measured: {why}");
     }
 }
