@@ -39,6 +39,9 @@ pub const SEAT_OFF_BAND: f64 = 0.05;
 /// peak in the rise (Schenkman et al. end the extension phase when the hips stop extending; a
 /// threshold on the position, such as 95% of standing height, fires early on the slow arrival).
 pub const FULL_STAND_SPEED: f64 = 0.1;
+/// ... and stays there this long (seconds): the pose model's jitter dips the speed under the
+/// threshold for a frame before the rise has ended.
+pub const FULL_STAND_HOLD_S: f64 = 0.1;
 /// Shortest seated stay (seconds) that counts as sitting on a seat: the bottom of a deep squat
 /// also has horizontal thighs, but only for a moment. A stay the clip starts in is exempt.
 pub const MIN_SEATED_S: f64 = 0.8;
@@ -323,8 +326,14 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 let full_stand = argmax(&s.neck_speed, seat_off..=stand_end)
                     .and_then(|fastest| {
                         let top = s.neck_speed[fastest]?;
-                        (fastest..=b.2)
-                            .find(|i| s.neck_speed[*i].is_some_and(|v| v <= FULL_STAND_SPEED * top))
+                        let stopped = |j: usize| {
+                            s.neck_speed[j].is_some_and(|v| v <= FULL_STAND_SPEED * top)
+                        };
+                        (fastest..=b.2).find(|&i| {
+                            (i..=b.2)
+                                .take_while(|&j| t[j] - t[i] <= FULL_STAND_HOLD_S)
+                                .all(stopped)
+                        })
                     })
                     .unwrap_or(b.1);
                 let max_dorsiflexion = argmax(&s.shank, seat_off..=full_stand.max(seat_off));
