@@ -2,8 +2,9 @@
 //! strides, and the measures of 004 §5-3. Across the image the events come from the foot
 //! relative to the pelvis along the direction of travel (Zeni et al. 2008, Gait & Posture
 //! 27:710-714: heel strike at the foot's most forward position, toe-off at its most backward);
-//! walking towards the camera, a heel strike is where a foot stops coming down the image
-//! (see [`events_in`]). Strike times are taken between frames where the signal allows.
+//! walking towards the camera, a heel strike is where a foot comes to rest after coming down
+//! the image (see [`towards_strikes`]). Strike times are taken between frames where the
+//! signal allows.
 //!
 //! The heel and toe are used when the pose model gives them; otherwise the ankle stands in
 //! for both, and criteria that need the heel and toe say they cannot be assessed.
@@ -34,9 +35,34 @@ const LANDING_SPEED: f64 = 0.4;
 /// Towards the camera, a swing is a descent faster than this share of the pass's 90th
 /// percentile descent speed.
 const SWING_SPEED_SHARE: f64 = 0.4;
-/// Towards the camera, a foot has landed once its descent is below this share of the
-/// swing's peak.
-const PLANTED_SPEED_SHARE: f64 = 0.25;
+/// Towards the camera, a swing's fastest descent is the fastest within this many seconds either
+/// side: narrower than a step, so a one-frame jump of the ankle early in a swing does not hide
+/// the swing's own peak a few frames later.
+const SWING_PEAK_HALF_WINDOW_S: f64 = 0.15;
+/// Towards the camera, where a foot comes to rest is read over this long after its swing's
+/// fastest descent: the landing follows within about 0.2 s and the heel rises some 0.4 s after
+/// it. Not a whole number of frames at common rates, so which frames it holds does not hang on
+/// rounding.
+const REST_WINDOW_S: f64 = 0.45;
+/// The resting height is this percentile of the foot's image y over [`REST_WINDOW_S`]: the end
+/// of the approach lies above it and a one-frame jump below it does not set it.
+const REST_PERCENTILE: f64 = 75.0;
+/// A foot has landed once it is within this many trunk lengths (of its own frame) of its
+/// resting height: the heel touches just before the foot settles flat.
+const LANDED_WITHIN_TRUNKS: f64 = 0.02;
+/// A swing brings the foot at least this many trunk lengths down the picture to its rest
+/// (0.24-0.72 measured on the synthetic walkers): less is the planted foot's jitter.
+const MIN_SWING_DROP_TRUNKS: f64 = 0.15;
+/// A landing holds: the foot stays within [`STILL_TRUNKS`] of its rest for this long after the
+/// strike (a stance lasts some 0.6 s), so one too near the pass's end to show it is not taken.
+const STANCE_HOLD_S: f64 = 0.2;
+/// How far a planted foot's image y may wander (model jitter), in trunk lengths.
+const STILL_TRUNKS: f64 = 0.12;
+/// Gaps in a foot's track up to this long are bridged: the model loses a foot for a few frames
+/// where the legs pass each other.
+const FOOT_GAP_S: f64 = 0.35;
+/// The trunk's image length changes slowly, so gaps in it up to this long are bridged.
+const TRUNK_GAP_S: f64 = 0.5;
 /// The heel's speed at contact is its fastest fall between successive frames from this long
 /// before the strike to the frame after it, seconds.
 const STRIKE_FALL_S: f64 = 0.15;
@@ -65,6 +91,9 @@ struct GaitEvent {
     strength: f64,
     /// Between frames where the signal allows, seconds.
     time_s: f64,
+    /// Towards the camera: the image y (pixels) where the foot came to rest, and how far it
+    /// may wander there.
+    rest: Option<(f64, f64)>,
 }
 
 /// A walking pass: track positions `start..end` and the way it goes.
@@ -122,18 +151,16 @@ fn foot_point(k: &Kinematics, foot: Foot, part: &str) -> (Vec<Option<(f64, f64)>
 /// in late swing reaches forward before it lands), the strike is where the fall ends.
 ///
 /// Towards the camera a planted foot stands still in the image while the swinging foot comes
-/// down it (nearer the camera, and the camera looks down on the floor): the strike is where
-/// a foot's descent, in trunk lengths of its own frame per second, falls below
-/// [`PLANTED_SPEED_SHARE`] of that swing's peak. The toe-off is lost in the lift of early
-/// swing, so none is taken. Walking away, lift and travel both raise the foot in the image
-/// and neither event can be told.
+/// down it (nearer the camera, and the camera looks down on the floor): see
+/// [`towards_strikes`]. The toe-off is lost in the lift of early swing, so none is taken.
+/// Walking away, lift and travel both raise the foot in the image and neither event can be
+/// told.
 ///
 /// Either way the strikes then alternate between the feet, at least [`MIN_STEP_S`] apart;
-/// of two that do not, the stronger is kept.
+/// of two that do not, the stronger is kept (towards the camera, see [`alternate`]).
 fn events_in(k: &Kinematics, pass: &WalkingPass) -> (Vec<GaitEvent>, bool) {
     let t = &k.times_s;
     let hip = series::point(k, "mid_hip");
-    let neck = series::point(k, "neck");
     let trunk = series::trunk_length(k).unwrap_or(1.0);
     let stature = series::stature_px(k);
     let range = pass.start..pass.end;
@@ -187,6 +214,7 @@ fn events_in(k: &Kinematics, pass: &WalkingPass) -> (Vec<GaitEvent>, bool) {
                         } else {
                             t[landed]
                         },
+                        rest: None,
                     });
                 }
                 for position in peaks(&backward, t, HALF_WINDOW_S, 0.05) {
@@ -196,51 +224,149 @@ fn events_in(k: &Kinematics, pass: &WalkingPass) -> (Vec<GaitEvent>, bool) {
                         position,
                         strength: 0.0,
                         time_s: t[position],
+                        rest: None,
                     });
                 }
             }
-            Travel::Towards => {
-                // Image speed over the trunk's image length in the same frame: the body grows
-                // as it comes, and a planted foot stays still.
-                let fall = derivative(&within(&|i| heel[i].map(|p| p.1)), t);
-                let descent: Vec<Option<f64>> = (0..t.len())
-                    .map(|i| {
-                        let (h, n) = (hip[i]?, neck[i]?);
-                        let own = (h.0 - n.0).hypot(h.1 - n.1);
-                        (own > 0.0).then_some(fall[i]? / own)
-                    })
-                    .collect();
-                let floor = SWING_SPEED_SHARE * series::percentile(&descent, 90.0).unwrap_or(0.0);
-                for peak in peaks(&descent, t, HALF_WINDOW_S, floor.max(f64::MIN_POSITIVE)) {
-                    let Some(top) = descent[peak] else { continue };
-                    let slow = PLANTED_SPEED_SHARE * top;
-                    let planted = (peak + 1..t.len())
-                        .take_while(|&j| t[j] - t[peak] <= 2.0 * HALF_WINDOW_S)
-                        .find(|&j| descent[j].is_some_and(|v| v < slow));
-                    if let Some(position) = planted {
-                        // Where the speed crossed the share, between the two frames.
-                        let time_s = match (descent[position - 1], descent[position]) {
-                            (Some(a), Some(b)) if a > b => {
-                                let f = ((a - slow) / (a - b)).clamp(0.0, 1.0);
-                                t[position - 1] + f * (t[position] - t[position - 1])
-                            }
-                            _ => t[position],
-                        };
-                        events.push(GaitEvent {
-                            foot,
-                            heel_strike: true,
-                            position,
-                            strength: top,
-                            time_s,
-                        });
-                    }
-                }
-            }
-            Travel::Away | Travel::Stationary => continue,
+            Travel::Towards | Travel::Away | Travel::Stationary => continue,
         }
+    }
+    if pass.travel == Travel::Towards {
+        events = towards_strikes(k, pass);
     }
     events.sort_by_key(|e| e.position);
     (alternate(events, t), heel_toe)
+}
+
+/// Each foot's image y over the pass, walking towards the camera, with each foot taken from the
+/// side of the pelvis' midline it is on: from the front the feet keep a walking base about a
+/// hip width apart, so an ankle across the midline is the other foot's, found twice (where
+/// the legs pass, the model may put both ankles on one foot) or swapped.
+fn feet_by_side(k: &Kinematics, range: std::ops::Range<usize>) -> [Vec<Option<f64>>; 2] {
+    let n = k.times_s.len();
+    let mut feet = [vec![None; n], vec![None; n]];
+    let (left_hip, right_hip) = (series::point(k, "left_hip"), series::point(k, "right_hip"));
+    let hips: Vec<Option<f64>> = range
+        .clone()
+        .map(|i| Some(left_hip[i]?.0 - right_hip[i]?.0))
+        .collect();
+    // Facing the camera the left hip is on the image's right, unless the clip is mirrored: the
+    // pass's median says which.
+    let Some(order) = series::percentile(&hips, 50.0).map(f64::signum) else {
+        return feet;
+    };
+    let points = [Foot::Left, Foot::Right].map(|foot| foot_point(k, foot, "heel").0);
+    for i in range {
+        let (Some(l), Some(r)) = (left_hip[i], right_hip[i]) else {
+            continue;
+        };
+        let mid = 0.5 * (l.0 + r.0);
+        // The foot each point is on the side of: 0 left, 1 right.
+        let sides: Vec<(usize, usize, f64)> = points
+            .iter()
+            .enumerate()
+            .filter_map(|(label, p)| {
+                let p = p[i]?;
+                Some((label, usize::from((p.0 - mid) * order < 0.0), p.1))
+            })
+            .collect();
+        match sides.as_slice() {
+            [(_, a, ya), (_, b, yb)] if a != b => {
+                feet[*a][i] = Some(*ya);
+                feet[*b][i] = Some(*yb);
+            }
+            // Alone, a point is trusted only on its own side.
+            [(label, side, y)] if label == side => feet[*side][i] = Some(*y),
+            _ => {}
+        }
+    }
+    feet
+}
+
+/// Heel strikes walking towards the camera. A foot's swing shows as a fast descent in the image
+/// (in trunk lengths of its own frame per second: the body grows as it comes); the foot then
+/// comes to rest at the [`REST_PERCENTILE`] of its image y over [`REST_WINDOW_S`], and strikes
+/// where it comes within [`LANDED_WITHIN_TRUNKS`] of that, between frames. A strike counts
+/// where the swing brought the foot at least [`MIN_SWING_DROP_TRUNKS`] down the picture and
+/// the foot then holds still for [`STANCE_HOLD_S`] within the pass.
+fn towards_strikes(k: &Kinematics, pass: &WalkingPass) -> Vec<GaitEvent> {
+    let t = &k.times_s;
+    let hip = series::point(k, "mid_hip");
+    let neck = series::point(k, "neck");
+    let own: Vec<Option<f64>> = (0..t.len())
+        .map(|i| {
+            let (h, n) = (hip[i]?, neck[i]?);
+            Some((h.0 - n.0).hypot(h.1 - n.1)).filter(|l| *l > 0.0)
+        })
+        .collect();
+    let trunk = fill_gaps(&own, t, TRUNK_GAP_S);
+    let feet = feet_by_side(k, pass.start..pass.end);
+    let end = pass.end - 1;
+    let mut events = Vec::new();
+    for foot in [Foot::Left, Foot::Right] {
+        let y = fill_gaps(&feet[foot as usize], t, FOOT_GAP_S);
+        let fall = derivative(&y, t);
+        let descent: Vec<Option<f64>> = (0..t.len()).map(|i| Some(fall[i]? / trunk[i]?)).collect();
+        let floor = SWING_SPEED_SHARE * series::percentile(&descent, 90.0).unwrap_or(0.0);
+        for peak in peaks(
+            &descent,
+            t,
+            SWING_PEAK_HALF_WINDOW_S,
+            floor.max(f64::MIN_POSITIVE),
+        ) {
+            let (Some(strength), Some(scale)) = (descent[peak], trunk[peak]) else {
+                continue;
+            };
+            // Where the foot rests can only be read over the whole window.
+            if t[end] - t[peak] < REST_WINDOW_S {
+                continue;
+            }
+            let after: Vec<Option<f64>> = (peak + 1..=end)
+                .take_while(|&j| t[j] - t[peak] <= REST_WINDOW_S)
+                .map(|j| y[j])
+                .collect();
+            let Some(rest) = series::percentile(&after, REST_PERCENTILE) else {
+                continue;
+            };
+            let landed = rest - LANDED_WITHIN_TRUNKS * scale;
+            let Some(position) = (peak..=end).find(|&j| y[j].is_some_and(|v| v >= landed)) else {
+                continue;
+            };
+            let time_s = match (0..position).rev().find_map(|j| Some((j, y[j]?))) {
+                Some((j, a)) if a < landed => {
+                    let b = y[position].unwrap_or(landed);
+                    t[j] + (landed - a) / (b - a) * (t[position] - t[j])
+                }
+                _ => t[position],
+            };
+            let came_from = (0..=peak)
+                .rev()
+                .take_while(|&j| t[peak] - t[j] <= 2.0 * HALF_WINDOW_S)
+                .filter_map(|j| y[j])
+                .fold(f64::MAX, f64::min);
+            let still = STILL_TRUNKS * scale;
+            let held: Vec<Option<f64>> = (position..=end)
+                .filter(|&j| t[j] > time_s && t[j] <= time_s + STANCE_HOLD_S)
+                .map(|j| y[j])
+                .collect();
+            let holds = t[end] >= time_s + STANCE_HOLD_S
+                && !held.is_empty()
+                && held
+                    .iter()
+                    .all(|v| v.is_some_and(|v| (v - rest).abs() <= still));
+            if holds && rest - came_from >= MIN_SWING_DROP_TRUNKS * scale {
+                events.push(GaitEvent {
+                    foot,
+                    heel_strike: true,
+                    position,
+                    strength,
+                    time_s,
+                    rest: Some((rest, still)),
+                });
+            }
+        }
+    }
+    events
 }
 
 /// The time of the vertex of the parabola through a peak and its neighbours: a step time
@@ -299,14 +425,20 @@ fn landing(
 }
 
 /// Keeps heel strikes that alternate between the feet at least [`MIN_STEP_S`] apart: of two
-/// that do not, the stronger; toe-offs pass unchanged.
+/// that do not, the stronger; toe-offs pass unchanged. Towards the camera, of one foot found
+/// landing twice in a row the later counts only where the foot came to rest further down the
+/// picture (the first was a pause in the swing); otherwise it is the planted foot wobbling.
 fn alternate(events: Vec<GaitEvent>, t: &[f64]) -> Vec<GaitEvent> {
     let mut kept: Vec<GaitEvent> = Vec::new();
     for e in events {
         if e.heel_strike {
             if let Some(last) = kept.iter_mut().rev().find(|k| k.heel_strike) {
                 if last.foot == e.foot || t[e.position] - t[last.position] < MIN_STEP_S {
-                    if e.strength > last.strength {
+                    let replaces = match (last.rest, e.rest) {
+                        (Some((a, _)), Some((b, still))) if last.foot == e.foot => b - a > still,
+                        _ => e.strength > last.strength,
+                    };
+                    if replaces {
                         *last = e;
                     }
                     continue;
