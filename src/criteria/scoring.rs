@@ -171,13 +171,27 @@ fn judge(criterion: &Criterion, on: String, measure: Option<&Measure>, view: Vie
     let (Some(pass), Some(warn)) = (&criterion.pass, &criterion.warn) else {
         return cannot("the criterion has no thresholds".into(), Some(value));
     };
-    let verdict = if pass.contains(value) {
-        Verdict::Pass
-    } else if warn.contains(value) {
-        Verdict::Warn
-    } else {
-        Verdict::Fail
+    let verdict_at = |v: f64| {
+        if pass.contains(v) {
+            Verdict::Pass
+        } else if warn.contains(v) {
+            Verdict::Warn
+        } else {
+            Verdict::Fail
+        }
     };
+    let verdict = verdict_at(value);
+    if let Some(u) = measure.uncertainty {
+        if verdict_at(value - u) != verdict || verdict_at(value + u) != verdict {
+            return cannot(
+                format!(
+                    "too uncertain to judge: {value:.1} ± {u:.1} {} spans more than one verdict",
+                    measure.unit
+                ),
+                Some(value),
+            );
+        }
+    }
     Judgement {
         on,
         verdict,
@@ -282,5 +296,33 @@ pub fn assess(analysis: &MovementAnalysis, criteria: &CriteriaFile, lang: Lang) 
         criteria: results,
         score,
         score_method: SCORE_METHOD.into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::criteria::shipped;
+
+    fn g5_at(value: f64, uncertainty: Option<f64>) -> Judgement {
+        let file = shipped(Movement::Gait);
+        let g5 = file.criterion.iter().find(|c| c.id == "G5").unwrap();
+        let measure = Measure::value(value, "%", "test", 1.0).with_uncertainty(uncertainty);
+        judge(g5, "clip".into(), Some(&measure), View::Side)
+    }
+
+    #[test]
+    fn a_verdict_needs_the_whole_interval_inside_one_band() {
+        // G5: pass up to 5 %, warn up to 10 %.
+        assert_eq!(g5_at(3.0, None).verdict, Verdict::Pass);
+        assert_eq!(g5_at(1.0, Some(3.0)).verdict, Verdict::Pass);
+        assert_eq!(g5_at(40.0, Some(5.0)).verdict, Verdict::Fail);
+        let unsure = g5_at(3.0, Some(3.0));
+        assert_eq!(unsure.verdict, Verdict::CannotAssess);
+        assert_eq!(unsure.value, Some(3.0));
+        assert!(
+            unsure.reason.unwrap().contains("3.0 ± 3.0 %"),
+            "the reason gives the interval"
+        );
     }
 }

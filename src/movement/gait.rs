@@ -455,6 +455,19 @@ fn symmetry_index(a: f64, b: f64) -> f64 {
     100.0 * (a - b).abs() / (0.5 * (a + b))
 }
 
+/// Half-width (~95 %) of `symmetry_index(mean(a), mean(b))`, from how much the step times vary
+/// within each side (pooled): that spread is the walker's own variation plus how precisely the
+/// strikes are timed. `None` without a repeated step onto at least one foot.
+fn symmetry_uncertainty(a: &[f64], b: &[f64]) -> Option<f64> {
+    let (ma, mb) = (mean(a)?, mean(b)?);
+    let dof = (a.len() + b.len()).checked_sub(2).filter(|d| *d > 0)?;
+    let squares: f64 = a.iter().map(|v| (v - ma).powi(2)).sum::<f64>()
+        + b.iter().map(|v| (v - mb).powi(2)).sum::<f64>();
+    let pooled_sd = (squares / dof as f64).sqrt();
+    let difference_se = pooled_sd * (1.0 / a.len() as f64 + 1.0 / b.len() as f64).sqrt();
+    Some(1.96 * 100.0 * difference_se / (0.5 * (ma + mb)))
+}
+
 fn mean(v: &[f64]) -> Option<f64> {
     (!v.is_empty()).then(|| v.iter().sum::<f64>() / v.len() as f64)
 }
@@ -701,7 +714,8 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     );
     metrics.insert("step_time_symmetry".into(), Measure::from_option(
         match (mean(&step_times[0]), mean(&step_times[1])) { (Some(l), Some(r)) => Some(symmetry_index(l, r)), _ => None },
-        "%", "symmetry index |L - R| / mean(L, R) × 100 of mean step times ending on each foot (Robinson et al. 1987)", conf, "needs complete steps onto both feet"));
+        "%", "symmetry index |L - R| / mean(L, R) × 100 of mean step times ending on each foot (Robinson et al. 1987); ± from the step times' spread within each side", conf, "needs complete steps onto both feet")
+        .with_uncertainty(symmetry_uncertainty(&step_times[0], &step_times[1])));
     metrics.insert(
         "stance_fraction".into(),
         Measure::from_option(
@@ -806,5 +820,22 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         segments,
         metrics,
         notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn symmetry_uncertainty_comes_from_the_spread_within_each_side() {
+        // No spread: the index is exact.
+        assert_eq!(symmetry_uncertainty(&[0.5, 0.5], &[0.6, 0.6]), Some(0.0));
+        // Means 0.55 a side; pooled SD 0.05 s over 2 degrees of freedom; the difference of
+        // two means of two has SE 0.05 s, i.e. 9.09 % of the mean step: ± 1.96 × 9.09 %.
+        let u = symmetry_uncertainty(&[0.5, 0.6], &[0.55, 0.55]).unwrap();
+        assert!((u - 1.96 * 100.0 * 0.05 / 0.55).abs() < 1e-9, "{u}");
+        // One step a side says nothing about precision.
+        assert_eq!(symmetry_uncertainty(&[0.5], &[0.6]), None);
     }
 }

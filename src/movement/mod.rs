@@ -99,6 +99,10 @@ pub struct Measure {
     /// `neutral` or `hollow`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub class: Option<String>,
+    /// Half-width of the value's ~95 % interval, in its unit, where the measurement can
+    /// estimate its own precision; a verdict is given only when the whole interval earns it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uncertainty: Option<f64>,
 }
 
 impl Measure {
@@ -114,6 +118,7 @@ impl Measure {
             confidence: confidence.clamp(0.0, 1.0),
             cannot_assess: None,
             class: None,
+            uncertainty: None,
         }
     }
 
@@ -126,6 +131,15 @@ impl Measure {
             confidence: 0.0,
             cannot_assess: Some(reason.into()),
             class: None,
+            uncertainty: None,
+        }
+    }
+
+    /// The same measure with its ~95 % half-width (ignored when not finite).
+    pub fn with_uncertainty(self, uncertainty: Option<f64>) -> Measure {
+        Measure {
+            uncertainty: uncertainty.filter(|u| u.is_finite()),
+            ..self
         }
     }
 

@@ -14,7 +14,7 @@
 //! which needs both the hips up and the trunk back upright.
 
 use super::segment::dwell;
-use super::series::{self, derivative, fill_gaps, inclination, mean_of, MAX_FILL_S};
+use super::series::{self, derivative, fill_gaps, inclination, mean_of, moving_mean, MAX_FILL_S};
 use super::spine::SpineMeasures;
 use super::{Event, Measure, Movement, MovementAnalysis, Phase, Segment};
 use crate::kinematics::view::View;
@@ -39,9 +39,9 @@ pub const SEAT_OFF_BAND: f64 = 0.05;
 /// peak in the rise (Schenkman et al. end the extension phase when the hips stop extending; a
 /// threshold on the position, such as 95% of standing height, fires early on the slow arrival).
 pub const FULL_STAND_SPEED: f64 = 0.1;
-/// ... and stays there this long (seconds): the pose model's jitter dips the speed under the
-/// threshold for a frame before the rise has ended.
-pub const FULL_STAND_HOLD_S: f64 = 0.1;
+/// The shoulders' speed is averaged over this many seconds either side: unaveraged, the pose
+/// model's jitter dips it under the threshold for a frame before the rise has ended.
+pub const NECK_SPEED_HALF_WINDOW_S: f64 = 0.07;
 /// Shortest seated stay (seconds) that counts as sitting on a seat: the bottom of a deep squat
 /// also has horizontal thighs, but only for a moment. A stay the clip starts in is exempt.
 pub const MIN_SEATED_S: f64 = 0.8;
@@ -143,7 +143,7 @@ fn signals(k: &Kinematics, trunk_px: f64) -> Signals {
     Signals {
         trunk_speed: derivative(&trunk, t),
         hip_speed: derivative(&hip_height, t),
-        neck_speed: derivative(&neck_height, t),
+        neck_speed: moving_mean(&derivative(&neck_height, t), t, NECK_SPEED_HALF_WINDOW_S),
         trunk,
         hip_height,
         neck_height,
@@ -326,14 +326,8 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 let full_stand = argmax(&s.neck_speed, seat_off..=stand_end)
                     .and_then(|fastest| {
                         let top = s.neck_speed[fastest]?;
-                        let stopped = |j: usize| {
-                            s.neck_speed[j].is_some_and(|v| v <= FULL_STAND_SPEED * top)
-                        };
-                        (fastest..=b.2).find(|&i| {
-                            (i..=b.2)
-                                .take_while(|&j| t[j] - t[i] <= FULL_STAND_HOLD_S)
-                                .all(stopped)
-                        })
+                        (fastest..=b.2)
+                            .find(|i| s.neck_speed[*i].is_some_and(|v| v <= FULL_STAND_SPEED * top))
                     })
                     .unwrap_or(b.1);
                 let max_dorsiflexion = argmax(&s.shank, seat_off..=full_stand.max(seat_off));
