@@ -127,14 +127,16 @@ fn head_turns(k: &Kinematics) -> Option<Turns> {
     let (width, hip_width) = (width("shoulder"), width("hip"));
     let facing_width = percentile(&width, 90.0)?;
     let facing_hips = percentile(&hip_width, 90.0)?;
-    let shoulders = series::pair_mean_x(k, "shoulder");
+    // The neck is the shoulders' midpoint only where both are seen: one shoulder alone would
+    // put it half a shoulder width off and read as a sharp turn.
+    let neck = series::point(k, "neck");
     let nose = series::point(k, "nose");
     // Only while the pelvis faces the camera: a whole-body turn (e.g. turning side-on for the
     // protocol) narrows the hips too and is not a turn of the trunk over the pelvis.
     let raw: Vec<Option<f64>> = (0..k.times_s.len())
         .map(|i| {
             (hip_width[i]? >= PELVIS_FACING * facing_hips)
-                .then(|| Some((nose[i]?.0 - shoulders[i]?) / trunk))
+                .then(|| Some((nose[i]?.0 - neck[i]?.0) / trunk))
                 .flatten()
         })
         .collect();
