@@ -140,8 +140,8 @@ pub fn moving_mean(values: &[Option<f64>], times: &[f64], half_s: f64) -> Vec<Op
     (0..values.len())
         .map(|i| {
             values[i]?;
-            let near: Vec<f64> = (0..values.len())
-                .skip_while(|&j| times[j] < times[i] - half_s)
+            let first = times.partition_point(|&t| t < times[i] - half_s);
+            let near: Vec<f64> = (first..values.len())
                 .take_while(|&j| times[j] <= times[i] + half_s)
                 .filter_map(|j| values[j])
                 .collect();
