@@ -314,9 +314,9 @@ enum Outcome {
     TooUncertain,
 }
 
-/// Renders and analyses every fault of `script` in each view; event times are judged only
-/// `with_event_times`.
-fn check_movement(script: Script, views: &[View], seeds: &[u64], with_event_times: bool) {
+/// Renders and analyses every fault of `script` in each view (the seeds cycled over the
+/// views), prints the confusion table and returns what is wrong.
+fn movement_problems(script: Script, views: &[View], seeds: &[u64]) -> Vec<String> {
     let mut problems = Vec::new();
     let mut table: BTreeMap<(String, Outcome), usize> = BTreeMap::new();
     println!(
@@ -329,9 +329,7 @@ fn check_movement(script: Script, views: &[View], seeds: &[u64], with_event_time
             let mut clip_problems = Vec::new();
             let mut timing = Vec::new();
             check_events(script, &r, &mut clip_problems, &mut timing);
-            if with_event_times {
-                clip_problems.append(&mut timing);
-            }
+            clip_problems.append(&mut timing);
             let assessment = r.report.assessment.as_ref().expect("assessment");
             let mut line = format!(
                 "{:9} {:17} {:7} {:4} ",
@@ -408,50 +406,52 @@ fn check_movement(script: Script, views: &[View], seeds: &[u64], with_event_time
     for ((id, outcome), n) in &table {
         println!("  {id:5} {outcome:?}: {n}");
     }
+    problems
+}
+
+fn check_movement(script: Script, views: &[View], seeds: &[u64]) {
+    let problems = movement_problems(script, views, seeds);
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 #[test]
 fn hinge_scripts_are_counted_timed_and_judged() {
-    check_movement(Script::Hinge, &[View::Side, View::Front], &[1, 2], true);
+    check_movement(Script::Hinge, &[View::Side, View::Front], &[1, 2]);
 }
 
 #[test]
 fn sit_to_stand_scripts_are_counted_timed_and_judged() {
-    check_movement(
-        Script::SitToStand,
-        &[View::Side, View::Front],
-        &[3, 4],
-        true,
-    );
+    check_movement(Script::SitToStand, &[View::Side, View::Front], &[3, 4]);
 }
 
 #[test]
 fn gait_side_view_is_counted_timed_and_judged() {
-    check_movement(Script::Gait, &[View::Side], &[5], true);
+    check_movement(Script::Gait, &[View::Side], &[5]);
 }
 
 #[test]
 fn gait_walking_towards_the_camera_is_counted_timed_and_judged() {
-    check_movement(Script::Gait, &[View::Front], &[6], true);
+    check_movement(Script::Gait, &[View::Front], &[6]);
 }
 
 #[test]
 fn rotation_scripts_are_counted_timed_and_judged() {
-    check_movement(
-        Script::Rotation,
-        &[View::Front, View::SideOn],
-        &[7, 8],
-        true,
-    );
+    check_movement(Script::Rotation, &[View::Front, View::SideOn], &[7, 8]);
 }
 
+/// The same checks on bodies and camera jitter that none of the rules were tuned on.
 #[test]
-fn side_view_hinge_and_sit_to_stand_are_counted_and_judged() {
-    // Counts exact and targeted verdicts right in the view these criteria need; the event
-    // times are judged in the ignored tests above.
-    check_movement(Script::Hinge, &[View::Side], &[1], false);
-    check_movement(Script::SitToStand, &[View::Side], &[3], false);
+#[ignore = "known failures (measured, seeds 11-18): gait heel-slam side 15: G-F3 warns at 0.54 statures/s (fail above 0.55); hinge shallow front 12: 1 rep of 2 (the trunk's image shortens by only 7 px of 72 at the bottom); rotation side-on 18: the first turn to the left is missed, good and asymmetric (MoveNet reads that 45° turn away from the camera as 11-13°); sts rounding side 13: S-F1 warns (median 36.5°, one of two rises under the 30° fail limit); sts rounding front 14: full stand 2.1 frames early"]
+fn every_script_on_seeds_no_rule_was_tuned_on() {
+    let problems: Vec<String> = [
+        movement_problems(Script::Hinge, &[View::Side, View::Front], &[11, 12]),
+        movement_problems(Script::SitToStand, &[View::Side, View::Front], &[13, 14]),
+        movement_problems(Script::Gait, &[View::Side], &[15]),
+        movement_problems(Script::Gait, &[View::Front], &[16]),
+        movement_problems(Script::Rotation, &[View::Front, View::SideOn], &[17, 18]),
+    ]
+    .concat();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
 
 /// A committed sample and its truth, analysed as a hinge.
