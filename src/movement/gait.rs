@@ -201,13 +201,6 @@ fn events_in(k: &Kinematics, pass: &WalkingPass) -> (Vec<GaitEvent>, bool) {
                     if top - came_from < rise {
                         continue;
                     }
-                    // The stance after a strike confirms it: a heel still reaching forward as
-                    // the pass ends may land after it.
-                    let confirmed = (position..t.len())
-                        .any(|j| t[j] - t[position] >= HALF_WINDOW_S && forward[j].is_some());
-                    if !confirmed {
-                        continue;
-                    }
                     let Some(landed) = landing(&heel_y, t, position, stature) else {
                         continue;
                     };
