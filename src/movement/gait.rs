@@ -188,7 +188,7 @@ fn events_in(k: &Kinematics, pass: &WalkingPass) -> (Vec<GaitEvent>, bool) {
                     |p: &[Option<(f64, f64)>], i: usize| Some(sign * (p[i]?.0 - hip[i]?.0) / trunk);
                 let forward = within(&|i| ahead(&heel, i));
                 let backward = within(&|i| ahead(&toe, i).map(|v| -v));
-                let rise = MIN_SWING_RISE * spread(&forward);
+                let rise = MIN_SWING_RISE * series::percentile_range(&forward).unwrap_or(0.0);
                 for position in peaks(&forward, t, HALF_WINDOW_S, f64::MIN) {
                     let Some(top) = forward[position] else {
                         continue;
@@ -291,13 +291,9 @@ fn feet_by_side(k: &Kinematics, range: std::ops::Range<usize>) -> [Vec<Option<f6
 /// the foot then holds still for [`STANCE_HOLD_S`] within the pass.
 fn towards_strikes(k: &Kinematics, pass: &WalkingPass) -> Vec<GaitEvent> {
     let t = &k.times_s;
-    let hip = series::point(k, "mid_hip");
-    let neck = series::point(k, "neck");
-    let own: Vec<Option<f64>> = (0..t.len())
-        .map(|i| {
-            let (h, n) = (hip[i]?, neck[i]?);
-            Some((h.0 - n.0).hypot(h.1 - n.1)).filter(|l| *l > 0.0)
-        })
+    let own: Vec<Option<f64>> = series::distances(k, "mid_hip", "neck")
+        .into_iter()
+        .map(|l| l.filter(|l| *l > 0.0))
         .collect();
     let trunk = fill_gaps(&own, t, TRUNK_GAP_S);
     let feet = feet_by_side(k, pass.start..pass.end);
@@ -385,17 +381,6 @@ fn vertex_time(signal: &[Option<f64>], t: &[f64], i: usize) -> f64 {
             }
         }
         _ => t[i],
-    }
-}
-
-/// Range of a signal's present values (5th to 95th percentile).
-fn spread(signal: &[Option<f64>]) -> f64 {
-    match (
-        series::percentile(signal, 95.0),
-        series::percentile(signal, 5.0),
-    ) {
-        (Some(hi), Some(lo)) => hi - lo,
-        _ => 0.0,
     }
 }
 

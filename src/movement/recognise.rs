@@ -58,10 +58,8 @@ pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
         t,
         series::MAX_FILL_S,
     );
-    let range =
-        |v: &[Option<f64>]| Some(series::percentile(v, 95.0)? - series::percentile(v, 5.0)?);
-    let trunk_range = range(&trunk).unwrap_or(0.0);
-    let knee_range = range(&knee).unwrap_or(0.0);
+    let trunk_range = series::percentile_range(&trunk).unwrap_or(0.0);
+    let knee_range = series::percentile_range(&knee).unwrap_or(0.0);
     let knee_reps = hinge::depth_repetitions(&knee, t, 40.0).map_or(0, |r| r.0.len());
     if knee_reps > 0 && knee_range >= SQUAT_KNEE_TO_TRUNK * trunk_range {
         return Recognition {

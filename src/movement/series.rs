@@ -82,14 +82,7 @@ pub fn frontal(view: View) -> bool {
 /// (the arc cosine is steep there) and is distorted by perspective: fit for finding and timing
 /// a movement, not for measuring its angle.
 pub fn foreshortened_inclination(k: &Kinematics, from: &str, to: &str) -> Vec<Option<f64>> {
-    let lengths: Vec<Option<f64>> = point(k, from)
-        .iter()
-        .zip(&point(k, to))
-        .map(|(a, b)| {
-            let (a, b) = ((*a)?, (*b)?);
-            Some((a.0 - b.0).hypot(a.1 - b.1))
-        })
-        .collect();
+    let lengths = distances(k, from, to);
     let Some(upright) = percentile(&lengths, 95.0).filter(|l| *l > 1.0) else {
         return vec![None; lengths.len()];
     };
@@ -167,17 +160,28 @@ pub fn median(values: &[f64]) -> Option<f64> {
     percentile(&as_options, 50.0)
 }
 
+/// Per frame, the image distance (px) between points `from` and `to` where both are seen.
+pub fn distances(k: &Kinematics, from: &str, to: &str) -> Vec<Option<f64>> {
+    point(k, from)
+        .iter()
+        .zip(&point(k, to))
+        .map(|(a, b)| {
+            let (a, b) = ((*a)?, (*b)?);
+            Some((a.0 - b.0).hypot(a.1 - b.1))
+        })
+        .collect()
+}
+
+/// Range of the present values, 5th to 95th percentile.
+pub fn percentile_range(values: &[Option<f64>]) -> Option<f64> {
+    Some(percentile(values, 95.0)? - percentile(values, 5.0)?)
+}
+
 /// Median length (px) of the trunk (mid-hip to neck) over the clip.
 pub fn trunk_length(k: &Kinematics) -> Option<f64> {
-    let hip = point(k, "mid_hip");
-    let neck = point(k, "neck");
-    let lengths: Vec<f64> = hip
-        .iter()
-        .zip(&neck)
-        .filter_map(|(h, n)| {
-            let (h, n) = ((*h)?, (*n)?);
-            Some((h.0 - n.0).hypot(h.1 - n.1))
-        })
+    let lengths: Vec<f64> = distances(k, "mid_hip", "neck")
+        .into_iter()
+        .flatten()
         .filter(|l| *l > 1.0)
         .collect();
     median(&lengths)
