@@ -44,17 +44,52 @@ pub fn trunk_inclination(k: &Kinematics) -> Vec<Option<f64>> {
     )
 }
 
-/// How far the trunk is bent per frame (degrees, gaps ≤ 0.5 s filled), as the clip's main view
-/// shows it: its inclination from vertical, or in a front or back view (where a bend goes
-/// towards or away from the camera) the inclination its foreshortening implies. The second
-/// value says which.
-pub fn trunk_bend(k: &Kinematics) -> (Vec<Option<f64>>, bool) {
-    let n = k.times_s.len();
-    if n > 0 && series::frontal(series::main_view(k, 0..n)) {
-        let estimate = series::foreshortened_inclination(k, "neck", "mid_hip");
-        (fill_gaps(&estimate, &k.times_s, MAX_FILL_S), true)
-    } else {
-        (trunk_inclination(k), false)
+/// How far the trunk is bent per frame, as the clip's main view shows it.
+pub struct TrunkBend {
+    /// Degrees from vertical (gaps ≤ 0.5 s filled): the inclination, or in a front or back view
+    /// (where a bend goes towards or away from the camera) the tilt its foreshortening implies.
+    pub degrees: Vec<Option<f64>>,
+    /// The signal repetitions are found on, larger = deeper: the degrees, or in a front or back
+    /// view the foreshortening itself, in which the pose model's noise is the same at every
+    /// depth (the arc cosine turns one pixel near upright into several degrees).
+    pub depth: Vec<Option<f64>>,
+    /// [`MIN_RANGE_DEG`] in the units of `depth`.
+    pub min_range: f64,
+    pub foreshortened: bool,
+}
+
+impl TrunkBend {
+    pub fn of(k: &Kinematics) -> TrunkBend {
+        let n = k.times_s.len();
+        if n > 0 && series::frontal(series::main_view(k, 0..n)) {
+            let shortening = fill_gaps(
+                &series::foreshortening(k, "neck", "mid_hip"),
+                &k.times_s,
+                MAX_FILL_S,
+            );
+            TrunkBend {
+                degrees: series::foreshortened_tilt(&shortening),
+                depth: shortening,
+                min_range: 1.0 - MIN_RANGE_DEG.to_radians().cos(),
+                foreshortened: true,
+            }
+        } else {
+            let degrees = trunk_inclination(k);
+            TrunkBend {
+                depth: degrees.clone(),
+                degrees,
+                min_range: MIN_RANGE_DEG,
+                foreshortened: false,
+            }
+        }
+    }
+
+    /// The trunk's repetitions (see [`depth_repetitions`]).
+    pub fn repetitions(
+        &self,
+        times: &[f64],
+    ) -> Option<(Vec<super::segment::Excursion>, bool, bool, f64)> {
+        depth_repetitions(&self.depth, times, self.min_range)
     }
 }
 
@@ -374,7 +409,8 @@ fn stance_width_ratio(k: &Kinematics) -> Measure {
 pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     let n = k.times_s.len();
     let t = &k.times_s;
-    let (trunk, foreshortened) = trunk_bend(k);
+    let bend = TrunkBend::of(k);
+    let (trunk, foreshortened) = (&bend.degrees, bend.foreshortened);
     let hip_flexion = mean_of(
         &series::angle(k, "left_hip_flexion"),
         &series::angle(k, "right_hip_flexion"),
@@ -399,7 +435,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     if foreshortened {
         notes.push("front or back view: the repetitions are found and timed from the trunk's foreshortening (its apparent length against its upright length), which shows a bend towards or away from the camera but does not measure its angle".into());
     }
-    match depth_repetitions(&trunk, t, MIN_RANGE_DEG) {
+    match bend.repetitions(t) {
         None => notes.push(format!(
             "{bend_method} varies by less than {MIN_RANGE_DEG}° (or is not seen): no hinge repetitions"
         )),

@@ -49,7 +49,7 @@ pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
         );
     }
     let t = &k.times_s;
-    let (trunk, _) = hinge::trunk_bend(k);
+    let bend = hinge::TrunkBend::of(k);
     let knee = series::fill_gaps(
         &series::mean_of(
             &series::angle(k, "left_knee_flexion"),
@@ -58,7 +58,7 @@ pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
         t,
         series::MAX_FILL_S,
     );
-    let trunk_range = series::percentile_range(&trunk).unwrap_or(0.0);
+    let trunk_range = series::percentile_range(&bend.degrees).unwrap_or(0.0);
     let knee_range = series::percentile_range(&knee).unwrap_or(0.0);
     let knee_reps = hinge::depth_repetitions(&knee, t, 40.0).map_or(0, |r| r.0.len());
     if knee_reps > 0 && knee_range >= SQUAT_KNEE_TO_TRUNK * trunk_range {
@@ -70,7 +70,7 @@ pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
         };
     }
     let hinge_reps =
-        hinge::depth_repetitions(&trunk, t, hinge::MIN_RANGE_DEG).map_or(0, |r| r.0.len());
+        bend.repetitions(t).map_or(0, |r| r.0.len());
     let measured = measure_rotation(track, k, &RotationOptions::default());
     let rotation = measured.cannot_assess.as_deref().map_or(Ok(&measured), Err);
     let (left, right) = rotation::find_turns(k, rotation).map_or((0, 0), |turns| {

@@ -74,21 +74,38 @@ pub fn frontal(view: View) -> bool {
     matches!(view, View::Front | View::Back)
 }
 
-/// Inclination from the vertical (degrees, 0..90) of the segment from point `from` to point
-/// `to`, estimated from its foreshortening: the arc cosine of its apparent length over its
-/// longest (95th percentile) length in the clip. For a segment that tilts towards or away from
-/// the camera (the trunk in a front view), where the 2-D angle does not show the tilt. It is
-/// unsigned, assumes the segment stands upright at some point in the clip, is coarse near 0
-/// (the arc cosine is steep there) and is distorted by perspective: fit for finding and timing
-/// a movement, not for measuring its angle.
-pub fn foreshortened_inclination(k: &Kinematics, from: &str, to: &str) -> Vec<Option<f64>> {
+/// How long (seconds, each side) the neighbourhood is over which a segment's upright length
+/// is read: longer than the bottom of a held bend, shorter than the time over which the pose
+/// model's reading of the upright segment drifts (a few pixels over a clip).
+pub const UPRIGHT_WINDOW_S: f64 = 4.0;
+
+/// How much shorter (fraction, 0 upright, 1 − cos of the tilt) the segment from point `from`
+/// to point `to` looks than when upright, per frame. For a segment that tilts towards or away
+/// from the camera (the trunk in a front view), where the 2-D angle does not show the tilt. The
+/// upright length is the 90th percentile of its length within [`UPRIGHT_WINDOW_S`], so it
+/// assumes the segment stands upright within a few seconds of every frame. In this linear
+/// measure the pose model's pixel noise is the same at every tilt; it is distorted by
+/// perspective: fit for finding and timing a movement, not for measuring its angle.
+pub fn foreshortening(k: &Kinematics, from: &str, to: &str) -> Vec<Option<f64>> {
     let lengths = distances(k, from, to);
-    let Some(upright) = percentile(&lengths, 95.0).filter(|l| *l > 1.0) else {
-        return vec![None; lengths.len()];
-    };
-    lengths
+    let t = &k.times_s;
+    (0..lengths.len())
+        .map(|i| {
+            let l = lengths[i]?;
+            let first = t.partition_point(|&s| s < t[i] - UPRIGHT_WINDOW_S);
+            let last = t.partition_point(|&s| s <= t[i] + UPRIGHT_WINDOW_S);
+            let upright = percentile(&lengths[first..last], 90.0).filter(|u| *u > 1.0)?;
+            Some((1.0 - l / upright).max(0.0))
+        })
+        .collect()
+}
+
+/// The tilt (degrees from vertical) a [`foreshortening`] implies: coarse near 0, where the arc
+/// cosine is steep.
+pub fn foreshortened_tilt(shortening: &[Option<f64>]) -> Vec<Option<f64>> {
+    shortening
         .iter()
-        .map(|l| l.map(|l| (l / upright).min(1.0).acos().to_degrees()))
+        .map(|s| s.map(|s| (1.0 - s).clamp(0.0, 1.0).acos().to_degrees()))
         .collect()
 }
 
