@@ -69,8 +69,7 @@ pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
             ),
         };
     }
-    let hinge_reps =
-        bend.repetitions(t).map_or(0, |r| r.0.len());
+    let hinge_reps = bend.repetitions(t).map_or(0, |r| r.0.len());
     let measured = measure_rotation(track, k, &RotationOptions::default());
     let rotation = measured.cannot_assess.as_deref().map_or(Ok(&measured), Err);
     let (left, right) = rotation::find_turns(k, rotation).map_or((0, 0), |turns| {
