@@ -7,7 +7,7 @@
 
 use crate::error::{Error, Result};
 use crate::pose::{PoseEstimate, PoseEstimator, Region};
-use crate::skeleton::{BoxPx, Skeleton};
+use crate::skeleton::{BoxPx, Keypoint, Skeleton};
 use opencv::core::Mat;
 
 /// Keypoint confidence used for boxes and consistency checks.
@@ -168,6 +168,48 @@ fn relative_jump(old: &BoxPx, new: &BoxPx) -> f32 {
     (nx - ox).hypot(ny - oy) / body_size(old)
 }
 
+/// Joints seen in both of two skeletons needed to compare the person by them alone.
+const MIN_SHARED_JOINTS: usize = 8;
+
+fn box_around(points: impl Iterator<Item = Keypoint>) -> Option<BoxPx> {
+    points.fold(None, |b: Option<BoxPx>, k| {
+        Some(match b {
+            None => BoxPx {
+                x0: k.x,
+                y0: k.y,
+                x1: k.x,
+                y1: k.y,
+            },
+            Some(b) => BoxPx {
+                x0: b.x0.min(k.x),
+                y0: b.y0.min(k.y),
+                x1: b.x1.max(k.x),
+                y1: b.y1.max(k.y),
+            },
+        })
+    })
+}
+
+/// The boxes of the joints seen in both skeletons, when they are enough to judge by: a joint
+/// that comes into view (a seated person's feet in a wider crop) grows the whole-body box by
+/// half without the person moving.
+fn shared_boxes(old: &Skeleton, new: &Skeleton) -> Option<(BoxPx, BoxPx)> {
+    let seen = |k: &Option<Keypoint>| k.filter(|k| k.score >= POINT_MIN_SCORE);
+    let both: Vec<(Keypoint, Keypoint)> = old
+        .points
+        .iter()
+        .zip(&new.points)
+        .filter_map(|(a, b)| Some((seen(a)?, seen(b)?)))
+        .collect();
+    if both.len() < MIN_SHARED_JOINTS {
+        return None;
+    }
+    Some((
+        box_around(both.iter().map(|p| p.0))?,
+        box_around(both.iter().map(|p| p.1))?,
+    ))
+}
+
 /// Whether `new` can be the same person as `old` seen `frames_apart` frames earlier. A walking
 /// person's box moves a few percent of its size per frame; a crop that slid onto someone else
 /// jumps, or changes size, far more.
@@ -257,14 +299,20 @@ impl CandidateTracker {
             let accepted = match estimate.skeleton.bbox(POINT_MIN_SCORE) {
                 Some(b) if estimate.presence >= MIN_PRESENCE => {
                     let frames_apart = frame_index.saturating_sub(c.last_frame()).max(1);
-                    plausible_continuation(&c.last_box, &b, frames_apart).then_some(b)
+                    let (old, new) = c
+                        .observations
+                        .last()
+                        .and_then(|(_, last)| shared_boxes(last, &estimate.skeleton))
+                        .unwrap_or((c.last_box, b));
+                    plausible_continuation(&old, &new, frames_apart)
+                        .then(|| (b, relative_jump(&old, &new)))
                 }
                 _ => None,
             };
             match accepted {
-                Some(b) => {
+                Some((b, step)) => {
                     c.observations.push((frame_index, estimate.skeleton));
-                    c.last_step = relative_jump(&c.last_box, &b);
+                    c.last_step = step;
                     c.last_box = b;
                     c.misses = 0;
                     // Without a usable next crop, look again around where the person was.
@@ -364,6 +412,53 @@ mod tests {
             x1: x + s * 0.4,
             y1: y + s,
         }
+    }
+
+    /// A seated person from the side: head, arms, torso and knees at the given offset; the
+    /// ankles (far below the hips) only when `feet`.
+    fn seated(dx: f32, feet: bool) -> Skeleton {
+        let mut s = Skeleton::default();
+        for (i, (x, y)) in [
+            (330.0, 140.0),
+            (332.0, 136.0),
+            (331.0, 136.0),
+            (322.0, 140.0),
+            (318.0, 141.0),
+            (328.0, 160.0),
+            (312.0, 158.0),
+            (337.0, 198.0),
+            (334.0, 198.0),
+            (333.0, 215.0),
+            (340.0, 214.0),
+            (325.0, 230.0),
+            (320.0, 231.0),
+            (370.0, 236.0),
+            (372.0, 238.0),
+            (368.0, 295.0),
+            (371.0, 294.0),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let score = if i >= 15 && !feet { 0.15 } else { 0.7 };
+            s.points[i] = Some(Keypoint::new(x + dx, y, score));
+        }
+        s
+    }
+
+    #[test]
+    fn feet_coming_into_view_do_not_make_another_person() {
+        let (before, after) = (seated(0.0, false), seated(1.0, true));
+        let whole = (
+            before.bbox(POINT_MIN_SCORE).unwrap(),
+            after.bbox(POINT_MIN_SCORE).unwrap(),
+        );
+        assert!(!plausible_continuation(&whole.0, &whole.1, 1));
+        let (old, new) = shared_boxes(&before, &after).unwrap();
+        assert!(plausible_continuation(&old, &new, 1));
+        // The same joints far away are still someone else.
+        let (old, new) = shared_boxes(&before, &seated(200.0, true)).unwrap();
+        assert!(!plausible_continuation(&old, &new, 1));
     }
 
     #[test]
