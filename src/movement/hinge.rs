@@ -451,7 +451,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                     (Some(a), Some(b)) => (b - a).abs(),
                     _ => 0.0,
                 };
-                let turn = dwell(&trunk, t, e.start..=e.end, e.extreme, TURN_BAND * range);
+                let turn = dwell(trunk, t, e.start..=e.end, e.extreme, TURN_BAND * range);
                 let mut e = *e;
                 // A hinge turns at its bottom, so a held bottom turns mid-hold; a lift from the
                 // floor is complete at lockout, the moment the trunk reaches the top (as the
@@ -472,7 +472,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                     if foreshortened {
                         Measure::missing("deg", peak_method, "not a side view: in a front or back view the trunk bends towards or away from the camera, and its foreshortening times the bend without measuring its angle")
                     } else {
-                        Measure::from_option(max_in(&trunk, whole.clone()), "deg", peak_method, confidence, "trunk not seen")
+                        Measure::from_option(max_in(trunk, whole.clone()), "deg", peak_method, confidence, "trunk not seen")
                     },
                 );
                 metrics.insert(
@@ -496,7 +496,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 spine_metrics(spine.forward_bend(), whole.clone(), descent, t, &mut metrics);
                 metrics.insert(
                     "sparc".into(),
-                    Measure::from_option(super::smoothness::sparc_of(&trunk, t, e.start..e.end + 1), "dimensionless", format!("SPARC of the speed of {bend_method} over the rep"), confidence, "too few frames in the rep"),
+                    Measure::from_option(super::smoothness::sparc_of(trunk, t, e.start..e.end + 1), "dimensionless", format!("SPARC of the speed of {bend_method} over the rep"), confidence, "too few frames in the rep"),
                 );
                 let (descent, ascent) = if starts_deep { (t[e.end] - t[turn.departure], t[turn.arrival] - t[e.start]) } else { (t[turn.arrival] - t[e.start], t[e.end] - t[turn.departure]) };
                 let band = format!("within {:.0}% of the rep's range of the extreme", 100.0 * TURN_BAND);
