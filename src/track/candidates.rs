@@ -152,6 +152,10 @@ pub struct CandidateTracker {
     area: SearchArea,
     candidates: Vec<Candidate>,
     failed_seeds: Vec<(usize, BoxPx)>,
+    /// Crops to look at in the next frame, where a seed saw somebody too faintly to start
+    /// following them: MoveNet's own scheme looks at the whole frame, then at a crop around
+    /// what it found there, where the person is seen at the model's full resolution.
+    closer_looks: Vec<Region>,
     next_id: usize,
     /// Model runs so far (for the benchmark's work accounting).
     pub inferences: usize,
@@ -227,6 +231,7 @@ impl CandidateTracker {
             area,
             candidates: Vec::new(),
             failed_seeds: Vec::new(),
+            closer_looks: Vec::new(),
             next_id: 0,
             inferences: 0,
         }
@@ -276,6 +281,11 @@ impl CandidateTracker {
                     .any(|(f, r)| frame_index < f + SEED_COOLDOWN && r.iou(&seed.as_box()) > 0.3);
                 if !recently_failed && !seeds.contains(&seed) {
                     seeds.push(seed);
+                }
+            }
+            for look in &self.closer_looks {
+                if !self.covered(&look.as_box()) && !seeds.contains(look) {
+                    seeds.push(*look);
                 }
             }
         }
@@ -332,15 +342,15 @@ impl CandidateTracker {
         self.drop_duplicates();
         self.failed_seeds
             .retain(|(f, _)| frame_index < f + SEED_COOLDOWN);
+        let mut closer_looks = Vec::new();
         for (region, estimate) in plan.seeds.iter().zip(results.seeds) {
-            let found = estimate.skeleton.bbox(POINT_MIN_SCORE).filter(|b| {
-                estimate.presence >= START_PRESENCE
-                    && self.area.admits(b)
+            let person = estimate.skeleton.bbox(POINT_MIN_SCORE).filter(|b| {
+                self.area.admits(b)
                     && !self.covered(b)
                     && region.as_box().contains(b.center().0, b.center().1)
             });
-            match found {
-                Some(b) => {
+            match person {
+                Some(b) if estimate.presence >= START_PRESENCE => {
                     self.candidates.push(Candidate {
                         id: self.next_id,
                         observations: vec![(frame_index, estimate.skeleton)],
@@ -354,9 +364,19 @@ impl CandidateTracker {
                     });
                     self.next_id += 1;
                 }
-                None => self.failed_seeds.push((frame_index, region.as_box())),
+                // One closer look per faint sighting: what is still faint up close is not
+                // looked at again until the seed's cooldown has passed.
+                Some(_)
+                    if estimate.presence >= MIN_PRESENCE
+                        && !self.closer_looks.contains(region)
+                        && estimate.next_region.is_some() =>
+                {
+                    closer_looks.extend(estimate.next_region);
+                }
+                _ => self.failed_seeds.push((frame_index, region.as_box())),
             }
         }
+        self.closer_looks = closer_looks;
     }
 
     /// Two candidates that converge on one person: the one that arrived with the bigger jump
