@@ -248,8 +248,9 @@ type TruthOf = fn(&Pose, &Truth) -> f64;
 
 #[test]
 fn a_full_rotation_unwraps_without_jumps() {
-    // The whole figure turns a full circle (a cartwheel) while the right knee bends through a
-    // whole turn: segment angles run 90 → 450°, the knee 0 → 360°, with no 180/360° jumps.
+    // The whole figure turns a full circle (a cartwheel) while the right knee bends to 150° and
+    // straightens: segment angles run 90 → 450° with no 180/360° jumps, and the joint angles,
+    // relative to their own segments, stay what the joints do.
     let n = 120;
     let times: Vec<f64> = (0..n).map(|i| i as f64 / 30.0).collect();
     let mut truths = Vec::new();
@@ -259,7 +260,7 @@ fn a_full_rotation_unwraps_without_jumps() {
             let pose = Pose {
                 trunk: 90.0 + turn,
                 hip: [10.0, -10.0],
-                knee: [20.0, turn],
+                knee: [20.0, 150.0 * (std::f64::consts::PI * turn / 360.0).sin()],
                 ankle: [0.0, 0.0],
                 shoulder: [0.0, 0.0],
                 elbow: [20.0, 20.0],
@@ -296,9 +297,52 @@ fn a_full_rotation_unwraps_without_jumps() {
             .fold(0.0, f64::max);
         assert!(biggest_step < 10.0, "{name} jumps by {biggest_step}");
     }
-    let knee = values(&k, "right_knee_flexion");
-    let span = knee[n - 1].unwrap() - knee[0].unwrap();
-    assert!((span - 360.0).abs() < 0.5, "knee turned {span}");
+}
+
+/// A knee read as bent backwards by 120° for three frames (a hidden knee put on the wrong
+/// side of the hip–ankle line) is a keypoint error: those frames say so, and the frames after
+/// it read what the knee does, not a whole turn away.
+#[test]
+fn a_knee_bent_backwards_is_refused_and_does_not_shift_the_rest() {
+    let n = 30;
+    let times: Vec<f64> = (0..n).map(|i| i as f64 / 30.0).collect();
+    let knee_at = |i: usize| {
+        if (10..13).contains(&i) {
+            -120.0
+        } else {
+            130.0 + i as f64 * 0.5
+        }
+    };
+    let skeletons = (0..n)
+        .map(|i| {
+            let pose = Pose {
+                trunk: 80.0,
+                hip: [100.0, 100.0],
+                knee: [knee_at(i), knee_at(i)],
+                ankle: [0.0, 0.0],
+                shoulder: [0.0, 0.0],
+                elbow: [20.0, 20.0],
+            };
+            Some(figure(&pose, 1.0, (1000.0, 1000.0)).0)
+        })
+        .collect();
+    // As the pose model gives it: a longer or subtler glitch than the outlier filter removes.
+    let mut raw = unsmoothed();
+    raw.signal.hampel = None;
+    let k = compute(&track_of(skeletons, &times), &raw).unwrap();
+    let knee = k.angle("left_knee_flexion").unwrap();
+    for i in 0..n {
+        match knee.values[i] {
+            Some(v) => assert!((v - knee_at(i)).abs() < 0.5, "frame {i}: {v}"),
+            None => assert!((10..13).contains(&i), "frame {i} not measured"),
+        }
+    }
+    assert_eq!(knee.values.iter().filter(|v| v.is_none()).count(), 3);
+    assert!(
+        knee.missing.keys().any(|r| r.contains("cannot reach")),
+        "{:?}",
+        knee.missing
+    );
 }
 
 /// A subject of stature `stature_px` standing with feet on the floor at image y `floor_y`.

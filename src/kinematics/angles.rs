@@ -60,6 +60,21 @@ pub enum JointAngle {
     ElbowFlexion,
 }
 
+impl JointAngle {
+    /// The values (degrees) the joint can reach, generously. A reading outside is the pose
+    /// model's error, not a posture: a hidden knee put on the wrong side of the hip–ankle line
+    /// reads as bent backwards by 120°, and unwrapped it would carry the rest of the series a
+    /// whole turn away. The shoulder reaches every direction a 2-D view can show.
+    pub fn possible(self) -> Option<std::ops::RangeInclusive<f64>> {
+        match self {
+            JointAngle::HipFlexion => Some(-60.0..=175.0),
+            JointAngle::KneeFlexion | JointAngle::ElbowFlexion => Some(-30.0..=175.0),
+            JointAngle::AnkleDorsiflexion => Some(-90.0..=70.0),
+            JointAngle::ShoulderFlexion => None,
+        }
+    }
+}
+
 /// How one channel's value is computed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Formula {
@@ -87,6 +102,8 @@ pub enum Missing {
     ZeroLength,
     /// A joint angle's sign needs a facing direction, which this frame's pass has not.
     NoFacing,
+    /// The reading lies outside what the joint can do (see [`JointAngle::possible`]).
+    Impossible,
 }
 
 impl std::fmt::Display for Missing {
@@ -97,6 +114,10 @@ impl std::fmt::Display for Missing {
             Missing::NoFacing => write!(
                 f,
                 "no facing direction (front or back view, or no facing cues): sagittal joint angles need a side or oblique view"
+            ),
+            Missing::Impossible => write!(
+                f,
+                "a reading the joint cannot reach (a keypoint on the wrong side of the joint)"
             ),
         }
     }
@@ -193,7 +214,11 @@ impl Formula {
                     JointAngle::AnkleDorsiflexion => f * between - 90.0,
                     _ => f * between,
                 };
-                Ok((wrap_deg(value), confidence))
+                let value = wrap_deg(value);
+                match angle.possible() {
+                    Some(range) if !range.contains(&value) => Err(Missing::Impossible),
+                    _ => Ok((value, confidence)),
+                }
             }
         }
     }

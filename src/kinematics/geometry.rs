@@ -61,14 +61,24 @@ pub fn wrap_deg(angle: f64) -> f64 {
     }
 }
 
+/// Largest change (degrees) between consecutive present values that unwrapping follows: no
+/// joint or segment turns this far between two frames of a video, while a keypoint that flips
+/// to the wrong side of a joint (a hidden knee read as bent backwards) does.
+const MAX_FOLLOWED_STEP_DEG: f64 = 90.0;
+
 /// Removes 360° jumps: each value is moved by whole turns to lie within 180° of the previous
 /// present value (across gaps too, since a joint cannot turn half a circle unseen in the
-/// short gaps the signal stage leaves).
+/// short gaps the signal stage leaves). A value further than [`MAX_FOLLOWED_STEP_DEG`] from the
+/// previous one is a glitch and keeps its own turn (−180..180], so that it cannot carry the
+/// rest of the series a whole turn away.
 pub fn unwrap_deg(values: &mut [Option<f64>]) {
     let mut previous: Option<f64> = None;
     for value in values.iter_mut().flatten() {
         if let Some(p) = previous {
-            *value = p + wrap_deg(*value - p);
+            let step = wrap_deg(*value - p);
+            if step.abs() <= MAX_FOLLOWED_STEP_DEG {
+                *value = p + step;
+            }
         }
         previous = Some(*value);
     }
@@ -91,6 +101,17 @@ mod tests {
             UpVector::between((1.0, 1.0), (1.0, 1.0)).direction_deg(),
             None
         );
+    }
+
+    #[test]
+    fn a_glitch_does_not_carry_the_series_a_whole_turn_away() {
+        // A hidden knee read as bent backwards for two frames at the bottom of a squat.
+        let mut v: Vec<Option<f64>> = [110.0, 51.0, -121.0, -167.0, 80.0, 93.0]
+            .into_iter()
+            .map(Some)
+            .collect();
+        unwrap_deg(&mut v);
+        assert_eq!(v[4..], [Some(80.0), Some(93.0)]);
     }
 
     #[test]
