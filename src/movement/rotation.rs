@@ -14,7 +14,7 @@ use super::segment::{dwell, excursions, Dwell, Excursion, Hysteresis};
 use super::series::{self, fill_gaps, percentile, MAX_FILL_S};
 use super::spine::SpineMeasures;
 use super::{Event, Measure, Movement, MovementAnalysis, Segment};
-use crate::kinematics::spine::rotation::SidePeaks;
+use crate::kinematics::spine::rotation::{SidePeaks, NOT_SIDE_ON};
 use crate::kinematics::spine::{Rotation, Series};
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
@@ -84,7 +84,9 @@ pub fn find_turns(k: &Kinematics, rotation: Result<&Rotation, &str>) -> Result<T
         Err(reason) => reason.to_string(),
     };
     let n = k.times_s.len();
-    if n > 0 && series::main_view(k, 0..n) == View::Front {
+    // The measurement refuses a clip whose subject faces the camera throughout, even where
+    // its turns make the view look oblique on the whole.
+    if n > 0 && (why == NOT_SIDE_ON || series::main_view(k, 0..n) == View::Front) {
         if let Some(turns) = head_turns(k) {
             return Ok(turns);
         }

@@ -47,7 +47,7 @@ pub const ROTATION_PROTOCOL: [&str; 4] = [
 const ASSUMED_SHOULDER_RATIO: f64 = 0.75;
 const ASSUMED_HIP_RATIO: f64 = 0.5;
 /// Why method A refuses a front or back view; BlazePose world yaw may still stand in.
-const NOT_SIDE_ON: &str = "cannot assess: the camera is not side-on (front or back view) and no BlazePose world landmarks were given: a front camera cannot measure rotation reliably from 2-D keypoints";
+pub const NOT_SIDE_ON: &str = "cannot assess: the camera is not side-on (front or back view) and no BlazePose world landmarks were given: a front camera cannot measure rotation reliably from 2-D keypoints";
 /// Confidence factor of world-yaw-only values (front camera): plausible but unvalidated.
 const WORLD_ONLY_CONFIDENCE: f64 = 0.5;
 
@@ -80,6 +80,21 @@ impl Default for RotationOptions {
 pub struct Window {
     pub start_s: f64,
     pub end_s: f64,
+}
+
+/// How close (seconds) to the clip's end a facing window must reach for the subject to have
+/// faced the camera throughout.
+const TO_THE_END_S: f64 = 0.5;
+
+impl Window {
+    /// Whether the subject still faces the camera this close to the clip's end: they never
+    /// turned side-on, so the clip is a front view (a drill done facing the camera), not the
+    /// side-on protocol.
+    pub fn reaches_the_end(&self, times: &[f64]) -> bool {
+        times
+            .last()
+            .is_some_and(|end| end - self.end_s <= TO_THE_END_S)
+    }
 }
 
 /// The true widths method A divides by.
@@ -288,10 +303,9 @@ pub fn measure_rotation(
         limits.push("no 2-s window facing the camera: widths assumed from adult proportions, so angles are less accurate (follow the protocol)".into());
     }
     let widths = calibrated.or_else(|| assumed_widths(&all));
-    let calibration_end = widths
-        .as_ref()
-        .and_then(|w| w.window.as_ref())
-        .map_or(f64::NEG_INFINITY, |w| w.end_s);
+    let window = widths.as_ref().and_then(|w| w.window.as_ref());
+    let calibration_end = window.map_or(f64::NEG_INFINITY, |w| w.end_s);
+    let front_drill = window.is_some_and(|w| w.reaches_the_end(times));
 
     // A frame is measured when its pass is seen side-on (or obliquely) with a facing.
     let facing: Vec<Result<f64, String>> = (0..n)
@@ -300,6 +314,8 @@ pub fn measure_rotation(
                 return Err("cannot assess: subject not seen".to_string());
             };
             match (pass.view.view, pass.view.facing.or(pass.facing)) {
+                // A drill done facing the camera: its turns make the pass look oblique.
+                (View::Side | View::Oblique, _) if front_drill => Err(NOT_SIDE_ON.to_string()),
                 (View::Side | View::Oblique, _) if times[i] <= calibration_end => {
                     Err("calibration window (facing the camera)".to_string())
                 }
