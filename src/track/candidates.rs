@@ -175,42 +175,26 @@ fn relative_jump(old: &BoxPx, new: &BoxPx) -> f32 {
 /// Joints seen in both of two skeletons needed to compare the person by them alone.
 const MIN_SHARED_JOINTS: usize = 8;
 
-fn box_around(points: impl Iterator<Item = Keypoint>) -> Option<BoxPx> {
-    points.fold(None, |b: Option<BoxPx>, k| {
-        Some(match b {
-            None => BoxPx {
-                x0: k.x,
-                y0: k.y,
-                x1: k.x,
-                y1: k.y,
-            },
-            Some(b) => BoxPx {
-                x0: b.x0.min(k.x),
-                y0: b.y0.min(k.y),
-                x1: b.x1.max(k.x),
-                y1: b.y1.max(k.y),
-            },
-        })
-    })
-}
-
 /// The boxes of the joints seen in both skeletons, when they are enough to judge by: a joint
 /// that comes into view (a seated person's feet in a wider crop) grows the whole-body box by
 /// half without the person moving.
 fn shared_boxes(old: &Skeleton, new: &Skeleton) -> Option<(BoxPx, BoxPx)> {
-    let seen = |k: &Option<Keypoint>| k.filter(|k| k.score >= POINT_MIN_SCORE);
-    let both: Vec<(Keypoint, Keypoint)> = old
-        .points
-        .iter()
-        .zip(&new.points)
-        .filter_map(|(a, b)| Some((seen(a)?, seen(b)?)))
-        .collect();
-    if both.len() < MIN_SHARED_JOINTS {
+    let seen = |k: &Option<Keypoint>| k.is_some_and(|k| k.score >= POINT_MIN_SCORE);
+    let (mut old_shared, mut new_shared) = (Skeleton::default(), Skeleton::default());
+    let mut shared = 0;
+    for (i, (a, b)) in old.points.iter().zip(&new.points).enumerate() {
+        if seen(a) && seen(b) {
+            old_shared.points[i] = *a;
+            new_shared.points[i] = *b;
+            shared += 1;
+        }
+    }
+    if shared < MIN_SHARED_JOINTS {
         return None;
     }
     Some((
-        box_around(both.iter().map(|p| p.0))?,
-        box_around(both.iter().map(|p| p.1))?,
+        old_shared.bbox(POINT_MIN_SCORE)?,
+        new_shared.bbox(POINT_MIN_SCORE)?,
     ))
 }
 
