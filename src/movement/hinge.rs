@@ -49,13 +49,10 @@ pub struct TrunkBend {
     /// Degrees from vertical (gaps ≤ 0.5 s filled): the inclination, or in a front or back view
     /// (where a bend goes towards or away from the camera) the tilt its foreshortening implies.
     pub degrees: Vec<Option<f64>>,
-    /// The signal repetitions are found on, larger = deeper: the degrees, or in a front or back
-    /// view the foreshortening itself, in which the pose model's noise is the same at every
-    /// depth (the arc cosine turns one pixel near upright into several degrees).
-    pub depth: Vec<Option<f64>>,
-    /// [`MIN_RANGE_DEG`] in the units of `depth`.
-    pub min_range: f64,
-    pub foreshortened: bool,
+    /// In a front or back view, the foreshortening the degrees come from. Repetitions are found
+    /// on it there: the pose model's noise weighs the same in it at every depth, while the arc
+    /// cosine turns one pixel near upright into several degrees.
+    shortening: Option<Vec<Option<f64>>>,
 }
 
 impl TrunkBend {
@@ -69,27 +66,29 @@ impl TrunkBend {
             );
             TrunkBend {
                 degrees: series::foreshortened_tilt(&shortening),
-                depth: shortening,
-                min_range: 1.0 - MIN_RANGE_DEG.to_radians().cos(),
-                foreshortened: true,
+                shortening: Some(shortening),
             }
         } else {
-            let degrees = trunk_inclination(k);
             TrunkBend {
-                depth: degrees.clone(),
-                degrees,
-                min_range: MIN_RANGE_DEG,
-                foreshortened: false,
+                degrees: trunk_inclination(k),
+                shortening: None,
             }
         }
     }
 
-    /// The trunk's repetitions (see [`depth_repetitions`]).
+    pub fn foreshortened(&self) -> bool {
+        self.shortening.is_some()
+    }
+
+    /// The trunk's repetitions (see [`depth_repetitions`]), at least [`MIN_RANGE_DEG`] deep.
     pub fn repetitions(
         &self,
         times: &[f64],
     ) -> Option<(Vec<super::segment::Excursion>, bool, bool, f64)> {
-        depth_repetitions(&self.depth, times, self.min_range)
+        match &self.shortening {
+            Some(s) => depth_repetitions(s, times, 1.0 - MIN_RANGE_DEG.to_radians().cos()),
+            None => depth_repetitions(&self.degrees, times, MIN_RANGE_DEG),
+        }
     }
 }
 
@@ -410,7 +409,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     let n = k.times_s.len();
     let t = &k.times_s;
     let bend = TrunkBend::of(k);
-    let (trunk, foreshortened) = (&bend.degrees, bend.foreshortened);
+    let (trunk, foreshortened) = (&bend.degrees, bend.foreshortened());
     let hip_flexion = mean_of(
         &series::angle(k, "left_hip_flexion"),
         &series::angle(k, "right_hip_flexion"),
