@@ -466,7 +466,7 @@ fn a_rotation_drill_facing_the_camera_is_read_from_the_front_even_when_it_looks_
 
 /// The same checks on bodies and camera jitter that none of the rules were tuned on.
 #[test]
-#[ignore = "known failures (measured, seeds 11-18): gait heel-slam side 15: G-F3 warns at 0.54 statures/s (fail above 0.55); rotation side-on 18: the first turn to the left is missed, good and asymmetric (MoveNet reads that 45° turn away from the camera as 11-13°); sts rounding front 14: full stand 2.1 frames early"]
+#[ignore = "known failures (measured, seeds 11-18): gait heel-slam side 15: G-F3 warns at 0.54 statures/s (fail above 0.55); rotation side-on 18: the first turn to the left is missed, good and asymmetric (MoveNet reads that 45° turn away from the camera as 11-13°)"]
 fn every_script_on_seeds_no_rule_was_tuned_on() {
     let problems: Vec<String> = [
         movement_problems(Script::Hinge, &[View::Side, View::Front], &[11, 12]),

@@ -117,6 +117,8 @@ struct Signals {
     /// Shoulder midpoint height, trunk lengths (y up, from the image's top).
     neck_height: Vec<Option<f64>>,
     neck_speed: Vec<Option<f64>>,
+    /// Mid-hip upward speed, averaged as the shoulders' is.
+    hip_rise_speed: Vec<Option<f64>>,
     shank: Vec<Option<f64>>,
 }
 
@@ -144,6 +146,7 @@ fn signals(k: &Kinematics, trunk_px: f64) -> Signals {
         trunk_speed: derivative(&trunk, t),
         hip_speed: derivative(&hip_height, t),
         neck_speed: moving_mean(&derivative(&neck_height, t), t, NECK_SPEED_HALF_WINDOW_S),
+        hip_rise_speed: moving_mean(&derivative(&hip_height, t), t, NECK_SPEED_HALF_WINDOW_S),
         trunk,
         hip_height,
         neck_height,
@@ -323,12 +326,20 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                     .rev()
                     .find(|i| t[*i] - t[b.1] <= 1.0)
                     .unwrap_or(b.1);
-                let full_stand = argmax(&s.neck_speed, seat_off..=stand_end)
-                    .and_then(|fastest| {
-                        let top = s.neck_speed[fastest]?;
+                let stops = |speed: &[Option<f64>]| {
+                    argmax(speed, seat_off..=stand_end).and_then(|fastest| {
+                        let top = speed[fastest]?;
                         (fastest..=b.2)
-                            .find(|i| s.neck_speed[*i].is_some_and(|v| v <= FULL_STAND_SPEED * top))
+                            .find(|i| speed[*i].is_some_and(|v| v <= FULL_STAND_SPEED * top))
                     })
+                };
+                // From the front the shoulders' last rise is lost: as the trunk straightens
+                // they move away from the camera, which lowers them in the image. The hips
+                // arrive last there, so the rise ends when both have stopped.
+                let full_stand = stops(&s.neck_speed)
+                    .into_iter()
+                    .chain(frontal.then(|| stops(&s.hip_rise_speed)).flatten())
+                    .max()
                     .unwrap_or(b.1);
                 let max_dorsiflexion = argmax(&s.shank, seat_off..=full_stand.max(seat_off));
                 let settle_end = (full_stand..=b.2)
@@ -416,7 +427,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 metrics.insert("foot_behind_knee".into(), foot);
                 metrics.insert("hand_support".into(), Measure::from_option(hand_support(k, start..=full_stand, trunk_px), "fraction", "share of rise frames with a wrist within 0.3 trunk lengths of a thigh (hands on thighs or knees)", confidence, "the wrists are not seen during the rise"));
                 metrics.insert("hip_flexion_at_full_stand".into(), Measure::from_option((full_stand..=stable).filter_map(|i| hip_flexion(k, i, f)).reduce(f64::min), "deg", "least hip flexion (thigh against the trunk line) from full stand to stable, facing from where the knees pointed while seated", confidence, "hips, knees or neck not seen at full stand"));
-                metrics.insert("rise_duration".into(), Measure::value(t[full_stand] - t[start], "s", format!("rise start (the trunk starts leaning) to full stand (the shoulders' upward speed falls to {:.0}% of its peak)", 100.0 * FULL_STAND_SPEED), confidence));
+                metrics.insert("rise_duration".into(), Measure::value(t[full_stand] - t[start], "s", format!("rise start (the trunk starts leaning) to full stand (the shoulders' upward speed falls to {:.0}% of its peak{})", 100.0 * FULL_STAND_SPEED, if frontal { ", and the hips' too" } else { "" }), confidence));
                 let peak_speed = s.trunk_speed[start..=full_stand]
                     .iter()
                     .flatten()
