@@ -39,8 +39,9 @@ pub const SEAT_OFF_BAND: f64 = 0.05;
 /// peak in the rise (Schenkman et al. end the extension phase when the hips stop extending; a
 /// threshold on the position, such as 95% of standing height, fires early on the slow arrival).
 pub const FULL_STAND_SPEED: f64 = 0.1;
-/// The shoulders' speed is averaged over this many seconds either side: unaveraged, the pose
-/// model's jitter dips it under the threshold for a frame before the rise has ended.
+/// The shoulders' (and, from the front, the hips') upward speed is averaged over this many
+/// seconds either side: unaveraged, the pose model's jitter dips it under the threshold for a
+/// frame before the rise has ended.
 pub const NECK_SPEED_HALF_WINDOW_S: f64 = 0.07;
 /// Shortest seated stay (seconds) that counts as sitting on a seat: the bottom of a deep squat
 /// also has horizontal thighs, but only for a moment. A stay the clip starts in is exempt.
@@ -142,11 +143,12 @@ fn signals(k: &Kinematics, trunk_px: f64) -> Signals {
         &inclination(&series::angle(k, "left_shank"), -90.0),
         &inclination(&series::angle(k, "right_shank"), -90.0),
     );
+    let hip_speed = derivative(&hip_height, t);
     Signals {
         trunk_speed: derivative(&trunk, t),
-        hip_speed: derivative(&hip_height, t),
         neck_speed: moving_mean(&derivative(&neck_height, t), t, NECK_SPEED_HALF_WINDOW_S),
-        hip_rise_speed: moving_mean(&derivative(&hip_height, t), t, NECK_SPEED_HALF_WINDOW_S),
+        hip_rise_speed: moving_mean(&hip_speed, t, NECK_SPEED_HALF_WINDOW_S),
+        hip_speed,
         trunk,
         hip_height,
         neck_height,
