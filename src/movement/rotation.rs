@@ -14,7 +14,7 @@ use super::segment::{dwell, excursions, Dwell, Excursion, Hysteresis};
 use super::series::{self, fill_gaps, percentile, MAX_FILL_S};
 use super::spine::SpineMeasures;
 use super::{Event, Measure, Movement, MovementAnalysis, Segment};
-use crate::kinematics::spine::rotation::{SidePeaks, NOT_SIDE_ON};
+use crate::kinematics::spine::rotation::SidePeaks;
 use crate::kinematics::spine::{Rotation, Series};
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
@@ -69,7 +69,11 @@ pub struct Turns {
 
 /// Finds the turns of a clip from its rotation measurement or, from the front, its head
 /// offset. `Err` says why neither can be read.
-pub fn find_turns(k: &Kinematics, rotation: Result<&Rotation, &str>) -> Result<Turns, String> {
+pub fn find_turns(
+    k: &Kinematics,
+    rotation: Result<&Rotation, &str>,
+    faced_the_camera: bool,
+) -> Result<Turns, String> {
     if let Ok(r) = rotation {
         if r.shoulder_rotation.count() > 0 {
             return Ok(measured_turns(k, r));
@@ -86,7 +90,7 @@ pub fn find_turns(k: &Kinematics, rotation: Result<&Rotation, &str>) -> Result<T
     let n = k.times_s.len();
     // The measurement refuses a clip whose subject faces the camera throughout, even where
     // its turns make the view look oblique on the whole.
-    if n > 0 && (why == NOT_SIDE_ON || series::main_view(k, 0..n) == View::Front) {
+    if n > 0 && (faced_the_camera || series::main_view(k, 0..n) == View::Front) {
         if let Some(turns) = head_turns(k) {
             return Ok(turns);
         }
@@ -210,7 +214,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     let rotation = spine.rotation();
     let mut notes = Vec::new();
     let mut segments = Vec::new();
-    let turns = find_turns(k, rotation);
+    let turns = find_turns(k, rotation, spine.faced_the_camera());
     let (found, signal, unit, method) = match &turns {
         Ok(turns) => {
             notes.extend(turns.notes.iter().cloned());

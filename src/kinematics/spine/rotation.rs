@@ -144,6 +144,10 @@ pub struct Rotation {
     pub limits: Vec<String>,
     /// Set when nothing could be assessed: why.
     pub cannot_assess: Option<String>,
+    /// The subject faced the camera where frames were refused (a front or back view, or a
+    /// drill done facing the camera): there the turns can still be read from the head.
+    #[serde(default)]
+    pub faced_the_camera: bool,
 }
 
 struct Lines {
@@ -381,6 +385,7 @@ pub fn measure_rotation(
             thoracic_peaks: peaks(&[]),
             limits,
             cannot_assess: Some("cannot assess: the trunk is never seen".into()),
+            faced_the_camera: false,
         };
     };
 
@@ -467,6 +472,7 @@ pub fn measure_rotation(
             (_, None) => thoracic.miss(i, &reason_at(&hip_raw[i])),
         }
     }
+    let faced_the_camera = shoulders.main_missing_reason() == Some(NOT_SIDE_ON);
     let cannot_assess = (shoulders.count() == 0).then(|| {
         shoulders
             .main_missing_reason()
@@ -488,6 +494,7 @@ pub fn measure_rotation(
         unreliable,
         limits,
         cannot_assess,
+        faced_the_camera,
     }
 }
 
