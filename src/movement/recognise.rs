@@ -71,12 +71,10 @@ pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
     }
     let hinge_reps = bend.repetitions(t).map_or(0, |r| r.0.len());
     let measured = measure_rotation(track, k, &RotationOptions::default());
-    let rotation = measured.cannot_assess.as_deref().map_or(Ok(&measured), Err);
-    let (left, right) =
-        rotation::find_turns(k, rotation, measured.faced_the_camera).map_or((0, 0), |turns| {
-            let left = turns.found.iter().filter(|t| t.left).count();
-            (left, turns.found.len() - left)
-        });
+    let (left, right) = rotation::find_turns(k, Ok(&measured)).map_or((0, 0), |turns| {
+        let left = turns.found.iter().filter(|t| t.left).count();
+        (left, turns.found.len() - left)
+    });
     let turning = left >= 2 && right >= 2;
     if hinge_reps > 0 && !(turning && left + right > 2 * hinge_reps) {
         return found(Movement::Hinge, format!("{hinge_reps} repetition(s) of trunk inclination ({trunk_range:.0}° range, knees {knee_range:.0}°)"));

@@ -67,25 +67,23 @@ pub struct Turns {
     pub notes: Vec<String>,
 }
 
-/// Finds the turns of a clip from its rotation measurement or, from the front, its head
-/// offset. `Err` says why neither can be read.
-pub fn find_turns(
-    k: &Kinematics,
-    rotation: Result<&Rotation, &str>,
-    faced_the_camera: bool,
-) -> Result<Turns, String> {
+/// Finds the turns of a clip from its rotation measurement (`Err`: why none was made) or,
+/// where the measurement found the subject facing the camera, from the head offset. `Err` says
+/// why neither can be read.
+pub fn find_turns(k: &Kinematics, rotation: Result<&Rotation, &str>) -> Result<Turns, String> {
     if let Ok(r) = rotation {
         if r.shoulder_rotation.count() > 0 {
             return Ok(measured_turns(k, r));
         }
     }
-    let why = match rotation {
-        Ok(r) => r
-            .shoulder_rotation
-            .main_missing_reason()
-            .unwrap_or("the shoulder rotation was not measured")
-            .to_string(),
-        Err(reason) => reason.to_string(),
+    let (why, faced_the_camera) = match rotation {
+        Ok(r) => (
+            r.cannot_assess
+                .as_deref()
+                .unwrap_or("the shoulder rotation was not measured"),
+            r.faced_the_camera,
+        ),
+        Err(reason) => (reason, false),
     };
     let n = k.times_s.len();
     // The measurement refuses a clip whose subject faces the camera throughout, even where
@@ -214,7 +212,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     let rotation = spine.rotation();
     let mut notes = Vec::new();
     let mut segments = Vec::new();
-    let turns = find_turns(k, rotation, spine.faced_the_camera());
+    let turns = find_turns(k, spine.rotation_measurement());
     let (found, signal, unit, method) = match &turns {
         Ok(turns) => {
             notes.extend(turns.notes.iter().cloned());

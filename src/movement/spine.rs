@@ -88,10 +88,12 @@ impl SpineMeasures {
         }
     }
 
-    /// Whether the rotation measurement found the subject facing the camera where it refused
-    /// frames (see `Rotation::faced_the_camera`).
-    pub fn faced_the_camera(&self) -> bool {
-        matches!(&self.rotation, Assessment::Assessed(r) if r.faced_the_camera)
+    /// The rotation measurement, even one that refused the whole clip, or why none was made.
+    pub fn rotation_measurement(&self) -> std::result::Result<&Rotation, &str> {
+        match &self.rotation {
+            Assessment::Assessed(r) => Ok(r),
+            Assessment::CannotAssess(reason) => Err(reason),
+        }
     }
 
     /// The rotation, or why there is none (not measured, or refused for the whole clip).

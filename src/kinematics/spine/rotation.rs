@@ -472,10 +472,10 @@ pub fn measure_rotation(
             (_, None) => thoracic.miss(i, &reason_at(&hip_raw[i])),
         }
     }
-    let faced_the_camera = shoulders.main_missing_reason() == Some(NOT_SIDE_ON);
+    let main_missing = shoulders.main_missing_reason();
+    let faced_the_camera = main_missing == Some(NOT_SIDE_ON);
     let cannot_assess = (shoulders.count() == 0).then(|| {
-        shoulders
-            .main_missing_reason()
+        main_missing
             .unwrap_or("cannot assess: no frames")
             .to_string()
     });
