@@ -464,6 +464,56 @@ fn a_rotation_drill_facing_the_camera_is_read_from_the_front_even_when_it_looks_
     check_movement(Script::Rotation, &[View::Front], &[27]);
 }
 
+/// Side-on, a turn away from the camera hides the far shoulder behind the body. On seed 38
+/// MoveNet reads the two 45° turns to the subject's left (away from the camera) as 0–4°, so
+/// only the turns towards the camera are found; the analysis must then leave the turns per
+/// side (R3) unjudged instead of telling a good drill to even out its sides. On seed 8 both
+/// sides are seen, and R3 is judged.
+#[test]
+fn turns_per_side_are_not_judged_when_the_turns_away_from_a_side_on_camera_went_unseen() {
+    let r3 = |r: &Rendered| {
+        r.report
+            .assessment
+            .as_ref()
+            .expect("assessment")
+            .criteria
+            .iter()
+            .find(|c| c.id == "R3")
+            .expect("R3")
+            .clone()
+    };
+    let hidden = render_and_analyze(Script::Rotation, "good", View::SideOn, 38);
+    let (left, right) = (
+        found_times(&hidden.report, "turn_left", "peak"),
+        found_times(&hidden.report, "turn_right", "peak"),
+    );
+    assert!(
+        left.is_empty(),
+        "premise: the turns away from the camera were not seen on this body, but turns to the left were found at {left:?}"
+    );
+    assert_eq!(
+        right.len(),
+        truth_times(&hidden.truth, "peak", Some("right")).len(),
+        "turns towards the camera {right:?}"
+    );
+    let judged = r3(&hidden);
+    assert_eq!(judged.verdict, Verdict::CannotAssess, "{judged:?}");
+    assert!(
+        judged
+            .reason
+            .as_deref()
+            .is_some_and(|r| r.contains("away from the camera")),
+        "{judged:?}"
+    );
+
+    let seen = render_and_analyze(Script::Rotation, "good", View::SideOn, 8);
+    assert_eq!(
+        found_times(&seen.report, "turn_left", "peak").len(),
+        truth_times(&seen.truth, "peak", Some("left")).len()
+    );
+    assert_eq!(r3(&seen).verdict, Verdict::Pass, "{:?}", r3(&seen));
+}
+
 /// The same checks on bodies and camera jitter that none of the rules were tuned on.
 #[test]
 #[ignore = "known failures (measured, seeds 11-18): gait heel-slam side 15: G-F3 warns at 0.54 statures/s (fail above 0.55); rotation side-on 18: the first turn to the left is missed, good and asymmetric (MoveNet reads that 45° turn away from the camera as 11-13°)"]

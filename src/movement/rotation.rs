@@ -14,6 +14,7 @@ use super::segment::{dwell, excursions, Dwell, Excursion, Hysteresis};
 use super::series::{self, fill_gaps, percentile, MAX_FILL_S};
 use super::spine::SpineMeasures;
 use super::{Event, Measure, Movement, MovementAnalysis, Segment};
+use crate::kinematics::passes::Facing;
 use crate::kinematics::spine::rotation::SidePeaks;
 use crate::kinematics::spine::{Rotation, Series};
 use crate::kinematics::view::View;
@@ -114,6 +115,29 @@ fn measured_turns(k: &Kinematics, r: &Rotation) -> Turns {
         found,
         notes: Vec::new(),
     }
+}
+
+/// Why the turns per side cannot be compared when a side-on clip shows turns towards the
+/// camera only: turning away from the camera hides the far shoulder behind the body, and 2-D
+/// keypoints can miss the whole turn (on synthetic side-on drills MoveNet read a 45° turn away
+/// from the camera as 0–4° on one body, 17° on another). A subject facing the image's left
+/// shows the camera their left side, so turns to their left are the ones towards it.
+fn unseen_side_away_from_camera(k: &Kinematics, found: &[Turn]) -> Option<String> {
+    let mut near_side_left = None;
+    for turn in found {
+        let pass = k.pass_at(turn.held.centre)?;
+        if pass.view.view != View::Side {
+            return None;
+        }
+        let left_near = pass.view.facing? == Facing::Left;
+        if *near_side_left.get_or_insert(left_near) != left_near || turn.left != left_near {
+            return None;
+        }
+    }
+    let away = if near_side_left? { "right" } else { "left" };
+    Some(format!(
+        "no turn to the {away}, away from the camera, was seen; from a side-on camera such a turn hides the far shoulder behind the body and can be missed, so the turns per side cannot be compared (film the other side too, or use --model blazepose)"
+    ))
 }
 
 /// Turns seen from the front: the nose moves towards the side the upper body turns to (the
@@ -305,12 +329,18 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         Err(reason) => Measure::missing("turns", "turns of the upper body", reason.clone()),
     };
     metrics.insert("turn_count".into(), count);
+    let away_unseen = unseen_side_away_from_camera(k, found);
+    if let Some(reason) = &away_unseen {
+        notes.push(reason.clone());
+    }
     metrics.insert(
         "turns_per_side_difference".into(),
-        if found.is_empty() {
-            Measure::missing("turns", method, "no turns were found")
-        } else {
-            Measure::value(counts[0].abs_diff(counts[1]) as f64, "turns", method, 1.0)
+        match (found.is_empty(), away_unseen) {
+            (true, _) => Measure::missing("turns", method, "no turns were found"),
+            (false, Some(reason)) => Measure::missing("turns", method, reason),
+            (false, None) => {
+                Measure::value(counts[0].abs_diff(counts[1]) as f64, "turns", method, 1.0)
+            }
         },
     );
     let unavailable = |what: &str| match &rotation {
