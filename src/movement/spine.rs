@@ -98,10 +98,8 @@ impl SpineMeasures {
 
     /// The rotation, or why there is none (not measured, or refused for the whole clip).
     pub fn rotation(&self) -> std::result::Result<&Rotation, &str> {
-        match &self.rotation {
-            Assessment::Assessed(r) => r.cannot_assess.as_deref().map_or(Ok(r), Err),
-            Assessment::CannotAssess(reason) => Err(reason),
-        }
+        self.rotation_measurement()
+            .and_then(|r| r.cannot_assess.as_deref().map_or(Ok(r), Err))
     }
 }
 
