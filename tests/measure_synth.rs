@@ -4,12 +4,14 @@
 //!
 //! The issue's thresholds are met on part of the clips only (see docs/validation.md): the
 //! forward bend on the bodies of seeds 11 and 23 (one hip part at 4.7°), not on the held-out
-//! body 37's spinal part (7.6–7.9°, its arched reps read neutral), and the rotation nowhere
-//! (the models' hip keypoints turn with the shoulders in a side-on view).
+//! body 37's spinal part (7.6–7.9°, its arched reps read neutral), and the rotation nowhere,
+//! with either pose model (their hip keypoints turn with the shoulders in a side-on view, and
+//! MoveNet folds the far shoulder onto the near one).
 //! `issue_thresholds_*` asserts them and is ignored until they are met; the other test holds
 //! the measured accuracy to its documented level so that it cannot silently get worse.
 
 use ugoki::cli::measure::validation::{markdown, passes, run_all, standard_cases, Row};
+use ugoki::cli::pose::PoseModel;
 use ugoki::synth::motion::Movement;
 use ugoki::synth::scene::View;
 
@@ -56,11 +58,17 @@ fn spine_measurements_hold_their_documented_accuracy_on_synthetic_clips() {
                 .as_deref()
                 .is_some_and(|reason| reason.contains("not a side view")),
             _ => {
+                // Documented (RMSE, degrees): MoveNet shoulders ≤ 15, pelvis ≤ 20, thoracic
+                // ≤ 19; BlazePose shoulders ≤ 12, pelvis ≤ 16, thoracic ≤ 25.
+                let (shoulder, pelvis, thoracic) = match r.case.model {
+                    PoseModel::Movenet => (15.0, 20.0, 19.0),
+                    PoseModel::Blazepose => (12.0, 16.0, 25.0),
+                };
                 r.refusal.is_none()
                     && r.compared > 200
-                    && within(r.shoulder_rmse, 12.0)
-                    && within(r.pelvis_rmse, 16.0)
-                    && within(r.thoracic_rmse, 25.0)
+                    && within(r.shoulder_rmse, shoulder)
+                    && within(r.pelvis_rmse, pelvis)
+                    && within(r.thoracic_rmse, thoracic)
             }
         };
         if !ok {

@@ -23,6 +23,16 @@ pub enum PoseModel {
     Blazepose,
 }
 
+impl PoseModel {
+    /// The name `--model` takes.
+    pub fn name(self) -> &'static str {
+        match self {
+            PoseModel::Movenet => "movenet",
+            PoseModel::Blazepose => "blazepose",
+        }
+    }
+}
+
 #[derive(Debug, Args)]
 pub struct PoseArgs {
     /// Video file, folder of images, or camera (cam:0, /dev/video0).
