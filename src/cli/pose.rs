@@ -24,12 +24,12 @@ pub enum PoseModel {
 }
 
 impl PoseModel {
-    /// The name `--model` takes.
-    pub fn name(self) -> &'static str {
-        match self {
-            PoseModel::Movenet => "movenet",
-            PoseModel::Blazepose => "blazepose",
-        }
+    /// The name `--model` takes for it.
+    pub fn name(self) -> String {
+        use clap::ValueEnum;
+        self.to_possible_value()
+            .map(|v| v.get_name().to_owned())
+            .unwrap_or_default()
     }
 }
 
