@@ -58,8 +58,8 @@ fn spine_measurements_hold_their_documented_accuracy_on_synthetic_clips() {
                 .as_deref()
                 .is_some_and(|reason| reason.contains("not a side view")),
             _ => {
-                // Documented (RMSE, degrees): MoveNet shoulders ≤ 15, pelvis ≤ 20, thoracic
-                // ≤ 19; BlazePose shoulders ≤ 12, pelvis ≤ 16, thoracic ≤ 25.
+                // Bounds (RMSE, degrees): each model's measured ranges in docs/measurements.md
+                // with a margin of 1-2°.
                 let (shoulder, pelvis, thoracic) = match r.case.model {
                     PoseModel::Movenet => (15.0, 20.0, 19.0),
                     PoseModel::Blazepose => (12.0, 16.0, 25.0),
