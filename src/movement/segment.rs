@@ -107,6 +107,13 @@ pub struct Dwell {
     pub departure: usize,
 }
 
+impl Dwell {
+    /// The time midway between arrival and departure, between frames.
+    pub fn middle_s(&self, times: &[f64]) -> f64 {
+        0.5 * (times[self.arrival] + times[self.departure])
+    }
+}
+
 /// The dwell of `signal` around `extreme` within `range`. A turning point held for a while (a
 /// hinge's bottom, the lean before seat-off) is a noisy plateau whose highest frame falls at
 /// either end; the middle of the time spent near it is where the movement turns.
@@ -127,19 +134,20 @@ pub fn dwell(
     let near = |i: &usize| signal[*i].is_some_and(|v| (v - top).abs() <= band);
     let arrival = range.clone().find(near).unwrap_or(extreme).min(extreme);
     let departure = range.rev().find(near).unwrap_or(extreme).max(extreme);
-    let middle = 0.5 * (times[arrival] + times[departure]);
-    let centre = (arrival..=departure)
-        .min_by(|a, b| {
-            (times[*a] - middle)
-                .abs()
-                .total_cmp(&(times[*b] - middle).abs())
-        })
-        .unwrap_or(extreme);
-    Dwell {
+    let mut held = Dwell {
         arrival,
-        centre,
+        centre: extreme,
         departure,
+    };
+    let middle = held.middle_s(times);
+    if let Some(centre) = (arrival..=departure).min_by(|a, b| {
+        (times[*a] - middle)
+            .abs()
+            .total_cmp(&(times[*b] - middle).abs())
+    }) {
+        held.centre = centre;
     }
+    held
 }
 
 /// Local maxima of `signal` that are the largest within ±`half_window_s` and above `floor`.
@@ -248,6 +256,19 @@ mod tests {
             .collect();
         let d = dwell(&signal, &t, 0..=39, 10, 0.05);
         assert_eq!((d.arrival, d.centre, d.departure), (10, 14, 18));
+    }
+
+    #[test]
+    fn a_hold_of_an_even_number_of_frames_turns_between_frames() {
+        // Held from frame 10 to 17: the middle is frame 13.5, which the nearest frame (13,
+        // the first of the two tied) would round early.
+        let t = times(30);
+        let signal: Vec<Option<f64>> = (0..30)
+            .map(|i| Some(if (10..=17).contains(&i) { 1.0 } else { 0.0 }))
+            .collect();
+        let d = dwell(&signal, &t, 0..=29, 12, 0.05);
+        assert_eq!((d.arrival, d.centre, d.departure), (10, 13, 17));
+        assert!((d.middle_s(&t) - 0.5 * (t[13] + t[14])).abs() < 1e-12);
     }
 
     #[test]

@@ -33,8 +33,9 @@ pub const MIN_STATE_S: f64 = 0.3;
 pub const FRONTAL_SEATED_DROP: f64 = 0.4;
 pub const FRONTAL_STANDING_DROP: f64 = 0.2;
 /// Seat-off lies in the dwell where the lean stays within this fraction of its range of its
-/// peak: wider than the pose model's jitter there, narrow against the lean itself.
-pub const SEAT_OFF_BAND: f64 = 0.05;
+/// peak: wider than the pose model's jitter there (about 1° on a 35° lean, so a band of 5 %
+/// was set by one noisy frame at either end), narrow against the lean itself.
+pub const SEAT_OFF_BAND: f64 = 0.15;
 /// The shoulders have stopped rising when their upward speed falls to this fraction of its
 /// peak in the rise (Schenkman et al. end the extension phase when the hips stop extending; a
 /// threshold on the position, such as 95% of standing height, fires early on the slow arrival).
@@ -312,14 +313,17 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                     .flatten()
                     .copied()
                     .fold(peak, f64::min);
-                let seat_off = dwell(
+                let lean_held = dwell(
                     &lean,
                     t,
                     window_start..=b.1,
                     most,
                     SEAT_OFF_BAND * (peak - base),
-                )
-                .centre;
+                );
+                let seat_off = lean_held.centre;
+                // Between frames: at 15 frames/s a whole frame is a sizeable share of the 2-frame
+                // tolerance, and the nearest frame to a dwell's middle rounds it early on ties.
+                let seat_off_s = lean_held.middle_s(t);
                 let start = (window_start..=seat_off)
                     .rev()
                     .find(|i| lean[*i].is_some_and(|v| v <= base + 0.1 * (peak - base)))
@@ -354,17 +358,24 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                             && s.hip_speed[*i].is_some_and(|v| v.abs() < 0.1)
                     })
                     .unwrap_or(settle_end);
-                let mut events = vec![event("rise_start", start), event("seat_off", seat_off)];
+                let mut events = vec![
+                    event("rise_start", start),
+                    Event {
+                        name: "seat_off".into(),
+                        position: seat_off,
+                        time_s: seat_off_s,
+                    },
+                ];
                 let mut phases = vec![Phase {
                     name: "flexion_momentum".into(),
                     start_s: t[start],
-                    end_s: t[seat_off],
+                    end_s: seat_off_s,
                 }];
                 if let Some(md) = max_dorsiflexion {
                     events.push(event("max_ankle_dorsiflexion", md));
                     phases.push(Phase {
                         name: "momentum_transfer".into(),
-                        start_s: t[seat_off],
+                        start_s: seat_off_s,
                         end_s: t[md],
                     });
                     phases.push(Phase {
@@ -376,7 +387,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                     notes.push(format!("rise {rises}: the shanks are not seen, so momentum transfer and extension are one phase"));
                     phases.push(Phase {
                         name: "momentum_transfer_and_extension".into(),
-                        start_s: t[seat_off],
+                        start_s: seat_off_s,
                         end_s: t[full_stand],
                     });
                 }
