@@ -134,20 +134,22 @@ pub fn dwell(
     let near = |i: &usize| signal[*i].is_some_and(|v| (v - top).abs() <= band);
     let arrival = range.clone().find(near).unwrap_or(extreme).min(extreme);
     let departure = range.rev().find(near).unwrap_or(extreme).max(extreme);
-    let mut held = Dwell {
+    let held = Dwell {
         arrival,
         centre: extreme,
         departure,
     };
     let middle = held.middle_s(times);
-    if let Some(centre) = (arrival..=departure).min_by(|a, b| {
-        (times[*a] - middle)
-            .abs()
-            .total_cmp(&(times[*b] - middle).abs())
-    }) {
-        held.centre = centre;
+    Dwell {
+        centre: (arrival..=departure)
+            .min_by(|a, b| {
+                (times[*a] - middle)
+                    .abs()
+                    .total_cmp(&(times[*b] - middle).abs())
+            })
+            .unwrap_or(extreme),
+        ..held
     }
-    held
 }
 
 /// Local maxima of `signal` that are the largest within ±`half_window_s` and above `floor`.
