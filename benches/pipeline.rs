@@ -1,6 +1,7 @@
 //! Pose pipeline throughput, measured in one run on the real walking (1768x994 VP9) and
 //! front-squat (620x720 H.264) clips: decode only, crop preprocessing, MoveNet inference with 1
-//! and with all cores' intra-op threads, and end-to-end tracking as `ugoki pose` runs it.
+//! and with all cores' intra-op threads, and end-to-end tracking as `ugoki pose` runs it, with
+//! one frame in flight (the default) and with two (`--frames-in-flight 2`).
 //!
 //! The CPU-work bound is cores ÷ (decode + preprocessing + single-threaded inference per
 //! frame), each measured alone here. End-to-end follows every person in view (the walking clip
@@ -17,11 +18,11 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
+use ugoki::cli::pose::movenet_inference;
 use ugoki::pose::movenet::{MoveNet, INPUT_SIDE};
 use ugoki::pose::preprocess::{crop_rgb, pixels};
-use ugoki::pose::{PoseEstimator, Region};
+use ugoki::pose::Region;
 use ugoki::source::{FrameSource, VideoFile};
-use ugoki::track::candidates::Sessions;
 use ugoki::track::motion::MotionDetector;
 use ugoki::track::{track_source, SubjectOptions};
 
@@ -33,9 +34,12 @@ struct Row {
     preprocess_ms: f64,
     infer1_ms: f64,
     infer_n_ms: f64,
-    runs_per_frame: f64,
-    end_to_end_fps: f64,
+    /// (frames in flight, model runs per frame, end-to-end frames per second).
+    end_to_end: Vec<(usize, f64, f64)>,
 }
+
+/// The frames-in-flight settings measured end to end.
+const FRAMES_IN_FLIGHT: [usize; 2] = [1, 2];
 
 fn clip(name: &str) -> PathBuf {
     let p = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -102,14 +106,21 @@ fn measure(name: &str, cores: usize) -> Row {
     drop(frames);
     drop(crops);
 
-    // As `ugoki pose` runs it: one session with every core, one single-threaded per core.
-    let per_core = (0..cores)
-        .map(|_| Box::new(MoveNet::load(&model, 1).unwrap()) as Box<dyn PoseEstimator>)
+    // As `ugoki pose` runs it.
+    let end_to_end = FRAMES_IN_FLIGHT
+        .iter()
+        .map(|&in_flight| {
+            let mut inference = movenet_inference(cores, in_flight).unwrap();
+            let source = Box::new(VideoFile::open(&path).unwrap());
+            let outcome =
+                track_source(source, &mut inference, &SubjectOptions::default(), None).unwrap();
+            (
+                in_flight,
+                outcome.inferences as f64 / n as f64,
+                n as f64 / outcome.wall_time.as_secs_f64(),
+            )
+        })
         .collect();
-    let whole = Box::new(MoveNet::load(&model, cores).unwrap());
-    let mut sessions = Sessions { whole, per_core };
-    let source = Box::new(VideoFile::open(&path).unwrap());
-    let outcome = track_source(source, &mut sessions, &SubjectOptions::default(), None).unwrap();
     Row {
         clip: name.to_string(),
         frames: n,
@@ -118,8 +129,7 @@ fn measure(name: &str, cores: usize) -> Row {
         preprocess_ms: ms_per(preprocess, n),
         infer1_ms: infer1,
         infer_n_ms: infer_n,
-        runs_per_frame: outcome.inferences as f64 / n as f64,
-        end_to_end_fps: n as f64 / outcome.wall_time.as_secs_f64(),
+        end_to_end,
     }
 }
 
@@ -161,38 +171,40 @@ fn main() {
     let reference = python_reference(&names.map(clip));
     println!("\nPose pipeline on {cores} cores (ms per frame unless stated)\n");
     println!(
-        "| clip | frames | decode | motion | crop | MoveNet 1 thread | MoveNet {cores} threads | model runs/frame | \
-         CPU-work bound fps | end-to-end fps | % of bound | work-adjusted bound fps | % of work-adjusted | \
-         Python reference fps | ugoki ÷ Python |"
+        "| clip | frames | decode | motion | crop | MoveNet 1 thread | MoveNet {cores} threads | \
+         CPU-work bound fps | frames in flight | model runs/frame | end-to-end fps | % of bound | \
+         work-adjusted bound fps | % of work-adjusted | Python reference fps | ugoki ÷ Python |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (i, r) in rows.iter().enumerate() {
-        let (python, ratio) = match &reference {
-            Ok(fps) => (
-                format!("{:.0}", fps[i]),
-                format!("{:.2}", r.end_to_end_fps / fps[i]),
-            ),
-            Err(_) => ("–".into(), "–".into()),
-        };
         let bound = cores as f64 * 1e3 / (r.decode_ms + r.preprocess_ms + r.infer1_ms);
-        let work = r.decode_ms + r.motion_ms + r.runs_per_frame * (r.preprocess_ms + r.infer1_ms);
-        let adjusted = cores as f64 * 1e3 / work;
-        println!(
-            "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {:.0} | {:.0} % | {:.0} | {:.0} % | {python} | {ratio} |",
-            r.clip,
-            r.frames,
-            r.decode_ms,
-            r.motion_ms,
-            r.preprocess_ms,
-            r.infer1_ms,
-            r.infer_n_ms,
-            r.runs_per_frame,
-            bound,
-            r.end_to_end_fps,
-            100.0 * r.end_to_end_fps / bound,
-            adjusted,
-            100.0 * r.end_to_end_fps / adjusted
-        );
+        for &(in_flight, runs_per_frame, fps) in &r.end_to_end {
+            let (python, ratio) = match &reference {
+                Ok(reference) => (
+                    format!("{:.0}", reference[i]),
+                    format!("{:.2}", fps / reference[i]),
+                ),
+                Err(_) => ("–".into(), "–".into()),
+            };
+            let work = r.decode_ms + r.motion_ms + runs_per_frame * (r.preprocess_ms + r.infer1_ms);
+            let adjusted = cores as f64 * 1e3 / work;
+            println!(
+                "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {in_flight} | {:.2} | {:.0} | {:.0} % | {:.0} | {:.0} % | {python} | {ratio} |",
+                r.clip,
+                r.frames,
+                r.decode_ms,
+                r.motion_ms,
+                r.preprocess_ms,
+                r.infer1_ms,
+                r.infer_n_ms,
+                bound,
+                runs_per_frame,
+                fps,
+                100.0 * fps / bound,
+                adjusted,
+                100.0 * fps / adjusted
+            );
+        }
     }
     if let Err(why) = reference {
         println!("\nThe Python reference was not measured: {why}");

@@ -54,6 +54,7 @@ fn mask_and_outline(c: &mut Criterion) {
         VIDEO,
         PoseModel::Movenet,
         Some(2),
+        1,
         &SubjectOptions::default(),
         true,
     )

@@ -39,6 +39,7 @@ fn walking_woman_is_seen_side_on_facing_left_with_plausible_knee_flexion() {
         WALK,
         PoseModel::Movenet,
         None,
+        1,
         &SubjectOptions::default(),
         true,
     )

@@ -15,8 +15,8 @@ use ugoki::kinematics::{compute, Kinematics, KinematicsOptions};
 use ugoki::track::{PoseTrack, SubjectOptions};
 
 fn kinematics_of(video: &str, model: PoseModel) -> (PoseTrack, Kinematics) {
-    let outcome =
-        track_video(video, model, Some(2), &SubjectOptions::default(), true).expect("pose track");
+    let outcome = track_video(video, model, Some(2), 1, &SubjectOptions::default(), true)
+        .expect("pose track");
     let k = compute(&outcome.track, &KinematicsOptions::default()).expect("kinematics");
     (outcome.track, k)
 }

@@ -10,7 +10,7 @@ use super::{
     OVERLAY_FILE, REPORT_FILE,
 };
 use crate::cli::analyze::analyze_kinematics;
-use crate::cli::pose::movenet_sessions;
+use crate::cli::pose::movenet_inference;
 use crate::cli::report::write_report;
 use crate::criteria::scoring::Lang;
 use crate::error::{exit_code, Error, Result};
@@ -18,7 +18,7 @@ use crate::interrupt::StopFlag;
 use crate::kinematics::spine::BackOutlines;
 use crate::kinematics::{compute, export, KinematicsOptions};
 use crate::report::{annotated, atomic, keypoints};
-use crate::track::candidates::Sessions;
+use crate::track::candidates::Inference;
 use crate::track::laterality::make_track_consistent;
 use crate::track::{track_source, SubjectOptions};
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
@@ -115,20 +115,20 @@ pub fn threads_per_job(jobs: usize) -> usize {
 
 /// Pose estimators loaded once and reused by the videos (at most one per job).
 struct EstimatorPool {
-    idle: Mutex<Vec<Sessions>>,
+    idle: Mutex<Vec<Inference>>,
     threads: usize,
 }
 
 impl EstimatorPool {
-    fn take(&self) -> Result<Sessions> {
+    fn take(&self) -> Result<Inference> {
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
         match idle {
             Some(movenet) => Ok(movenet),
-            None => movenet_sessions(self.threads),
+            None => movenet_inference(self.threads, 1),
         }
     }
 
-    fn give_back(&self, movenet: Sessions) {
+    fn give_back(&self, movenet: Inference) {
         if let Ok(mut idle) = self.idle.lock() {
             idle.push(movenet);
         }
@@ -187,7 +187,7 @@ struct Scored {
 fn score_video(
     input: &Input,
     dir: &Path,
-    movenet: &mut Sessions,
+    movenet: &mut Inference,
     bar: &ProgressBar,
     options: &RunOptions,
 ) -> Result<Scored> {

@@ -216,6 +216,7 @@ fn track_from_video(video: &Path, output: &Path, quiet: bool) -> Result<PoseTrac
         &spec,
         PoseModel::Movenet,
         None,
+        1,
         &SubjectOptions::default(),
         quiet,
     )?;

@@ -7,7 +7,7 @@ use crate::pose::movenet::MoveNet;
 use crate::pose::PoseEstimator;
 use crate::report::{keypoints, overlay};
 use crate::skeleton::BoxPx;
-use crate::track::candidates::Sessions;
+use crate::track::candidates::{Inference, Sessions};
 use crate::track::laterality::make_track_consistent;
 use crate::track::refine::refine;
 use crate::track::{track_source, SubjectOptions, SubjectPick, SubjectRule, TrackOutcome};
@@ -45,6 +45,12 @@ pub struct PoseArgs {
     /// ONNX Runtime intra-op threads (default: number of cores).
     #[arg(long)]
     pub threads: Option<usize>,
+    /// Frames inferred at once: 1 (default) crops each frame around the person as found in the
+    /// frame before (MoveNet's own scheme); 2 plans each crop from two frames before, so that
+    /// two cores infer two frames at once (about 1.2-1.5x faster on two cores; keypoints differ
+    /// by about a pixel, with the same error against rendered truth).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub frames_in_flight: u8,
     /// How to choose the subject when several people are in view.
     #[arg(long, value_enum, default_value_t = SubjectRule::Auto)]
     pub rule: SubjectRule,
@@ -95,19 +101,29 @@ fn load_blazepose(threads: usize) -> Result<BlazePose> {
     )
 }
 
-/// MoveNet sessions for `threads` cores: one with all of them, one single-threaded per core.
-pub fn movenet_sessions(threads: usize) -> Result<Sessions> {
+/// MoveNet sessions for `threads` cores and `frames_in_flight` frames inferred at once: each
+/// frame's worker gets its share of the cores, as one session with all of them and, when that
+/// is more than one, a single-threaded session per core.
+pub fn movenet_inference(threads: usize, frames_in_flight: usize) -> Result<Inference> {
     let model = model_file("movenet_lightning")?;
-    let per_core = if threads > 1 {
-        (0..threads)
-            .map(|_| Ok(Box::new(MoveNet::load(&model, 1)?) as Box<dyn PoseEstimator>))
-            .collect::<Result<Vec<_>>>()?
-    } else {
-        Vec::new()
-    };
-    Ok(Sessions {
-        whole: Box::new(MoveNet::load(&model, threads)?),
-        per_core,
+    let load = |t: usize| Ok(Box::new(MoveNet::load(&model, t)?) as Box<dyn PoseEstimator>);
+    let workers = Inference::split_threads(threads, frames_in_flight)
+        .into_iter()
+        .map(|t| {
+            let per_core = if t > 1 {
+                (0..t).map(|_| load(1)).collect::<Result<Vec<_>>>()?
+            } else {
+                Vec::new()
+            };
+            Ok(Sessions {
+                whole: load(t)?,
+                per_core,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(Inference {
+        workers,
+        frames_in_flight: frames_in_flight.max(1),
     })
 }
 
@@ -116,12 +132,13 @@ pub fn track_video(
     video: &str,
     model: PoseModel,
     threads: Option<usize>,
+    frames_in_flight: usize,
     subject: &SubjectOptions,
     quiet: bool,
 ) -> Result<TrackOutcome> {
     let threads = threads.unwrap_or_else(crate::runtime::default_threads);
     // Load every model before decoding, so a missing one fails fast.
-    let mut movenet = movenet_sessions(threads)?;
+    let mut movenet = movenet_inference(threads, frames_in_flight)?;
     let mut blazepose = match model {
         PoseModel::Movenet => None,
         PoseModel::Blazepose => Some(load_blazepose(threads)?),
@@ -162,7 +179,14 @@ pub fn run(args: PoseArgs) -> Result<()> {
         roi: args.roi,
     };
     let started = std::time::Instant::now();
-    let outcome = track_video(&args.video, args.model, args.threads, &subject, args.quiet)?;
+    let outcome = track_video(
+        &args.video,
+        args.model,
+        args.threads,
+        args.frames_in_flight.into(),
+        &subject,
+        args.quiet,
+    )?;
     let seconds = started.elapsed().as_secs_f64();
     create_dir(&args.output)?;
     let json_path = args.output.join("keypoints.json");

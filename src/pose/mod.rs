@@ -49,6 +49,17 @@ impl Region {
         }
     }
 
+    /// This region carried on by `share` of its change since `before`: moved on as it moved,
+    /// and grown as it grew (never shrunk, so that a prediction does not cut the person off).
+    pub fn carried_on(&self, before: &Region, share: f32) -> Region {
+        Region {
+            cx: self.cx + (self.cx - before.cx) * share,
+            cy: self.cy + (self.cy - before.cy) * share,
+            size: self.size + (self.size - before.size).max(0.0) * share,
+            rotation: self.rotation,
+        }
+    }
+
     pub fn as_box(&self) -> crate::skeleton::BoxPx {
         let h = self.size * 0.5;
         crate::skeleton::BoxPx {

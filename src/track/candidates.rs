@@ -32,6 +32,9 @@ pub struct Candidate {
     /// (frame index, skeleton) for every frame where the person was seen.
     pub observations: Vec<(usize, Skeleton)>,
     next_region: Region,
+    /// The estimator's own next regions from the last frames seen (frame index, region), to
+    /// predict the regions of the frames to come by.
+    seen_regions: Vec<(usize, Region)>,
     last_box: BoxPx,
     /// Relative jump of the last accepted step (see `relative_jump`).
     last_step: f32,
@@ -67,8 +70,16 @@ pub struct FramePlan {
     pub frame_index: usize,
     /// (candidate index, region) for each live candidate.
     follow: Vec<(usize, Region)>,
-    /// Regions where somebody new may be.
+    /// Regions where somebody new may be; the last `closer_looks` of them are closer looks at
+    /// faint sightings.
     seeds: Vec<Region>,
+    closer_looks: usize,
+}
+
+impl FramePlan {
+    fn is_closer_look(&self, seed: usize) -> bool {
+        seed >= self.seeds.len() - self.closer_looks
+    }
 }
 
 /// What the model found for each region of a `FramePlan`, in the same order.
@@ -77,10 +88,10 @@ pub struct FrameResults {
     seeds: Vec<PoseEstimate>,
 }
 
-/// The pose-model sessions of one tracking run: one using every core, for frames with a single
-/// region to look at, and one single-threaded session per core, so that several people are
-/// followed at once. Every region is inferred exactly as it would be alone, so results do not
-/// depend on how the work was shared out.
+/// The pose-model sessions that infer one frame at a time: one using all their cores, for frames
+/// with a single region to look at, and one single-threaded session per core, so that several
+/// people are followed at once. Every region is inferred exactly as it would be alone, so
+/// results do not depend on how the work was shared out.
 pub struct Sessions {
     pub whole: Box<dyn PoseEstimator>,
     pub per_core: Vec<Box<dyn PoseEstimator>>,
@@ -145,6 +156,34 @@ impl Sessions {
     }
 }
 
+/// How pose inference is laid out: how many frames are inferred at once, and the sessions that
+/// infer them.
+pub struct Inference {
+    /// One set of sessions per frame inferred at the same time (fewer than `frames_in_flight`
+    /// when the cores are fewer: the frames then wait their turn, and the track is the same).
+    pub workers: Vec<Sessions>,
+    /// Frames planned before the results of the frame before them are in. 1 is MoveNet's own
+    /// scheme, each crop from the frame before; with 2, each crop comes from the frame two
+    /// before, carried on by its change, so that two frames are inferred at once.
+    pub frames_in_flight: usize,
+}
+
+impl Inference {
+    /// Intra-op threads of each worker's sessions when `threads` cores are shared between
+    /// `frames_in_flight` frames.
+    pub fn split_threads(threads: usize, frames_in_flight: usize) -> Vec<usize> {
+        let threads = threads.max(1);
+        let workers = threads.min(frames_in_flight.max(1));
+        (0..workers)
+            .map(|i| threads / workers + usize::from(i < threads % workers))
+            .collect()
+    }
+
+    pub fn name(&self) -> &'static str {
+        self.workers.first().map_or("none", Sessions::name)
+    }
+}
+
 /// Follows all candidates through a clip.
 pub struct CandidateTracker {
     width: u32,
@@ -152,10 +191,12 @@ pub struct CandidateTracker {
     area: SearchArea,
     candidates: Vec<Candidate>,
     failed_seeds: Vec<(usize, BoxPx)>,
-    /// Crops to look at in the next frame, where a seed saw somebody too faintly to start
+    /// Crops to look at in the next frame planned, where a seed saw somebody too faintly to start
     /// following them: MoveNet's own scheme looks at the whole frame, then at a crop around
     /// what it found there, where the person is seen at the model's full resolution.
     closer_looks: Vec<Region>,
+    /// See `Inference::frames_in_flight`.
+    frames_in_flight: usize,
     next_id: usize,
     /// Model runs so far (for the benchmark's work accounting).
     pub inferences: usize,
@@ -208,7 +249,7 @@ fn plausible_continuation(old: &BoxPx, new: &BoxPx, frames_apart: usize) -> bool
 }
 
 impl CandidateTracker {
-    pub fn new(width: u32, height: u32, area: SearchArea) -> Self {
+    pub fn new(width: u32, height: u32, area: SearchArea, frames_in_flight: usize) -> Self {
         CandidateTracker {
             width,
             height,
@@ -216,9 +257,20 @@ impl CandidateTracker {
             candidates: Vec::new(),
             failed_seeds: Vec::new(),
             closer_looks: Vec::new(),
+            frames_in_flight: frames_in_flight.max(1),
             next_id: 0,
             inferences: 0,
         }
+    }
+
+    /// A region is used `frames_in_flight` frames after the frame it comes from, that many
+    /// frames minus one later than in MoveNet's own scheme, so it is carried on by that many
+    /// frames' worth of its change. The change is taken over the same number of frames, between
+    /// frames that are planned one from the other: taken between neighbouring frames, which are
+    /// planned from different frames, it made the crops swing back and forth (±20 px on the
+    /// hips of a real walk).
+    fn lead_share(&self) -> f32 {
+        (self.frames_in_flight - 1) as f32 / self.frames_in_flight as f32
     }
 
     fn search_region(&self) -> Region {
@@ -239,6 +291,7 @@ impl CandidateTracker {
             .map(|(i, c)| (i, c.next_region))
             .collect();
         let mut seeds: Vec<Region> = Vec::new();
+        let mut closer_looks = 0;
         let alive = follow.len();
         if alive < MAX_ALIVE {
             if alive == 0 && frame_index.is_multiple_of(SEED_COOLDOWN) {
@@ -270,6 +323,7 @@ impl CandidateTracker {
             for look in &self.closer_looks {
                 if !self.covered(&look.as_box()) && !seeds.contains(look) {
                     seeds.push(*look);
+                    closer_looks += 1;
                 }
             }
         }
@@ -277,6 +331,7 @@ impl CandidateTracker {
             frame_index,
             follow,
             seeds,
+            closer_looks,
         }
     }
 
@@ -284,6 +339,7 @@ impl CandidateTracker {
     /// starts candidates where a seed found somebody new.
     pub fn apply(&mut self, plan: &FramePlan, results: FrameResults) {
         let frame_index = plan.frame_index;
+        let (in_flight, lead_share) = (self.frames_in_flight, self.lead_share());
         self.inferences += plan.follow.len() + plan.seeds.len();
         for (&(i, _), estimate) in plan.follow.iter().zip(results.follow) {
             let c = &mut self.candidates[i];
@@ -309,10 +365,19 @@ impl CandidateTracker {
                     c.last_step = step;
                     c.last_box = b;
                     c.misses = 0;
+                    let planned_from = c
+                        .seen_regions
+                        .iter()
+                        .find(|(f, _)| f + in_flight == frame_index);
                     // Without a usable next crop, look again around where the person was.
-                    c.next_region = estimate
-                        .next_region
-                        .unwrap_or_else(|| Region::around(&b, 1.5));
+                    c.next_region = match (estimate.next_region, planned_from) {
+                        (Some(now), Some((_, before))) => now.carried_on(before, lead_share),
+                        (Some(now), None) => now,
+                        (None, _) => Region::around(&b, 1.5),
+                    };
+                    c.seen_regions.retain(|(f, _)| f + in_flight > frame_index);
+                    c.seen_regions
+                        .extend(estimate.next_region.map(|r| (frame_index, r)));
                 }
                 None => {
                     c.misses += 1;
@@ -327,7 +392,7 @@ impl CandidateTracker {
         self.failed_seeds
             .retain(|(f, _)| frame_index < f + SEED_COOLDOWN);
         let mut closer_looks = Vec::new();
-        for (region, estimate) in plan.seeds.iter().zip(results.seeds) {
+        for (seed, (region, estimate)) in plan.seeds.iter().zip(results.seeds).enumerate() {
             let person = estimate.skeleton.bbox(POINT_MIN_SCORE).filter(|b| {
                 self.area.admits(b)
                     && !self.covered(b)
@@ -341,6 +406,11 @@ impl CandidateTracker {
                         next_region: estimate
                             .next_region
                             .unwrap_or_else(|| Region::around(&b, 1.5)),
+                        seen_regions: estimate
+                            .next_region
+                            .map(|r| (frame_index, r))
+                            .into_iter()
+                            .collect(),
                         last_box: b,
                         last_step: 0.0,
                         misses: 0,
@@ -352,7 +422,7 @@ impl CandidateTracker {
                 // looked at again until the seed's cooldown has passed.
                 Some(_)
                     if estimate.presence >= MIN_PRESENCE
-                        && !self.closer_looks.contains(region)
+                        && !plan.is_closer_look(seed)
                         && estimate.next_region.is_some() =>
                 {
                     closer_looks.extend(estimate.next_region);

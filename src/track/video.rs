@@ -1,13 +1,22 @@
 //! A video in, the subject's keypoint track out: decoding and motion analysis on one thread,
-//! pose inference on another, joined by a bounded channel so both cores do useful work.
+//! pose inference on others, joined by bounded channels so that every core does useful work.
+//!
+//! By default each frame's crops come from the keypoints of the frame before it (MoveNet's own
+//! scheme), so frames are inferred one after another. With more frames in flight each frame's
+//! crops come from the frame that many before it, so that a frame can be inferred while the
+//! ones before it still are. The tracker takes the results in frame order and plans each frame
+//! at the same point of that order, so the track depends on the frames in flight but not on
+//! timing or on the number of cores.
 
-use super::candidates::{CandidateTracker, SearchArea, Sessions};
+use super::candidates::{CandidateTracker, FramePlan, FrameResults, Inference, SearchArea};
 use super::motion::MotionDetector;
 use super::selection::{chain_candidates, choose, SubjectPick, SubjectRule};
 use super::{PoseFrame, PoseTrack, TRACK_SCHEMA_VERSION};
 use crate::error::{Error, Result};
 use crate::skeleton::BoxPx;
 use crate::source::{Frame, FrameSource, SourceInfo};
+use opencv::core::Mat;
+use std::collections::{BTreeMap, VecDeque};
 use std::time::{Duration, Instant};
 
 /// Frames decoded ahead of inference; small, so memory stays flat on long videos.
@@ -38,10 +47,6 @@ pub struct TrackOutcome {
     pub ended_early: bool,
     /// Pose-model runs (several per frame when several people are followed).
     pub inferences: usize,
-    /// Time spent decoding and finding motion (decode thread), and in the tracker (inference
-    /// thread), each summed over frames.
-    pub decode_time: Duration,
-    pub inference_time: Duration,
     pub wall_time: Duration,
     /// People followed before one was chosen.
     pub candidates: usize,
@@ -66,7 +71,7 @@ struct Decoded {
 /// Runs the pose model over a whole source and returns the chosen subject's track.
 pub fn track_source(
     mut source: Box<dyn FrameSource>,
-    sessions: &mut Sessions,
+    inference: &mut Inference,
     subject: &SubjectOptions,
     progress: Option<&dyn Progress>,
 ) -> Result<TrackOutcome> {
@@ -75,11 +80,9 @@ pub fn track_source(
     let (tx, rx) = crossbeam_channel::bounded::<Result<Decoded>>(DECODE_AHEAD);
     let decoder = std::thread::Builder::new()
         .name("decode".into())
-        .spawn(move || -> (Duration, bool) {
+        .spawn(move || -> bool {
             let mut motion = MotionDetector::new();
-            let mut busy = Duration::ZERO;
             loop {
-                let t = Instant::now();
                 let item = match source.next_frame() {
                     Ok(Some(frame)) => motion.update(&frame.image).map(|boxes| {
                         Some(Decoded {
@@ -90,7 +93,6 @@ pub fn track_source(
                     Ok(None) => Ok(None),
                     Err(e) => Err(e),
                 };
-                busy += t.elapsed();
                 match item {
                     Ok(Some(d)) => {
                         if tx.send(Ok(d)).is_err() {
@@ -104,41 +106,20 @@ pub fn track_source(
                     }
                 }
             }
-            (busy, source.ended_early())
+            source.ended_early()
         })
         .map_err(|e| Error::Internal(format!("cannot start the decode thread: {e}")))?;
 
-    let mut tracker =
-        CandidateTracker::new(info.width, info.height, SearchArea { roi: subject.roi });
+    let mut tracker = CandidateTracker::new(
+        info.width,
+        info.height,
+        SearchArea { roi: subject.roi },
+        inference.frames_in_flight,
+    );
     let mut times = Vec::new();
-    let mut inference_time = Duration::ZERO;
-    let mut failure = None;
-    for item in rx.iter() {
-        let decoded = match item {
-            Ok(d) => d,
-            Err(e) => {
-                failure = Some(e);
-                break;
-            }
-        };
-        let t = Instant::now();
-        let plan = tracker.plan(decoded.frame.index, &decoded.motion);
-        let results = sessions.run(&plan, &decoded.frame.image);
-        inference_time += t.elapsed();
-        match results {
-            Ok(r) => tracker.apply(&plan, r),
-            Err(e) => {
-                failure = Some(e);
-                break;
-            }
-        }
-        times.push(decoded.frame.time_s);
-        if let Some(p) = progress {
-            p.frame_done(decoded.frame.index);
-        }
-    }
+    let failure = infer_in_order(inference, &rx, &mut tracker, &mut times, progress).err();
     drop(rx);
-    let (decode_time, ended_early) = decoder
+    let ended_early = decoder
         .join()
         .map_err(|_| Error::Internal("the decode thread stopped unexpectedly".into()))?;
     if let Some(e) = failure {
@@ -169,14 +150,107 @@ pub fn track_source(
         track: PoseTrack {
             schema_version: TRACK_SCHEMA_VERSION,
             source: info,
-            model: sessions.name().into(),
+            model: inference.name().into(),
             frames,
         },
         ended_early,
         inferences,
-        decode_time,
-        inference_time,
         wall_time: started.elapsed(),
         candidates: candidate_count,
     })
+}
+
+type Job = (FramePlan, Mat);
+type Done = (usize, Result<FrameResults>);
+
+/// Feeds decoded frames to the workers, `frames_in_flight` at a time, and applies their results
+/// to the tracker in frame order. Every frame's plan is made right after the results of the
+/// frame `frames_in_flight` before it are applied, whichever worker finishes first. Stops at the
+/// first error, from the source or from a model run.
+fn infer_in_order(
+    inference: &mut Inference,
+    decoded: &crossbeam_channel::Receiver<Result<Decoded>>,
+    tracker: &mut CandidateTracker,
+    times: &mut Vec<f64>,
+    progress: Option<&dyn Progress>,
+) -> Result<()> {
+    let in_flight = inference.frames_in_flight.max(1);
+    let (job_tx, job_rx) = crossbeam_channel::bounded::<Job>(in_flight);
+    let (done_tx, done_rx) = crossbeam_channel::unbounded::<Done>();
+    std::thread::scope(|scope| {
+        let workers: Vec<_> = inference
+            .workers
+            .iter_mut()
+            .map(|sessions| {
+                let (jobs, done) = (job_rx.clone(), done_tx.clone());
+                scope.spawn(move || {
+                    for (plan, image) in jobs.iter() {
+                        let results = sessions.run(&plan, &image);
+                        if done.send((plan.frame_index, results)).is_err() {
+                            break;
+                        }
+                    }
+                })
+            })
+            .collect();
+        drop((job_rx, done_tx));
+        let outcome = apply_in_order(
+            in_flight, &job_tx, &done_rx, decoded, tracker, times, progress,
+        );
+        drop(job_tx);
+        let mut stopped = false;
+        for worker in workers {
+            stopped |= worker.join().is_err();
+        }
+        if stopped {
+            return Err(Error::Internal(
+                "a pose inference thread stopped unexpectedly".into(),
+            ));
+        }
+        outcome
+    })
+}
+
+fn apply_in_order(
+    frames_in_flight: usize,
+    jobs: &crossbeam_channel::Sender<Job>,
+    done: &crossbeam_channel::Receiver<Done>,
+    decoded: &crossbeam_channel::Receiver<Result<Decoded>>,
+    tracker: &mut CandidateTracker,
+    times: &mut Vec<f64>,
+    progress: Option<&dyn Progress>,
+) -> Result<()> {
+    let stopped = || Error::Internal("a pose inference thread stopped unexpectedly".into());
+    let mut in_flight: VecDeque<FramePlan> = VecDeque::new();
+    let mut finished: BTreeMap<usize, Result<FrameResults>> = BTreeMap::new();
+    let mut decoding = true;
+    loop {
+        while decoding && in_flight.len() < frames_in_flight {
+            match decoded.recv() {
+                Ok(Ok(d)) => {
+                    let plan = tracker.plan(d.frame.index, &d.motion);
+                    times.push(d.frame.time_s);
+                    jobs.send((plan.clone(), d.frame.image))
+                        .map_err(|_| stopped())?;
+                    in_flight.push_back(plan);
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => decoding = false,
+            }
+        }
+        let Some(plan) = in_flight.pop_front() else {
+            return Ok(());
+        };
+        let results = loop {
+            if let Some(r) = finished.remove(&plan.frame_index) {
+                break r;
+            }
+            let (index, r) = done.recv().map_err(|_| stopped())?;
+            finished.insert(index, r);
+        };
+        tracker.apply(&plan, results?);
+        if let Some(p) = progress {
+            p.frame_done(plan.frame_index);
+        }
+    }
 }

@@ -80,6 +80,7 @@ pub fn track_and_analyze(
         video,
         model,
         threads,
+        1,
         &ugoki::track::SubjectOptions::default(),
         true,
     )

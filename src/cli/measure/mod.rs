@@ -84,6 +84,7 @@ pub fn run(args: MeasureArgs) -> Result<()> {
         video,
         args.model,
         args.threads,
+        1,
         &SubjectOptions::default(),
         args.quiet,
     )?;

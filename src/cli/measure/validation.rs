@@ -159,7 +159,14 @@ fn render_and_score(case: &Case, threads: Option<usize>, video: PathBuf) -> Resu
     write_clip(&spec, &video, None)?;
     let truth = read(&truth_path(&video))?;
     let name = video.to_string_lossy().into_owned();
-    let outcome = track_video(&name, case.model, threads, &SubjectOptions::default(), true)?;
+    let outcome = track_video(
+        &name,
+        case.model,
+        threads,
+        1,
+        &SubjectOptions::default(),
+        true,
+    )?;
     let kinematics = compute(&outcome.track, &KinematicsOptions::default())?;
     let mut row = Row {
         case: case.clone(),
