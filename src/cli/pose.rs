@@ -46,9 +46,9 @@ pub struct PoseArgs {
     #[arg(long)]
     pub threads: Option<usize>,
     /// Frames inferred at once: 1 (default) crops each frame around the person as found in the
-    /// frame before (MoveNet's own scheme); 2 plans each crop from two frames before, so that
-    /// two cores infer two frames at once (about 1.2-1.5x faster on two cores; keypoints differ
-    /// by about a pixel, with the same error against rendered truth).
+    /// frame before (MoveNet's own scheme); 2 plans each crop from two frames before, so that two
+    /// cores infer two frames at once (1.1-1.5x faster on two cores in `make bench`; keypoints
+    /// differ by about a pixel, with the same error against rendered truth).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
     pub frames_in_flight: u8,
     /// How to choose the subject when several people are in view.
