@@ -34,6 +34,9 @@ struct Row {
     preprocess_ms: f64,
     infer1_ms: f64,
     infer_n_ms: f64,
+    /// Single-threaded inference with one session per core all running at once (how two frames
+    /// in flight use the cores): what each inference then takes.
+    infer_concurrent_ms: f64,
     /// (frames in flight, model runs per frame, end-to-end frames per second).
     end_to_end: Vec<(usize, f64, f64)>,
 }
@@ -103,6 +106,23 @@ fn measure(name: &str, cores: usize) -> Row {
     };
     let infer1 = infer_ms(1);
     let infer_n = infer_ms(cores);
+    let infer_concurrent = {
+        let mut nets: Vec<MoveNet> = (0..cores)
+            .map(|_| MoveNet::load(&model, 1).unwrap())
+            .collect();
+        let crops = &crops;
+        let t = Instant::now();
+        std::thread::scope(|scope| {
+            for net in &mut nets {
+                scope.spawn(move || {
+                    for c in crops {
+                        net.infer(pixels(c).unwrap()).unwrap();
+                    }
+                });
+            }
+        });
+        ms_per(t.elapsed(), crops.len())
+    };
     drop(frames);
     drop(crops);
 
@@ -129,6 +149,7 @@ fn measure(name: &str, cores: usize) -> Row {
         preprocess_ms: ms_per(preprocess, n),
         infer1_ms: infer1,
         infer_n_ms: infer_n,
+        infer_concurrent_ms: infer_concurrent,
         end_to_end,
     }
 }
@@ -172,10 +193,10 @@ fn main() {
     println!("\nPose pipeline on {cores} cores (ms per frame unless stated)\n");
     println!(
         "| clip | frames | decode | motion | crop | MoveNet 1 thread | MoveNet {cores} threads | \
-         CPU-work bound fps | frames in flight | model runs/frame | end-to-end fps | % of bound | \
+         MoveNet 1 thread, {cores} at once | CPU-work bound fps | frames in flight | model runs/frame | end-to-end fps | % of bound | \
          work-adjusted bound fps | % of work-adjusted | Python reference fps | ugoki ÷ Python |"
     );
-    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+    println!("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
     for (i, r) in rows.iter().enumerate() {
         let bound = cores as f64 * 1e3 / (r.decode_ms + r.preprocess_ms + r.infer1_ms);
         for &(in_flight, runs_per_frame, fps) in &r.end_to_end {
@@ -189,7 +210,7 @@ fn main() {
             let work = r.decode_ms + r.motion_ms + runs_per_frame * (r.preprocess_ms + r.infer1_ms);
             let adjusted = cores as f64 * 1e3 / work;
             println!(
-                "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {in_flight} | {:.2} | {:.0} | {:.0} % | {:.0} | {:.0} % | {python} | {ratio} |",
+                "| {} | {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {in_flight} | {:.2} | {:.0} | {:.0} % | {:.0} | {:.0} % | {python} | {ratio} |",
                 r.clip,
                 r.frames,
                 r.decode_ms,
@@ -197,6 +218,7 @@ fn main() {
                 r.preprocess_ms,
                 r.infer1_ms,
                 r.infer_n_ms,
+                r.infer_concurrent_ms,
                 bound,
                 runs_per_frame,
                 fps,
