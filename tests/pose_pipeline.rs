@@ -128,24 +128,31 @@ fn walking_clip_follows_the_walking_woman_not_the_man_on_the_box() {
     assert!(swaps as f64 <= 0.02 * window.len() as f64);
 }
 
-/// The squat clip shows one lifter from the first frame, his head and arms hidden by the
-/// plate: the whole frame shows him too faintly to start following him (torso confidence
-/// 0.32-0.36), a crop around what it found shows him clearly (MoveNet's own scheme).
-#[test]
-fn a_lone_person_seen_faintly_in_the_whole_frame_is_followed_from_a_closer_look() {
-    let track = pose_track(&shared_video("squat_formfit_front_squat_side.mp4"), &[]);
+/// The frames where the subject was followed, printed with `label`.
+fn followed_frames(track: &ugoki::track::PoseTrack, label: &str) -> Vec<usize> {
     let seen: Vec<usize> = track
         .frames
         .iter()
         .filter(|f| f.skeleton.is_some())
         .map(|f| f.index)
         .collect();
-    let first = seen.first().copied().unwrap_or(usize::MAX);
     println!(
-        "followed in {} of {} frames from frame {first}",
+        "{label}: followed in {} of {} frames, from frame {:?}",
         seen.len(),
-        track.frames.len()
+        track.frames.len(),
+        seen.first()
     );
+    seen
+}
+
+/// The squat clip shows one lifter from the first frame, his head and arms hidden by the
+/// plate: the whole frame shows him too faintly to start following him (torso confidence
+/// 0.32-0.36), a crop around what it found shows him clearly (MoveNet's own scheme).
+#[test]
+fn a_lone_person_seen_faintly_in_the_whole_frame_is_followed_from_a_closer_look() {
+    let track = pose_track(&shared_video("squat_formfit_front_squat_side.mp4"), &[]);
+    let seen = followed_frames(&track, "one in flight");
+    let first = seen.first().copied().unwrap_or(usize::MAX);
     // A whole-frame search runs every 10 frames; the closer look is the frame after one.
     assert!(first <= 11, "first followed at frame {first}");
     assert!(seen.len() as f64 >= 0.9 * track.frames.len() as f64);
@@ -170,17 +177,7 @@ fn two_frames_in_flight_give_the_same_track_on_one_core_or_two() {
         differing, 0,
         "{differing} frames differ between 1 and 2 cores"
     );
-    let seen: Vec<usize> = two_cores
-        .frames
-        .iter()
-        .filter(|f| f.skeleton.is_some())
-        .map(|f| f.index)
-        .collect();
-    println!(
-        "two in flight: lifter followed in {} of {} frames",
-        seen.len(),
-        two_cores.frames.len()
-    );
+    let seen = followed_frames(&two_cores, "two in flight");
     // The closer look after a whole-frame search is planned one frame later than with one frame
     // in flight.
     assert!(
