@@ -139,9 +139,7 @@ impl Sessions {
                     .collect();
                 let mut all: Vec<(usize, PoseEstimate)> = Vec::with_capacity(regions.len());
                 for handle in handles {
-                    let part = handle.join().map_err(|_| {
-                        Error::Internal("a pose inference thread stopped unexpectedly".into())
-                    })??;
+                    let part = handle.join().map_err(|_| inference_thread_stopped())??;
                     all.extend(part);
                 }
                 all.sort_by_key(|(i, _)| *i);
@@ -154,6 +152,11 @@ impl Sessions {
             seeds,
         })
     }
+}
+
+/// The error when a thread running the pose model has died (it panicked).
+pub fn inference_thread_stopped() -> Error {
+    Error::Internal("a pose inference thread stopped unexpectedly".into())
 }
 
 /// How pose inference is laid out: how many frames are inferred at once, and the sessions that

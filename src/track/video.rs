@@ -8,7 +8,9 @@
 //! at the same point of that order, so the track depends on the frames in flight but not on
 //! timing or on the number of cores.
 
-use super::candidates::{CandidateTracker, FramePlan, FrameResults, Inference, SearchArea};
+use super::candidates::{
+    inference_thread_stopped, CandidateTracker, FramePlan, FrameResults, Inference, SearchArea,
+};
 use super::motion::MotionDetector;
 use super::selection::{chain_candidates, choose, SubjectPick, SubjectRule};
 use super::{PoseFrame, PoseTrack, TRACK_SCHEMA_VERSION};
@@ -203,9 +205,7 @@ fn infer_in_order(
             stopped |= worker.join().is_err();
         }
         if stopped {
-            return Err(Error::Internal(
-                "a pose inference thread stopped unexpectedly".into(),
-            ));
+            return Err(inference_thread_stopped());
         }
         outcome
     })
@@ -220,7 +220,6 @@ fn apply_in_order(
     times: &mut Vec<f64>,
     progress: Option<&dyn Progress>,
 ) -> Result<()> {
-    let stopped = || Error::Internal("a pose inference thread stopped unexpectedly".into());
     let mut in_flight: VecDeque<FramePlan> = VecDeque::new();
     let mut finished: BTreeMap<usize, Result<FrameResults>> = BTreeMap::new();
     let mut decoding = true;
@@ -231,7 +230,7 @@ fn apply_in_order(
                     let plan = tracker.plan(d.frame.index, &d.motion);
                     times.push(d.frame.time_s);
                     jobs.send((plan.clone(), d.frame.image))
-                        .map_err(|_| stopped())?;
+                        .map_err(|_| inference_thread_stopped())?;
                     in_flight.push_back(plan);
                 }
                 Ok(Err(e)) => return Err(e),
@@ -245,7 +244,7 @@ fn apply_in_order(
             if let Some(r) = finished.remove(&plan.frame_index) {
                 break r;
             }
-            let (index, r) = done.recv().map_err(|_| stopped())?;
+            let (index, r) = done.recv().map_err(|_| inference_thread_stopped())?;
             finished.insert(index, r);
         };
         tracker.apply(&plan, results?);
