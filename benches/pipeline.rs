@@ -93,11 +93,16 @@ fn measure(name: &str, cores: usize) -> Row {
     }
     let preprocess = t.elapsed();
 
-    let infer_ms = |threads: usize| {
+    // A session's first runs are several times slower than the rest: not what is timed.
+    let warmed = |threads: usize| {
         let mut net = MoveNet::load(&model, threads).unwrap();
         for c in crops.iter().take(10) {
             net.infer(pixels(c).unwrap()).unwrap();
         }
+        net
+    };
+    let infer_ms = |threads: usize| {
+        let mut net = warmed(threads);
         let t = Instant::now();
         for c in &crops {
             net.infer(pixels(c).unwrap()).unwrap();
@@ -107,9 +112,7 @@ fn measure(name: &str, cores: usize) -> Row {
     let infer1 = infer_ms(1);
     let infer_n = infer_ms(cores);
     let infer_concurrent = {
-        let mut nets: Vec<MoveNet> = (0..cores)
-            .map(|_| MoveNet::load(&model, 1).unwrap())
-            .collect();
+        let mut nets: Vec<MoveNet> = (0..cores).map(|_| warmed(1)).collect();
         let crops = &crops;
         let t = Instant::now();
         std::thread::scope(|scope| {
