@@ -64,7 +64,7 @@ const FOOT_GAP_S: f64 = 0.35;
 /// The trunk's image length changes slowly, so gaps in it up to this long are bridged.
 const TRUNK_GAP_S: f64 = 0.5;
 /// The heel's speed at contact is its fastest fall between successive frames from this long
-/// before the strike to the frame after it, seconds.
+/// before the strike to this long after it (at least to the frame after it), seconds.
 const STRIKE_FALL_S: f64 = 0.15;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -604,12 +604,16 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 }
             }
             let (heel, _) = foot_point(k, hs.foot, "heel");
-            // The fall just before contact: sampled at video rates the strike frame itself
-            // may already show the foot still, or be a frame early.
-            let first = (0..=hs.position)
-                .find(|&a| t[hs.position] - t[a] <= STRIKE_FALL_S)
-                .unwrap_or(hs.position);
-            let fall = (first..=hs.position)
+            // The fall around contact: sampled at video rates the strike frame itself may
+            // already show the foot still, or be a frame or two early (a leg let drop from
+            // high reaches forward before it falls).
+            let near = |a: usize| (t[a] - t[hs.position]).abs() <= STRIKE_FALL_S;
+            let first = (0..=hs.position).find(|&a| near(a)).unwrap_or(hs.position);
+            let last = (hs.position + 1..t.len())
+                .take_while(|&a| near(a))
+                .last()
+                .unwrap_or(hs.position + 1);
+            let fall = (first..last)
                 .filter(|&a| a + 1 < t.len())
                 .filter_map(|a| Some((heel[a + 1]?.1 - heel[a]?.1) / (t[a + 1] - t[a])))
                 .reduce(f64::max);
@@ -764,7 +768,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         Measure::from_option(
             median(&strike_speeds),
             "body_heights/s",
-            "fastest downward speed of the heel (ankle without heel points) between frames over the 0.15 s before heel strike and the frame after it, median",
+            "fastest downward speed of the heel (ankle without heel points) between frames from 0.15 s before to 0.15 s after heel strike, median",
             conf,
             "no heel strike with the foot seen",
         ),
