@@ -16,7 +16,7 @@ mod common;
 
 use ugoki::cli::analyze::{AnalysisReport, MovementChoice};
 use ugoki::cli::pose::PoseModel;
-use ugoki::criteria::scoring::{Lang, Verdict};
+use ugoki::criteria::scoring::{CriterionResult, Lang, Verdict};
 use ugoki::movement::rotation::FRONT_VIEW_MIN_TURN_DEG;
 use ugoki::movement::Movement;
 use ugoki::synth::motion::Movement as Script;
@@ -108,6 +108,19 @@ fn found_times(report: &AnalysisReport, kind: &str, name: &str) -> Vec<f64> {
                 .collect()
         })
         .unwrap_or_default()
+}
+
+/// The clip's verdict on criterion `id`.
+fn criterion(r: &Rendered, id: &str) -> CriterionResult {
+    r.report
+        .assessment
+        .as_ref()
+        .expect("assessment")
+        .criteria
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("{id} not assessed"))
+        .clone()
 }
 
 /// Each truth time must have a found time within the tolerance (one-to-one, in order).
@@ -466,16 +479,7 @@ fn a_slammed_heel_fails_and_a_soft_landing_passes_on_every_body() {
     for seed in [3, 9, 10, 13] {
         for (fault, want) in [("heel-slam", Verdict::Fail), ("good", Verdict::Pass)] {
             let r = render_and_analyze(Script::Gait, fault, View::Side, seed);
-            let c = r
-                .report
-                .assessment
-                .as_ref()
-                .expect("assessment")
-                .criteria
-                .iter()
-                .find(|c| c.id == "G-F3")
-                .expect("G-F3")
-                .clone();
+            let c = criterion(&r, "G-F3");
             let value = c.judgements.first().and_then(|j| j.value);
             println!(
                 "{fault:9} seed {seed:2}: G-F3 {:?} at {value:.2?}",
@@ -507,17 +511,7 @@ fn a_rotation_drill_facing_the_camera_is_read_from_the_front_even_when_it_looks_
 /// sides are seen, and R3 is judged.
 #[test]
 fn turns_per_side_are_not_judged_when_the_turns_away_from_a_side_on_camera_went_unseen() {
-    let r3 = |r: &Rendered| {
-        r.report
-            .assessment
-            .as_ref()
-            .expect("assessment")
-            .criteria
-            .iter()
-            .find(|c| c.id == "R3")
-            .expect("R3")
-            .clone()
-    };
+    let r3 = |r: &Rendered| criterion(r, "R3");
     let hidden = render_and_analyze(Script::Rotation, "good", View::SideOn, 38);
     let (left, right) = (
         found_times(&hidden.report, "turn_left", "peak"),
