@@ -3,7 +3,7 @@
 //! (schema: docs/analysis-json.md), with a readable summary in the terminal.
 
 use crate::cli::kinematics::read_track;
-use crate::cli::pose::{track_video, PoseModel};
+use crate::cli::pose::{track_video, FramesInFlight, PoseModel};
 use crate::criteria::scoring::{assess, Assessment, Lang, Verdict};
 use crate::criteria::{self, CriteriaFile};
 use crate::error::{Error, Result};
@@ -54,12 +54,8 @@ pub struct AnalyzeArgs {
     /// measure rotation from the front (e.g. a seated Russian twist).
     #[arg(long, value_enum, default_value_t = PoseModel::Movenet)]
     pub model: PoseModel,
-    /// Frames inferred at once for a video input: 1 (default) crops each frame around the person as
-    /// found in the frame before (MoveNet's own scheme); 2 plans each crop from two frames before,
-    /// so that two cores infer two frames at once (1.1-1.5x faster on two cores in `make bench`;
-    /// keypoints differ by about a pixel, with the same error against rendered truth).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
-    pub frames_in_flight: u8,
+    #[command(flatten)]
+    pub in_flight: FramesInFlight,
     /// Language of the feedback.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
@@ -348,7 +344,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
                 video,
                 args.model,
                 None,
-                args.frames_in_flight.into(),
+                args.in_flight.frames(),
                 &SubjectOptions::default(),
                 args.quiet || args.json,
             )?

@@ -45,12 +45,8 @@ pub struct PoseArgs {
     /// ONNX Runtime intra-op threads (default: number of cores).
     #[arg(long)]
     pub threads: Option<usize>,
-    /// Frames inferred at once: 1 (default) crops each frame around the person as found in the
-    /// frame before (MoveNet's own scheme); 2 plans each crop from two frames before, so that two
-    /// cores infer two frames at once (1.1-1.5x faster on two cores in `make bench`; keypoints
-    /// differ by about a pixel, with the same error against rendered truth).
-    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
-    pub frames_in_flight: u8,
+    #[command(flatten)]
+    pub in_flight: FramesInFlight,
     /// How to choose the subject when several people are in view.
     #[arg(long, value_enum, default_value_t = SubjectRule::Auto)]
     pub rule: SubjectRule,
@@ -99,6 +95,24 @@ fn load_blazepose(threads: usize) -> Result<BlazePose> {
         &model_file("blazepose_landmark_lite")?,
         threads,
     )
+}
+
+/// How many frames are inferred at once, for the commands that track a video.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct FramesInFlight {
+    /// Frames inferred at once for a video input: 1 (default) crops each frame around the
+    /// person as found in the frame before (MoveNet's own scheme); 2 plans each crop from two
+    /// frames before, so that two cores infer two frames at once (1.1-1.5x faster on two cores
+    /// in `make bench`; keypoints differ by about a pixel, with the same error against rendered
+    /// truth).
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
+    pub frames_in_flight: u8,
+}
+
+impl FramesInFlight {
+    pub fn frames(self) -> usize {
+        self.frames_in_flight.into()
+    }
 }
 
 /// MoveNet sessions for `threads` cores and `frames_in_flight` frames inferred at once: each
@@ -183,7 +197,7 @@ pub fn run(args: PoseArgs) -> Result<()> {
         &args.video,
         args.model,
         args.threads,
-        args.frames_in_flight.into(),
+        args.in_flight.frames(),
         &subject,
         args.quiet,
     )?;
