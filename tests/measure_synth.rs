@@ -1,12 +1,12 @@
 //! The spine measurements against synthetic ground truth (`ugoki synth` clips through the real
-//! pose model and the real mask model, three bodies): the same cases as `docs/validation.md`
-//! (`ugoki measure --validate-synth docs/validation.md`).
+//! pose model and the real mask model, seven bodies for the forward bend, three for rotation):
+//! the same cases as `docs/validation.md` (`ugoki measure --validate-synth docs/validation.md`).
 //!
 //! The issue's thresholds are met on part of the clips only (see docs/validation.md): the
-//! forward bend on the bodies of seeds 11 and 23 (one hip part at 4.7°), not on the held-out
-//! body 37's spinal part (7.6–7.9°, its arched reps read neutral), and the rotation nowhere,
-//! with either pose model (their hip keypoints turn with the shoulders in a side-on view, and
-//! MoveNet folds the far shoulder onto the near one).
+//! forward bend's back shape on every body, its hip part on most (up to 5.5°) but its spinal
+//! part not on bodies whose MoveNet chord and outline pelvis slope make it over-read (up to
+//! 9.5°), and the rotation nowhere, with either pose model (their hip keypoints turn with the
+//! shoulders in a side-on view, and MoveNet folds the far shoulder onto the near one).
 //! `issue_thresholds_*` asserts them and is ignored until they are met; the other test holds
 //! the measured accuracy to its documented level so that it cannot silently get worse.
 
@@ -27,7 +27,7 @@ fn within(v: Option<f64>, max: f64) -> bool {
 }
 
 #[test]
-#[ignore = "not met yet: 3 of 9 side-view hinge clips and every rotation clip miss the issue's thresholds (docs/validation.md)"]
+#[ignore = "not met yet: 9 of 21 side-view hinge clips (hip or spinal part) and every rotation clip miss the issue's thresholds (docs/validation.md)"]
 fn issue_thresholds_are_met_on_synthetic_clips() {
     let failures: Vec<String> = rows()
         .iter()
@@ -43,14 +43,11 @@ fn spine_measurements_hold_their_documented_accuracy_on_synthetic_clips() {
     for r in rows() {
         let ok = match (r.case.movement, r.case.view) {
             (Movement::Hinge, View::Side) => {
-                // Documented: hip part ≤ 6°, spinal part ≤ 8.5°; good and rounded reps always
-                // classified right, arched reps right on the bodies the thresholds were set on.
-                let shapes_ok = r.shapes_correct == r.shapes_scripted
-                    || (r.case.fault == "arched" && r.case.seed == 37);
+                // Documented: hip part ≤ 6°, spinal part ≤ 10°; every rep's back shape right.
                 within(r.hip_rmse, 6.0)
-                    && within(r.spinal_rmse, 8.5)
+                    && within(r.spinal_rmse, 10.0)
                     && r.shapes_scripted == r.case.reps
-                    && shapes_ok
+                    && r.shapes_correct == r.shapes_scripted
                     && r.compared * 4 >= r.frames * 3
             }
             (Movement::Hinge, _) => r
