@@ -481,15 +481,10 @@ fn a_slammed_heel_fails_and_a_soft_landing_passes_on_every_body() {
             let r = render_and_analyze(Script::Gait, fault, View::Side, seed);
             let c = criterion(&r, "G-F3");
             let value = c.judgements.first().and_then(|j| j.value);
-            println!(
-                "{fault:9} seed {seed:2}: G-F3 {:?} at {value:.2?}",
-                c.verdict
-            );
+            let line = format!("{fault} seed {seed}: G-F3 {:?} at {value:.2?}", c.verdict);
+            println!("{line}");
             if c.verdict != want {
-                problems.push(format!(
-                    "{fault} seed {seed}: G-F3 {:?} at {value:.2?}",
-                    c.verdict
-                ));
+                problems.push(line);
             }
         }
     }
