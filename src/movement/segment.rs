@@ -1,7 +1,8 @@
 //! Repetition finding on one signal: hysteresis (enter above one level, leave below a lower
 //! one, so noise around a threshold never double-counts), a minimum duration, and the start and
 //! end walked back to where the movement really begins and ends; and the turning point of a
-//! movement as the middle of its dwell near the extreme.
+//! movement as the middle of its dwell near the extreme, and the start and end of a rise as
+//! those of the smooth ramp that fits it best.
 
 /// One excursion away from rest: track positions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -139,17 +140,23 @@ pub fn dwell(
         centre: extreme,
         departure,
     };
-    let middle = held.middle_s(times);
     Dwell {
-        centre: (arrival..=departure)
-            .min_by(|a, b| {
-                (times[*a] - middle)
-                    .abs()
-                    .total_cmp(&(times[*b] - middle).abs())
-            })
-            .unwrap_or(extreme),
+        centre: nearest(times, arrival..=departure, held.middle_s(times)).unwrap_or(extreme),
         ..held
     }
+}
+
+/// The position within `range` whose time is nearest `time_s`.
+pub fn nearest(
+    times: &[f64],
+    range: std::ops::RangeInclusive<usize>,
+    time_s: f64,
+) -> Option<usize> {
+    range.min_by(|a, b| {
+        (times[*a] - time_s)
+            .abs()
+            .total_cmp(&(times[*b] - time_s).abs())
+    })
 }
 
 /// Local maxima of `signal` that are the largest within ±`half_window_s` and above `floor`.
@@ -184,6 +191,109 @@ pub fn peaks(signal: &[Option<f64>], times: &[f64], half_window_s: f64, floor: f
         }
     }
     found
+}
+
+/// A rise from `low` to `high` between `start_s` and `end_s`, flat on either side, following
+/// the minimum-jerk profile (Flash & Hogan 1985) that smooth point-to-point human movements
+/// follow: speed bell-shaped, zero at both ends.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Ramp {
+    pub start_s: f64,
+    pub end_s: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+/// Position along a minimum-jerk movement at `u` of its duration (0 before it, 1 after).
+fn minimum_jerk(u: f64) -> f64 {
+    let u = u.clamp(0.0, 1.0);
+    u * u * u * (10.0 - 15.0 * u + 6.0 * u * u)
+}
+
+/// Shortest ramp considered, seconds: shorter ones fit a single noisy frame.
+const MIN_RAMP_S: f64 = 0.2;
+
+/// The rising [`Ramp`] that fits `signal` within `range` best (least squares), its start at
+/// most `lead_s` before the range's; `None` with fewer than six values, or where no timing
+/// fits a rise. Where a movement ends, its speed fades into the pose model's jitter, so a
+/// threshold on the speed fires a frame or two early or late at random; the fit weighs every
+/// frame of the rise and of the rest after it, and times the end between frames.
+pub fn fit_ramp(
+    signal: &[Option<f64>],
+    times: &[f64],
+    range: std::ops::RangeInclusive<usize>,
+    lead_s: f64,
+) -> Option<Ramp> {
+    let samples: Vec<(f64, f64)> = range
+        .filter_map(|i| signal[i].map(|v| (times[i], v)))
+        .collect();
+    if samples.len() < 6 {
+        return None;
+    }
+    let first = samples[0].0 - lead_s;
+    let last = samples[samples.len() - 1].0;
+    let step =
+        crate::signal::resample::median_interval(&samples.iter().map(|s| s.0).collect::<Vec<_>>())?;
+    // Least squares for low and high given the timing; the residual judges the timing.
+    let fit = |start_s: f64, end_s: f64| -> Option<(f64, Ramp)> {
+        let (mut n, mut se, mut see, mut sv, mut sev) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        for &(t, v) in &samples {
+            let e = minimum_jerk((t - start_s) / (end_s - start_s));
+            n += 1.0;
+            se += e;
+            see += e * e;
+            sv += v;
+            sev += e * v;
+        }
+        let det = n * see - se * se;
+        if det <= f64::EPSILON * n * n {
+            return None;
+        }
+        let rise = (n * sev - se * sv) / det;
+        let low = (sv - rise * se) / n;
+        let residual: f64 = samples
+            .iter()
+            .map(|&(t, v)| {
+                let model = low + rise * minimum_jerk((t - start_s) / (end_s - start_s));
+                (model - v).powi(2)
+            })
+            .sum();
+        (rise > 0.0).then_some((
+            residual,
+            Ramp {
+                start_s,
+                end_s,
+                low,
+                high: low + rise,
+            },
+        ))
+    };
+    let best = |timings: &mut dyn Iterator<Item = (f64, f64)>| {
+        timings
+            .filter_map(|(start, end)| fit(start, end))
+            .min_by(|a, b| a.0.total_cmp(&b.0))
+            .map(|(_, ramp)| ramp)
+    };
+    // Every frame first, then an eighth of a frame around the best.
+    let coarse = best(
+        &mut grid(first, last - MIN_RAMP_S, step)
+            .flat_map(|start| grid(start + MIN_RAMP_S, last, step).map(move |end| (start, end))),
+    )?;
+    let fine = step / 8.0;
+    let refined = best(
+        &mut grid(coarse.start_s - step, coarse.start_s + step, fine).flat_map(|start| {
+            grid(coarse.end_s - step, coarse.end_s + step, fine)
+                .filter(move |end| *end >= start + MIN_RAMP_S && *end <= last)
+                .map(move |end| (start, end))
+        }),
+    );
+    refined.or(Some(coarse))
+}
+
+/// `from`, `from + by`, … up to `to`.
+fn grid(from: f64, to: f64, by: f64) -> impl Iterator<Item = f64> {
+    let n = ((to - from) / by).floor().max(-1.0) as i64;
+    (0..=n).map(move |i| from + i as f64 * by)
 }
 
 #[cfg(test)]
@@ -286,5 +396,24 @@ mod tests {
             settle: 0.05,
         };
         assert!(excursions(&signal, &t, &h).0.is_empty());
+    }
+
+    #[test]
+    fn a_ramp_fit_times_the_end_of_a_jittery_rise_between_frames() {
+        // A rise from 1.03 s to 2.11 s, 60 units, sampled at 15 frames/s with ±3 units of
+        // jitter that averages out (the pose model's jitter on a rising shoulder line).
+        let t: Vec<f64> = (0..60).map(|i| i as f64 / 15.0).collect();
+        let jitter = [3.0, -2.0, -3.0, 1.0, 2.5, -1.5];
+        let signal: Vec<Option<f64>> = t
+            .iter()
+            .enumerate()
+            .map(|(i, t)| Some(100.0 + 60.0 * minimum_jerk((t - 1.03) / 1.08) + jitter[i % 6]))
+            .collect();
+        let ramp = fit_ramp(&signal, &t, 10..=50, 0.5).expect("a rise");
+        assert!((ramp.end_s - 2.11).abs() < 0.03, "{ramp:?}");
+        assert!((ramp.start_s - 1.03).abs() < 0.03, "{ramp:?}");
+        assert!((ramp.high - ramp.low - 60.0).abs() < 2.0, "{ramp:?}");
+
+        assert_eq!(fit_ramp(&signal, &t, 10..=14, 0.5), None);
     }
 }

@@ -13,8 +13,8 @@
 //! an angle, the shoulders near their lowest). Full stand is where the shoulders stop rising,
 //! which needs both the hips up and the trunk back upright.
 
-use super::segment::dwell;
-use super::series::{self, derivative, fill_gaps, inclination, mean_of, moving_mean, MAX_FILL_S};
+use super::segment::{dwell, fit_ramp, nearest};
+use super::series::{self, derivative, fill_gaps, inclination, mean_of, MAX_FILL_S};
 use super::spine::SpineMeasures;
 use super::{Event, Measure, Movement, MovementAnalysis, Phase, Segment};
 use crate::kinematics::view::View;
@@ -36,14 +36,21 @@ pub const FRONTAL_STANDING_DROP: f64 = 0.2;
 /// peak: wider than the pose model's jitter there (about 1° on a 35° lean, so a band of 5 %
 /// was set by one noisy frame at either end), narrow against the lean itself.
 pub const SEAT_OFF_BAND: f64 = 0.15;
-/// The shoulders have stopped rising when their upward speed falls to this fraction of its
-/// peak in the rise (Schenkman et al. end the extension phase when the hips stop extending; a
-/// threshold on the position, such as 95% of standing height, fires early on the slow arrival).
-pub const FULL_STAND_SPEED: f64 = 0.1;
-/// The shoulders' (and, from the front, the hips') upward speed is averaged over this many
-/// seconds either side: unaveraged, the pose model's jitter dips it under the threshold for a
-/// frame before the rise has ended.
-pub const NECK_SPEED_HALF_WINDOW_S: f64 = 0.07;
+/// Full stand is the end of the shoulders' rise: the end of the minimum-jerk ramp fitted to
+/// their height from this long (seconds) before seat-off, where the lean has brought them
+/// lowest. A threshold on their speed (Schenkman et al. end the extension phase when the hips
+/// stop extending) fired up to 3 frames early or late at random, the last of the rise being
+/// lost in the pose model's jitter; from the front most of all, where the straightening trunk
+/// carries the shoulders away from the camera.
+pub const RISE_FIT_LEAD_S: f64 = 0.2;
+/// The ramp may begin up to this long (seconds) before the fitted frames, for a seat-off timed
+/// late.
+pub const RISE_START_SLACK_S: f64 = 0.5;
+/// The fit reaches this long (seconds) after seat-off at most.
+pub const RISE_FIT_MAX_S: f64 = 3.0;
+/// ... and no further than the shoulders stay within this fraction of their rise of their
+/// standing level.
+pub const STANDING_BAND: f64 = 0.1;
 /// Shortest seated stay (seconds) that counts as sitting on a seat: the bottom of a deep squat
 /// also has horizontal thighs, but only for a moment. A stay the clip starts in is exempt.
 pub const MIN_SEATED_S: f64 = 0.8;
@@ -103,6 +110,33 @@ fn postures(
     merged
 }
 
+/// The last position of the standing run `standing` (within `in_reach`) where `height` still
+/// lies within [`STANDING_BAND`] of the rise from `from` of its standing level (its median over
+/// the run), so a fit of the rise leaves out the start of the next sit, which would pull the
+/// level down.
+fn standing_until(
+    height: &[Option<f64>],
+    from: usize,
+    standing: std::ops::RangeInclusive<usize>,
+    in_reach: impl Fn(usize) -> bool,
+) -> usize {
+    let (first, last) = (*standing.start(), *standing.end());
+    let heights: Vec<f64> = height[standing.clone()].iter().flatten().copied().collect();
+    let lowest = height[from..=first]
+        .iter()
+        .flatten()
+        .copied()
+        .reduce(f64::min);
+    let (Some(level), Some(lowest)) = (series::median(&heights), lowest) else {
+        return last;
+    };
+    let near = level - STANDING_BAND * (level - lowest);
+    standing
+        .rev()
+        .find(|i| in_reach(*i) && height[*i].is_some_and(|h| h >= near))
+        .unwrap_or(last)
+}
+
 fn argmax(values: &[Option<f64>], range: std::ops::RangeInclusive<usize>) -> Option<usize> {
     range
         .filter_map(|i| values[i].map(|v| (i, v)))
@@ -118,9 +152,6 @@ struct Signals {
     hip_speed: Vec<Option<f64>>,
     /// Shoulder midpoint height, trunk lengths (y up, from the image's top).
     neck_height: Vec<Option<f64>>,
-    neck_speed: Vec<Option<f64>>,
-    /// Mid-hip upward speed, averaged as the shoulders' is.
-    hip_rise_speed: Vec<Option<f64>>,
     shank: Vec<Option<f64>>,
 }
 
@@ -147,8 +178,6 @@ fn signals(k: &Kinematics, trunk_px: f64) -> Signals {
     let hip_speed = derivative(&hip_height, t);
     Signals {
         trunk_speed: derivative(&trunk, t),
-        neck_speed: moving_mean(&derivative(&neck_height, t), t, NECK_SPEED_HALF_WINDOW_S),
-        hip_rise_speed: moving_mean(&hip_speed, t, NECK_SPEED_HALF_WINDOW_S),
         hip_speed,
         trunk,
         hip_height,
@@ -328,25 +357,16 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                     .rev()
                     .find(|i| lean[*i].is_some_and(|v| v <= base + 0.1 * (peak - base)))
                     .unwrap_or(window_start);
-                let stand_end = (b.1..=b.2)
-                    .rev()
-                    .find(|i| t[*i] - t[b.1] <= 1.0)
-                    .unwrap_or(b.1);
-                let stops = |speed: &[Option<f64>]| {
-                    argmax(speed, seat_off..=stand_end).and_then(|fastest| {
-                        let top = speed[fastest]?;
-                        (fastest..=b.2)
-                            .find(|i| speed[*i].is_some_and(|v| v <= FULL_STAND_SPEED * top))
-                    })
-                };
-                // From the front the shoulders' last rise is lost: as the trunk straightens
-                // they move away from the camera, which lowers them in the image. The hips
-                // arrive last there, so the rise ends when both have stopped.
-                let full_stand = stops(&s.neck_speed)
-                    .into_iter()
-                    .chain(frontal.then(|| stops(&s.hip_rise_speed)).flatten())
-                    .max()
-                    .unwrap_or(b.1);
+                let fit_from = (window_start..=seat_off)
+                    .find(|i| t[*i] >= seat_off_s - RISE_FIT_LEAD_S)
+                    .unwrap_or(seat_off);
+                let fit_to = standing_until(&s.neck_height, fit_from, b.1..=b.2, |i| {
+                    t[i] - seat_off_s <= RISE_FIT_MAX_S
+                });
+                let full_stand_s =
+                    fit_ramp(&s.neck_height, t, fit_from..=fit_to, RISE_START_SLACK_S)
+                        .map_or(t[b.1], |ramp| ramp.end_s);
+                let full_stand = nearest(t, seat_off..=b.2, full_stand_s).unwrap_or(b.1);
                 let max_dorsiflexion = argmax(&s.shank, seat_off..=full_stand.max(seat_off));
                 let settle_end = (full_stand..=b.2)
                     .rev()
@@ -381,22 +401,26 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                     phases.push(Phase {
                         name: "extension".into(),
                         start_s: t[md],
-                        end_s: t[full_stand],
+                        end_s: full_stand_s.max(t[md]),
                     });
                 } else {
                     notes.push(format!("rise {rises}: the shanks are not seen, so momentum transfer and extension are one phase"));
                     phases.push(Phase {
                         name: "momentum_transfer_and_extension".into(),
                         start_s: seat_off_s,
-                        end_s: t[full_stand],
+                        end_s: full_stand_s,
                     });
                 }
-                events.push(event("full_stand", full_stand));
+                events.push(Event {
+                    name: "full_stand".into(),
+                    position: full_stand,
+                    time_s: full_stand_s,
+                });
                 events.push(event("stable", stable));
                 phases.push(Phase {
                     name: "stabilisation".into(),
-                    start_s: t[full_stand],
-                    end_s: t[stable],
+                    start_s: full_stand_s,
+                    end_s: t[stable].max(full_stand_s),
                 });
                 let confidence = series::mean_confidence(
                     k,
@@ -440,7 +464,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 metrics.insert("foot_behind_knee".into(), foot);
                 metrics.insert("hand_support".into(), Measure::from_option(hand_support(k, start..=full_stand, trunk_px), "fraction", "share of rise frames with a wrist within 0.3 trunk lengths of a thigh (hands on thighs or knees)", confidence, "the wrists are not seen during the rise"));
                 metrics.insert("hip_flexion_at_full_stand".into(), Measure::from_option((full_stand..=stable).filter_map(|i| hip_flexion(k, i, f)).reduce(f64::min), "deg", "least hip flexion (thigh against the trunk line) from full stand to stable, facing from where the knees pointed while seated", confidence, "hips, knees or neck not seen at full stand"));
-                metrics.insert("rise_duration".into(), Measure::value(t[full_stand] - t[start], "s", format!("rise start (the trunk starts leaning) to full stand (the shoulders' upward speed falls to {:.0}% of its peak{})", 100.0 * FULL_STAND_SPEED, if frontal { ", and the hips' too" } else { "" }), confidence));
+                metrics.insert("rise_duration".into(), Measure::value(full_stand_s - t[start], "s", "rise start (the trunk starts leaning) to full stand (the end of a minimum-jerk ramp fitted to the shoulders' height from seat-off)", confidence));
                 let peak_speed = s.trunk_speed[start..=full_stand]
                     .iter()
                     .flatten()
