@@ -236,7 +236,7 @@ pub fn fit_ramp(
         crate::signal::resample::median_interval(&samples.iter().map(|s| s.0).collect::<Vec<_>>())?;
     // Least squares for low and high given the timing; the residual judges the timing.
     let fit = |start_s: f64, end_s: f64| -> Option<(f64, Ramp)> {
-        let (mut n, mut se, mut see, mut sv, mut sev) = (0.0, 0.0, 0.0, 0.0, 0.0);
+        let (mut n, mut se, mut see, mut sv, mut sev, mut svv) = (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
         for &(t, v) in &samples {
             let e = minimum_jerk((t - start_s) / (end_s - start_s));
             n += 1.0;
@@ -244,6 +244,7 @@ pub fn fit_ramp(
             see += e * e;
             sv += v;
             sev += e * v;
+            svv += v * v;
         }
         let det = n * see - se * se;
         if det <= f64::EPSILON * n * n {
@@ -251,13 +252,8 @@ pub fn fit_ramp(
         }
         let rise = (n * sev - se * sv) / det;
         let low = (sv - rise * se) / n;
-        let residual: f64 = samples
-            .iter()
-            .map(|&(t, v)| {
-                let model = low + rise * minimum_jerk((t - start_s) / (end_s - start_s));
-                (model - v).powi(2)
-            })
-            .sum();
+        // At the least-squares solution the residual is Σv² less the fitted part.
+        let residual = svv - low * sv - rise * sev;
         (rise > 0.0).then_some((
             residual,
             Ramp {
