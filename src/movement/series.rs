@@ -145,21 +145,6 @@ pub fn derivative(values: &[Option<f64>], times: &[f64]) -> Vec<Option<f64>> {
         .collect()
 }
 
-/// Mean of the present values within `half_s` seconds of each present value.
-pub fn moving_mean(values: &[Option<f64>], times: &[f64], half_s: f64) -> Vec<Option<f64>> {
-    (0..values.len())
-        .map(|i| {
-            values[i]?;
-            let first = times.partition_point(|&t| t < times[i] - half_s);
-            let near: Vec<f64> = (first..values.len())
-                .take_while(|&j| times[j] <= times[i] + half_s)
-                .filter_map(|j| values[j])
-                .collect();
-            Some(near.iter().sum::<f64>() / near.len() as f64)
-        })
-        .collect()
-}
-
 /// The `p`-th percentile (0..100) of the present values.
 pub fn percentile(values: &[Option<f64>], p: f64) -> Option<f64> {
     let mut v: Vec<f64> = values.iter().flatten().copied().collect();
