@@ -102,7 +102,7 @@ fn load_blazepose(threads: usize) -> Result<BlazePose> {
 pub struct FramesInFlight {
     /// Frames inferred at once for a video input: 1 (default) crops each frame around the
     /// person as found in the frame before (MoveNet's own scheme); 2 plans each crop from two
-    /// frames before, so that two cores infer two frames at once (1.1-1.5x faster on two cores
+    /// frames before, so that two cores infer two frames at once (1.1-1.2x faster on two cores
     /// in `make bench`; keypoints differ by about a pixel, with the same error against rendered
     /// truth).
     #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u8).range(1..=2))]
