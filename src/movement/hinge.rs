@@ -8,7 +8,7 @@
 //! the top of a lift from the floor is its lockout, where the trunk reaches the top. In a front or back view the trunk bends towards or
 //! away from the camera, so the repetitions are found from its foreshortening instead.
 
-use super::segment::{dwell, excursions, Hysteresis};
+use super::segment::{dwell, excursions, jitter, Hysteresis};
 use super::series::{self, fill_gaps, inclination, mean_of, percentile, MAX_FILL_S};
 use super::spine::{self, SpineMeasures};
 use super::{Event, Measure, Movement, MovementAnalysis, Segment};
@@ -31,6 +31,12 @@ pub const ARRIVAL_DEG: f64 = 3.0;
 /// rep's range of its extreme: wide enough for the pose model's jitter at the extreme (about 1°
 /// side-on), narrow enough that a bend which only slows down is not read as held.
 pub const TURN_BAND: f64 = 0.05;
+
+/// ... and within this many standard deviations of the pose model's jitter, where that is
+/// wider: from the front a shallow bend shortens the trunk by a few pixels, about as much as the
+/// model's jitter at a held bottom, and a band of 5 % of such a range held only the noisiest
+/// frame, timing the bottom up to 4 frames early.
+pub const TURN_JITTER_SDS: f64 = 3.0;
 
 /// Longest repetition (seconds).
 pub const MAX_REP_S: f64 = 10.0;
@@ -446,11 +452,16 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 notes.push("the clip ends during a repetition: that one is not counted".into());
             }
             for (number, e) in found.iter().enumerate() {
-                let range = match (trunk[e.start], trunk[e.extreme]) {
-                    (Some(a), Some(b)) => (b - a).abs(),
-                    _ => 0.0,
-                };
-                let turn = dwell(trunk, t, e.start..=e.end, e.extreme, TURN_BAND * range);
+                // The larger side: a start walked back only to a jitter bump on the way down
+                // would make the range, and with it the bottom's band, too small.
+                let range = [e.start, e.end]
+                    .iter()
+                    .filter_map(|&i| Some((trunk[e.extreme]? - trunk[i]?).abs()))
+                    .fold(0.0, f64::max);
+                let band = jitter(trunk, e.start..=e.end)
+                    .map_or(0.0, |sd| TURN_JITTER_SDS * sd)
+                    .max(TURN_BAND * range);
+                let turn = dwell(trunk, t, e.start..=e.end, e.extreme, band);
                 let mut e = *e;
                 // A hinge turns at its bottom, so a held bottom turns mid-hold; a lift from the
                 // floor is complete at lockout, the moment the trunk reaches the top (as the
@@ -498,7 +509,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                     Measure::from_option(super::smoothness::sparc_of(trunk, t, e.start..e.end + 1), "dimensionless", format!("SPARC of the speed of {bend_method} over the rep"), confidence, "too few frames in the rep"),
                 );
                 let (descent, ascent) = if starts_deep { (t[e.end] - t[turn.departure], t[turn.arrival] - t[e.start]) } else { (t[turn.arrival] - t[e.start], t[e.end] - t[turn.departure]) };
-                let band = format!("within {:.0}% of the rep's range of the extreme", 100.0 * TURN_BAND);
+                let band = format!("within {:.0}% of the rep's range of the extreme, or {TURN_JITTER_SDS} standard deviations of the pose model's jitter where that is wider", 100.0 * TURN_BAND);
                 metrics.insert("descent_time".into(), Measure::value(descent, "s", format!("start (or leaving the top) to reaching the bottom ({band}); a hold at either end is not counted"), confidence));
                 metrics.insert("ascent_time".into(), Measure::value(ascent, "s", format!("leaving the bottom to reaching the top ({band})"), confidence));
                 let event = |name: &str, i: usize| Event { name: name.into(), position: i, time_s: t[i] };

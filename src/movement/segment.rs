@@ -4,6 +4,8 @@
 //! movement as the middle of its dwell near the extreme, and the start and end of a rise as
 //! those of the smooth ramp that fits it best.
 
+use super::series::median;
+
 /// One excursion away from rest: track positions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Excursion {
@@ -144,6 +146,23 @@ pub fn dwell(
         centre: nearest(times, arrival..=departure, held.middle_s(times)).unwrap_or(extreme),
         ..held
     }
+}
+
+/// The pose model's frame-to-frame jitter in `signal` within `range`, as a standard deviation:
+/// the robust spread (1.4826 × median absolute deviation) of each sample's departure from the
+/// midpoint of its neighbours, over √1.5, what white noise gains there. A smooth movement's own
+/// curve barely departs from that midpoint, so a moving signal does not count as jitter.
+pub fn jitter(signal: &[Option<f64>], range: std::ops::RangeInclusive<usize>) -> Option<f64> {
+    let (first, last) = (
+        *range.start(),
+        (*range.end()).min(signal.len().saturating_sub(1)),
+    );
+    let departures: Vec<f64> = (first + 1..last)
+        .filter_map(|i| Some(signal[i]? - 0.5 * (signal[i - 1]? + signal[i + 1]?)))
+        .collect();
+    let centre = median(&departures)?;
+    let spread: Vec<f64> = departures.iter().map(|d| (d - centre).abs()).collect();
+    Some(1.4826 * median(&spread)? / 1.5_f64.sqrt())
 }
 
 /// The position within `range` whose time is nearest `time_s`.
@@ -392,6 +411,33 @@ mod tests {
             settle: 0.05,
         };
         assert!(excursions(&signal, &t, &h).0.is_empty());
+    }
+
+    #[test]
+    fn jitter_reads_the_noise_not_the_movement() {
+        // A bend of 30 units each way over 4 s at 15 frames/s, with Gaussian noise of standard
+        // deviation 0.5 (Box-Muller on a fixed xorshift sequence).
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut uniform = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let bend = |i: usize| 30.0 * (std::f64::consts::TAU * i as f64 / 60.0).sin();
+        let noisy: Vec<Option<f64>> = (0..300)
+            .map(|i| {
+                let (u, v) = (uniform().max(1e-12), uniform());
+                let gauss = (-2.0 * u.ln()).sqrt() * (std::f64::consts::TAU * v).cos();
+                Some(bend(i) + 0.5 * gauss)
+            })
+            .collect();
+        let sd = jitter(&noisy, 0..=299).unwrap();
+        assert!((sd - 0.5).abs() < 0.06, "{sd}");
+        let smooth: Vec<Option<f64>> = (0..300).map(|i| Some(bend(i))).collect();
+        let sd = jitter(&smooth, 0..=299).unwrap();
+        assert!(sd < 0.2, "{sd}");
+        assert_eq!(jitter(&smooth, 0..=1), None);
     }
 
     #[test]
