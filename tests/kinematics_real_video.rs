@@ -1,6 +1,6 @@
 //! Kinematics on real video: the Sports2D demo clip, where a woman walks right to left in side
-//! view (facing left) from about 1.4 s (see ../shared/videos/INDEX.md). Fails, not skips, when
-//! the video or the model is missing.
+//! view (facing left) from about 1.4 s, and the side-view deadlift, whose lifter faces right
+//! (see ../shared/videos/INDEX.md). Fails, not skips, when the video or the model is missing.
 
 use ugoki::cli::pose::{track_video, PoseModel};
 use ugoki::kinematics::passes::{Facing, Travel};
@@ -11,6 +11,11 @@ use ugoki::track::SubjectOptions;
 const WALK: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
     "/../shared/videos/walk_side_sports2d.mp4"
+);
+
+const DEADLIFT: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../shared/videos/hinge_formfit_barbell_deadlift_side.mp4"
 );
 
 /// Peaks of the excursions of a series: an excursion starts above `high` and ends below `low`.
@@ -129,4 +134,47 @@ fn walking_woman_is_seen_side_on_facing_left_with_plausible_knee_flexion() {
             "{side} knee jumps {worst:.1}° between frames"
         );
     }
+}
+
+/// The lifter's hips go back and forth by more than half a trunk length over planted feet that
+/// the plates hide. Read as travel, that split the clip into four passes, and in the two whose
+/// "travel" (leftward, hips going back) contradicted his head (facing right) the facing was
+/// unknown, so hip and knee angles were missing on 169 of 279 frames and H2 could not be
+/// judged. Only a walk moves the feet: it is one stationary pass, facing right.
+#[test]
+fn a_deadlift_in_place_is_one_pass_facing_the_lifters_way_with_angles_throughout() {
+    assert!(
+        std::path::Path::new(DEADLIFT).exists(),
+        "missing {DEADLIFT}"
+    );
+    let outcome = track_video(
+        DEADLIFT,
+        PoseModel::Movenet,
+        None,
+        1,
+        &SubjectOptions::default(),
+        true,
+    )
+    .expect("pose track");
+    let k = compute(&outcome.track, &KinematicsOptions::default()).expect("kinematics");
+    let passes: Vec<_> = k
+        .passes
+        .iter()
+        .map(|p| (p.start_s, p.end_s, p.travel, p.facing))
+        .collect();
+    assert_eq!(k.passes.len(), 1, "{passes:?}");
+    assert_eq!(k.passes[0].travel, Travel::Stationary, "{passes:?}");
+    assert_eq!(k.passes[0].facing, Some(Facing::Right), "{passes:?}");
+    let hip = k
+        .angles
+        .iter()
+        .find(|a| a.name == "left_hip_flexion")
+        .expect("hip flexion channel");
+    let missing = hip.values.iter().filter(|v| v.is_none()).count();
+    assert!(
+        missing * 50 <= hip.values.len(),
+        "hip flexion missing on {missing} of {} frames: {:?}",
+        hip.values.len(),
+        hip.missing
+    );
 }

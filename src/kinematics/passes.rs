@@ -1,14 +1,15 @@
 //! Passes and facing direction.
 //!
 //! A pass is a stretch of the clip in which the subject keeps travelling one way (or stays in
-//! place): a walk across the frame, a walk towards or away from the camera, a set of hinges.
-//! The subject's mid-hip is followed in x; a pass ends where the subject is lost for longer
-//! than the gap limit, or where they turn back by more than half a trunk length (a hysteresis
-//! that gait's own sway never reaches). A stretch that stays in place across the image is
-//! followed in depth: walking towards the camera, the feet come down the image (the camera
-//! looks down on the floor) while the body grows; away from it, the feet go up while it
-//! shrinks. Bending over changes the trunk's image length but leaves the feet where they are,
-//! so both cues are needed.
+//! place): a walk across the frame, a walk towards or away from the camera, a set of hinges. The
+//! subject's mid-hip is followed in x; a pass ends where the subject is lost for longer than the
+//! gap limit, or where they turn back by more than half a trunk length (a hysteresis that gait's
+//! own sway never reaches). Hips that travel while the feet stay put (a hinge or a deadlift sends
+//! them back and forth by that much) make no pass of their own: only a walk moves the feet. A
+//! stretch that stays in place across the image is followed in depth: walking towards the camera,
+//! the feet come down the image (the camera looks down on the floor) while the body grows; away
+//! from it, the feet go up while it shrinks. Bending over changes the trunk's image length but
+//! leaves the feet where they are, so both cues are needed.
 //!
 //! Facing is decided **once per pass**, never per frame, from three cues each scored in
 //! -1..1 (+1 = facing right, towards +x):
@@ -133,7 +134,7 @@ pub fn find_passes(clean: &CleanTrack, turn_px: f64) -> Vec<PassSpan> {
         if start < x.len() {
             across.push(span(&x, start..x.len(), run.start, turn_px));
         }
-        for pass in across {
+        for pass in in_place_merged(clean, across, turn_px) {
             if pass.travel == Travel::Stationary {
                 passes.extend(split_in_depth(clean, pass, turn_px));
             } else {
@@ -142,6 +143,75 @@ pub fn find_passes(clean: &CleanTrack, turn_px: f64) -> Vec<PassSpan> {
         }
     }
     passes
+}
+
+/// The passes with those whose hips travel while the feet stay put (the hips going back and
+/// forth over planted feet in a hinge or a deadlift, or forward in a rise from a chair) made
+/// stationary, and neighbouring stationary passes joined: only a walk moves the feet. Where
+/// the feet are not seen (plates hide a lifter's ankles), a walk is one that takes the hips
+/// further than a hinge can: more than twice the turn distance.
+fn in_place_merged(clean: &CleanTrack, passes: Vec<PassSpan>, turn_px: f64) -> Vec<PassSpan> {
+    let feet = [
+        Landmark::Joint(Joint::LeftAnkle),
+        Landmark::Joint(Joint::RightAnkle),
+    ];
+    let hips = [Landmark::Derived(DerivedPoint::MidHip)];
+    let mut merged: Vec<PassSpan> = Vec::new();
+    for mut pass in passes {
+        let way = match pass.travel {
+            Travel::Leftward => -1.0,
+            Travel::Rightward => 1.0,
+            _ => 0.0,
+        };
+        let walked = way == 0.0
+            || match x_travel(clean, pass.frames.clone(), &feet) {
+                Some(d) => way * d > turn_px,
+                None => x_travel(clean, pass.frames.clone(), &hips)
+                    .is_some_and(|d| way * d > 2.0 * turn_px),
+            };
+        if !walked {
+            pass.travel = Travel::Stationary;
+        }
+        match merged.last_mut() {
+            Some(last)
+                if last.travel == Travel::Stationary
+                    && pass.travel == Travel::Stationary
+                    && last.frames.end == pass.frames.start =>
+            {
+                last.frames.end = pass.frames.end;
+            }
+            _ => merged.push(pass),
+        }
+    }
+    merged
+}
+
+/// How far the mean x of the `landmarks` seen moves from the first fifth of `frames` to the
+/// last (medians), pixels; `None` when none is seen at either end.
+fn x_travel(clean: &CleanTrack, frames: Range<usize>, landmarks: &[Landmark]) -> Option<f64> {
+    let mean_x = |i: usize| {
+        let seen: Vec<f64> = landmarks
+            .iter()
+            .filter_map(|l| locate(clean, *l, i).map(|p| p.x))
+            .collect();
+        (!seen.is_empty()).then(|| seen.iter().sum::<f64>() / seen.len() as f64)
+    };
+    let (first, last) = fifths(frames, mean_x)?;
+    Some(last - first)
+}
+
+/// The medians of `value` over the first and the last fifth of `frames`.
+fn fifths(frames: Range<usize>, value: impl Fn(usize) -> Option<f64>) -> Option<(f64, f64)> {
+    let fifth = (frames.len() / 5).max(1);
+    let median = |r: Range<usize>| {
+        let mut v: Vec<f64> = r.filter_map(&value).collect();
+        v.sort_by(f64::total_cmp);
+        (!v.is_empty()).then(|| v[v.len() / 2])
+    };
+    Some((
+        median(frames.start..frames.start + fifth)?,
+        median(frames.end - fifth..frames.end)?,
+    ))
 }
 
 /// The feet's height in the image: the lower ankle's y, pixels (down +). The lower one is the
@@ -191,13 +261,8 @@ fn split_in_depth(clean: &CleanTrack, pass: PassSpan, turn_px: f64) -> Vec<PassS
 
 /// The trunk's image length over the last fifth of `frames` against the first fifth (medians).
 fn scale_growth(clean: &CleanTrack, frames: Range<usize>) -> Option<f64> {
-    let fifth = (frames.len() / 5).max(1);
-    let median = |r: Range<usize>| {
-        let mut v: Vec<f64> = r.filter_map(|i| trunk_length(clean, i)).collect();
-        v.sort_by(f64::total_cmp);
-        (!v.is_empty()).then(|| v[v.len() / 2])
-    };
-    Some(median(frames.end - fifth..frames.end)? / median(frames.start..frames.start + fifth)?)
+    let (first, last) = fifths(frames, |i| trunk_length(clean, i))?;
+    Some(last / first)
 }
 
 fn span(x: &[f64], local: Range<usize>, offset: usize, turn_px: f64) -> PassSpan {
