@@ -121,6 +121,16 @@ fn views_text(views: &[View]) -> String {
     names.join(" or ")
 }
 
+/// `text` after its indefinite article ("a side view", "an oblique view").
+fn with_article(text: &str) -> String {
+    let article = if text.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {text}")
+}
+
 fn judge(criterion: &Criterion, on: String, measure: Option<&Measure>, view: View) -> Judgement {
     let cannot = |reason: String, value: Option<f64>| Judgement {
         on: on.clone(),
@@ -138,11 +148,11 @@ fn judge(criterion: &Criterion, on: String, measure: Option<&Measure>, view: Vie
         );
     }
     if !criterion.views.contains(&view) {
-        let shown = views_text(&[view]);
         return cannot(
             format!(
-                "needs a {} view; the camera shows a {shown} view",
-                views_text(&criterion.views)
+                "needs {} view; the camera shows {} view",
+                with_article(&views_text(&criterion.views)),
+                with_article(&views_text(&[view]))
             ),
             None,
         );
@@ -323,6 +333,19 @@ mod tests {
         assert!(
             unsure.reason.unwrap().contains("3.0 ± 3.0 %"),
             "the reason gives the interval"
+        );
+    }
+
+    #[test]
+    fn a_criterion_for_other_views_names_both_views_in_plain_english() {
+        let file = shipped(Movement::Hinge);
+        let h2 = file.criterion.iter().find(|c| c.id == "H2").unwrap();
+        let measure = Measure::value(0.4, "trunk_lengths", "test", 1.0);
+        let judged = judge(h2, "clip".into(), Some(&measure), View::Oblique);
+        assert_eq!(judged.verdict, Verdict::CannotAssess);
+        assert_eq!(
+            judged.reason.as_deref(),
+            Some("needs a side view; the camera shows an oblique view")
         );
     }
 }
