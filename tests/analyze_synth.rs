@@ -496,18 +496,32 @@ fn a_slammed_heel_fails_and_a_soft_landing_passes_on_every_body() {
 /// frames off the truth; the minimum-jerk fit of the whole rise puts it within 1.1.
 #[test]
 fn full_stand_from_the_front_is_timed_from_the_whole_rise() {
+    check_front_event_timing(
+        Script::SitToStand,
+        &[
+            ("good", 16),
+            ("no-hip-extension", 12),
+            ("rounding", 1),
+            ("rounding", 16),
+        ],
+        ("full_stand", "rise", "full_stand"),
+    );
+}
+
+/// Renders each (fault, seed) of `script` from the front and checks one event's times:
+/// `truth_kind` in the truth against `name` in the found segments of `segment_kind`.
+fn check_front_event_timing(
+    script: Script,
+    clips: &[(&str, u64)],
+    (truth_kind, segment_kind, name): (&str, &str, &str),
+) {
     let mut problems = Vec::new();
-    for (fault, seed) in [
-        ("good", 16),
-        ("no-hip-extension", 12),
-        ("rounding", 1),
-        ("rounding", 16),
-    ] {
-        let r = render_and_analyze(Script::SitToStand, fault, View::Front, seed);
+    for &(fault, seed) in clips {
+        let r = render_and_analyze(script, fault, View::Front, seed);
         compare_times(
-            &format!("{fault} seed {seed} full stand"),
-            &truth_times(&r.truth, "full_stand", None),
-            &found_times(&r.report, "rise", "full_stand"),
+            &format!("{fault} seed {seed} {name}"),
+            &truth_times(&r.truth, truth_kind, None),
+            &found_times(&r.report, segment_kind, name),
             &mut problems,
         );
     }
@@ -520,17 +534,11 @@ fn full_stand_from_the_front_is_timed_from_the_whole_rise() {
 /// wide as the jitter holds the whole bottom.
 #[test]
 fn a_shallow_bend_from_the_front_turns_in_the_middle_of_its_hold() {
-    let mut problems = Vec::new();
-    for seed in [6, 10, 11] {
-        let r = render_and_analyze(Script::Hinge, "shallow", View::Front, seed);
-        compare_times(
-            &format!("shallow seed {seed} bottom"),
-            &truth_times(&r.truth, "peak", None),
-            &found_times(&r.report, "rep", "bottom"),
-            &mut problems,
-        );
-    }
-    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    check_front_event_timing(
+        Script::Hinge,
+        &[("shallow", 6), ("shallow", 10), ("shallow", 11)],
+        ("peak", "rep", "bottom"),
+    );
 }
 
 /// On seed 27 the front drill's turns narrow the shoulders so often that the clip's view reads

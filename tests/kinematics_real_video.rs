@@ -5,7 +5,7 @@
 use ugoki::cli::pose::{track_video, PoseModel};
 use ugoki::kinematics::passes::{Facing, Travel};
 use ugoki::kinematics::view::View;
-use ugoki::kinematics::{compute, KinematicsOptions};
+use ugoki::kinematics::{compute, Kinematics, KinematicsOptions};
 use ugoki::track::SubjectOptions;
 
 const WALK: &str = concat!(
@@ -37,11 +37,11 @@ fn peaks(values: &[Option<f64>], high: f64, low: f64) -> Vec<f64> {
     found
 }
 
-#[test]
-fn walking_woman_is_seen_side_on_facing_left_with_plausible_knee_flexion() {
-    assert!(std::path::Path::new(WALK).exists(), "missing {WALK}");
+/// The clip tracked with MoveNet (default subject choice) and its kinematics.
+fn kinematics_of(video: &str) -> Kinematics {
+    assert!(std::path::Path::new(video).exists(), "missing {video}");
     let outcome = track_video(
-        WALK,
+        video,
         PoseModel::Movenet,
         None,
         1,
@@ -49,7 +49,12 @@ fn walking_woman_is_seen_side_on_facing_left_with_plausible_knee_flexion() {
         true,
     )
     .expect("pose track");
-    let k = compute(&outcome.track, &KinematicsOptions::default()).expect("kinematics");
+    compute(&outcome.track, &KinematicsOptions::default()).expect("kinematics")
+}
+
+#[test]
+fn walking_woman_is_seen_side_on_facing_left_with_plausible_knee_flexion() {
+    let k = kinematics_of(WALK);
     assert!(k.cannot_compute.is_none(), "{:?}", k.cannot_compute);
 
     // The walk: the longest pass, travelling leftwards, side view, facing left.
@@ -143,20 +148,7 @@ fn walking_woman_is_seen_side_on_facing_left_with_plausible_knee_flexion() {
 /// judged. Only a walk moves the feet: it is one stationary pass, facing right.
 #[test]
 fn a_deadlift_in_place_is_one_pass_facing_the_lifters_way_with_angles_throughout() {
-    assert!(
-        std::path::Path::new(DEADLIFT).exists(),
-        "missing {DEADLIFT}"
-    );
-    let outcome = track_video(
-        DEADLIFT,
-        PoseModel::Movenet,
-        None,
-        1,
-        &SubjectOptions::default(),
-        true,
-    )
-    .expect("pose track");
-    let k = compute(&outcome.track, &KinematicsOptions::default()).expect("kinematics");
+    let k = kinematics_of(DEADLIFT);
     let passes: Vec<_> = k
         .passes
         .iter()
