@@ -34,6 +34,13 @@ fn every_criterion_is_shipped_with_both_languages_and_sources() {
                 "{}: no Japanese",
                 c.id
             );
+            assert!(
+                c.name_ja
+                    .as_ref()
+                    .is_some_and(|n| n.chars().any(|ch| ch > '\u{3000}')),
+                "{}: no Japanese name",
+                c.id
+            );
             for band in c.pass.iter().chain(c.warn.iter()) {
                 assert!(!band.source.is_empty(), "{}", c.id);
             }

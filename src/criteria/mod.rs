@@ -89,6 +89,9 @@ pub struct Criterion {
     /// e.g. `H2`, `S-F1`.
     pub id: String,
     pub name: String,
+    /// The name in Japanese, for `--lang ja`; the English name stands in where a file has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name_ja: Option<String>,
     /// Source document id (e.g. `004`).
     pub document: String,
     /// Section in that document (e.g. `§3-2`).
@@ -242,6 +245,9 @@ fn validate(c: &Criterion, movement: Movement) -> Result<(), String> {
         if value.trim().is_empty() {
             return Err(format!("{field} is empty"));
         }
+    }
+    if c.name_ja.as_ref().is_some_and(|n| n.trim().is_empty()) {
+        return Err("name_ja is empty".into());
     }
     let Some(quantity) = quantities(movement).iter().find(|q| q.name == c.quantity) else {
         let known: Vec<&str> = quantities(movement).iter().map(|q| q.name).collect();

@@ -76,6 +76,7 @@ pub struct Judgement {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CriterionResult {
     pub id: String,
+    /// In the chosen language.
     pub name: String,
     pub document: String,
     pub section: String,
@@ -274,7 +275,14 @@ pub fn assess(analysis: &MovementAnalysis, criteria: &CriteriaFile, lang: Lang) 
         });
         results.push(CriterionResult {
             id: criterion.id.clone(),
-            name: criterion.name.clone(),
+            name: match lang {
+                Lang::Ja => criterion
+                    .name_ja
+                    .as_ref()
+                    .unwrap_or(&criterion.name)
+                    .clone(),
+                Lang::En => criterion.name.clone(),
+            },
             document: criterion.document.clone(),
             section: criterion.section.clone(),
             quantity: criterion.quantity.clone(),
@@ -334,6 +342,28 @@ mod tests {
             unsure.reason.unwrap().contains("3.0 ± 3.0 %"),
             "the reason gives the interval"
         );
+    }
+
+    #[test]
+    fn criteria_are_named_in_the_chosen_language() {
+        let analysis = MovementAnalysis {
+            movement: Movement::Hinge,
+            view: View::Side,
+            segments: Vec::new(),
+            metrics: Default::default(),
+            notes: Vec::new(),
+        };
+        let file = shipped(Movement::Hinge);
+        let name_of = |lang| {
+            assess(&analysis, &file, lang)
+                .criteria
+                .into_iter()
+                .find(|c| c.id == "H5")
+                .unwrap()
+                .name
+        };
+        assert_eq!(name_of(Lang::En), "Slow repetitions");
+        assert_eq!(name_of(Lang::Ja), "ゆっくり繰り返す");
     }
 
     #[test]
