@@ -11,6 +11,7 @@ use crate::kinematics::spine::BackOutlines;
 use crate::kinematics::{compute, export, Kinematics, KinematicsOptions};
 use crate::movement::recognise::{recognise, Recognition};
 use crate::movement::{Movement, MovementAnalysis, SpineMeasures};
+use crate::report::html::{movement_name, tr, view_name};
 use crate::report::{annotated, atomic, keypoints};
 use crate::track::{PoseTrack, SubjectOptions};
 use clap::{Args, ValueEnum};
@@ -208,20 +209,30 @@ fn fmt_value(v: Option<f64>) -> String {
 /// The terminal summary.
 pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
     let mut out = String::new();
-    let ja = lang == Lang::Ja;
     out.push_str(&format!("{} ({:.1} s)\n", report.source, report.duration_s));
     if let Some(r) = &report.recognition {
-        let name = r
-            .movement
-            .map_or("none of the four movements", |m| m.title());
-        out.push_str(&format!("movement (auto): {name} — {}\n", r.reason));
+        let name = r.movement.map_or(
+            tr(
+                lang,
+                "none of the four movements",
+                "4つの動作のいずれでもない",
+            ),
+            |m| movement_name(m, lang),
+        );
+        out.push_str(&format!(
+            "{} {name} — {}\n",
+            tr(lang, "movement (auto):", "動作（自動判定）:"),
+            r.reason
+        ));
     }
     if let (Some(a), Some(s)) = (&report.analysis, &report.assessment) {
         out.push_str(&format!(
-            "{}: {} segment(s), view {:?}\n",
-            a.movement.title(),
+            "{}: {} {}, {} {}\n",
+            movement_name(a.movement, lang),
             a.segments.len(),
-            a.view
+            tr(lang, "segment(s)", "区間"),
+            tr(lang, "view", "撮影方向"),
+            view_name(a.view, lang)
         ));
         for seg in &a.segments {
             let verdicts: Vec<String> = s
@@ -250,19 +261,21 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
             ));
         }
         for note in &a.notes {
-            out.push_str(&format!("  note: {note}\n"));
+            out.push_str(&format!("  {} {note}\n", tr(lang, "note:", "注:")));
         }
         for c in &s.criteria {
             let detail = match (&c.reason, &c.pass_threshold) {
                 (Some(reason), _) => reason.clone(),
                 (None, Some(th)) => format!(
-                    "median {} (pass {th})",
+                    "{} {} ({} {th})",
+                    tr(lang, "median", "中央値"),
                     fmt_value(crate::movement::series::median(
                         &c.judgements
                             .iter()
                             .filter_map(|j| j.value)
                             .collect::<Vec<_>>()
-                    ))
+                    )),
+                    tr(lang, "pass", "良好の基準")
                 ),
                 _ => String::new(),
             };
@@ -276,16 +289,22 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
         }
         match s.score {
             Some(score) => out.push_str(&format!(
-                "score: {score:.0}/100 (over the criteria that could be assessed)\n"
+                "{} {score:.0}/100 {}\n",
+                tr(lang, "score:", "スコア:"),
+                tr(
+                    lang,
+                    "(over the criteria that could be assessed)",
+                    "（評価できた項目について）"
+                )
             )),
-            None => out.push_str("score: none (no criterion could be assessed)\n"),
+            None => out.push_str(tr(
+                lang,
+                "score: none (no criterion could be assessed)\n",
+                "スコア: なし（評価できた項目がありません）\n",
+            )),
         }
         if !s.work_on.is_empty() {
-            out.push_str(if ja {
-                "取り組むとよいこと:\n"
-            } else {
-                "to work on:\n"
-            });
+            out.push_str(tr(lang, "to work on:\n", "取り組むとよいこと:\n"));
             for id in &s.work_on {
                 if let Some(c) = s.criteria.iter().find(|c| &c.id == id) {
                     out.push_str(&format!(
@@ -297,7 +316,7 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
         }
     }
     let n = &report.notice;
-    if ja {
+    if lang == Lang::Ja {
         out.push_str(&format!("{} {}\n", n.not_a_diagnosis_ja, n.red_flags_ja));
     } else {
         out.push_str(&format!("{} {}\n", n.not_a_diagnosis_en, n.red_flags_en));
@@ -380,4 +399,47 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::criteria::shipped;
+    use crate::kinematics::view::View;
+
+    fn hinge_report(lang: Lang) -> AnalysisReport {
+        let analysis = MovementAnalysis {
+            movement: Movement::Hinge,
+            view: View::Oblique,
+            segments: Vec::new(),
+            metrics: Default::default(),
+            notes: vec!["a note".into()],
+        };
+        AnalysisReport {
+            schema_version: ANALYSIS_SCHEMA_VERSION,
+            source: "clip.mp4".into(),
+            duration_s: 1.0,
+            requested: "hinge".into(),
+            recognition: None,
+            assessment: Some(assess(&analysis, &shipped(Movement::Hinge), lang)),
+            analysis: Some(analysis),
+            notice: Notice::new(),
+        }
+    }
+
+    #[test]
+    fn the_summary_frames_the_results_in_the_chosen_language() {
+        let ja = summary(&hinge_report(Lang::Ja), Lang::Ja);
+        for needle in [
+            "ヒップヒンジ: 0 区間, 撮影方向 斜め",
+            "注: a note",
+            "足を肩幅に開く",
+        ] {
+            assert!(ja.contains(needle), "{needle} missing from\n{ja}");
+        }
+        assert!(!ja.contains("segment(s)"), "{ja}");
+        let en = summary(&hinge_report(Lang::En), Lang::En);
+        assert!(en.contains("hip hinge: 0 segment(s), view oblique"), "{en}");
+        assert!(en.contains("Feet shoulder-width apart"), "{en}");
+    }
 }

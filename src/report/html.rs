@@ -28,20 +28,30 @@ pub struct ReportContent<'a> {
 }
 
 /// English or Japanese, by the report's language.
-fn tr(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
+pub(crate) fn tr(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
     match lang {
         Lang::En => en,
         Lang::Ja => ja,
     }
 }
 
-fn movement_name(m: Movement, lang: Lang) -> &'static str {
+pub(crate) fn movement_name(m: Movement, lang: Lang) -> &'static str {
     match (m, lang) {
         (_, Lang::En) => m.title(),
         (Movement::Hinge, Lang::Ja) => "ヒップヒンジ",
         (Movement::Sts, Lang::Ja) => "立ち上がり",
         (Movement::Gait, Lang::Ja) => "歩行",
         (Movement::Rotation, Lang::Ja) => "胸椎回旋",
+    }
+}
+
+pub(crate) fn view_name(v: View, lang: Lang) -> &'static str {
+    match v {
+        View::Side => tr(lang, "side", "側方"),
+        View::Front => tr(lang, "front", "正面"),
+        View::Back => tr(lang, "back", "後方"),
+        View::Oblique => tr(lang, "oblique", "斜め"),
+        View::Unknown => tr(lang, "unknown", "不明"),
     }
 }
 
@@ -102,7 +112,7 @@ fn header(out: &mut String, c: &ReportContent) {
     let view = report
         .analysis
         .as_ref()
-        .map_or("-".to_string(), |a| format!("{:?}", a.view).to_lowercase());
+        .map_or("-", |a| view_name(a.view, lang));
     let height = match &c.kinematics.calibration.method {
         Some(CalibrationMethod::SubjectHeight {
             height_m, assumed, ..
@@ -128,7 +138,7 @@ fn header(out: &mut String, c: &ReportContent) {
             format!("{:.1} s", report.duration_s),
         ),
         (tr(lang, "Date", "作成日"), c.date.clone()),
-        (tr(lang, "Camera view", "カメラの向き"), view),
+        (tr(lang, "Camera view", "カメラの向き"), view.to_string()),
         (
             tr(lang, "Pose model", "姿勢推定モデル"),
             c.kinematics.model.clone(),
