@@ -109,17 +109,28 @@ pub struct Assessment {
     pub work_on: Vec<String>,
 }
 
-fn views_text(views: &[View]) -> String {
-    let names: Vec<String> = views
-        .iter()
-        .map(|v| {
-            serde_json::to_value(v)
-                .ok()
-                .and_then(|j| j.as_str().map(String::from))
-                .unwrap_or_default()
-        })
-        .collect();
-    names.join(" or ")
+/// A camera view's name in `lang`.
+pub fn view_name(view: View, lang: Lang) -> &'static str {
+    match (view, lang) {
+        (View::Side, Lang::En) => "side",
+        (View::Front, Lang::En) => "front",
+        (View::Back, Lang::En) => "back",
+        (View::Oblique, Lang::En) => "oblique",
+        (View::Unknown, Lang::En) => "unknown",
+        (View::Side, Lang::Ja) => "側方",
+        (View::Front, Lang::Ja) => "正面",
+        (View::Back, Lang::Ja) => "後方",
+        (View::Oblique, Lang::Ja) => "斜め",
+        (View::Unknown, Lang::Ja) => "不明",
+    }
+}
+
+fn views_text(views: &[View], lang: Lang) -> String {
+    let names: Vec<&str> = views.iter().map(|v| view_name(*v, lang)).collect();
+    names.join(match lang {
+        Lang::En => " or ",
+        Lang::Ja => "または",
+    })
 }
 
 /// `text` after its indefinite article ("a side view", "an oblique view").
@@ -132,7 +143,13 @@ fn with_article(text: &str) -> String {
     format!("{article} {text}")
 }
 
-fn judge(criterion: &Criterion, on: String, measure: Option<&Measure>, view: View) -> Judgement {
+fn judge(
+    criterion: &Criterion,
+    on: String,
+    measure: Option<&Measure>,
+    view: View,
+    lang: Lang,
+) -> Judgement {
     let cannot = |reason: String, value: Option<f64>| Judgement {
         on: on.clone(),
         verdict: Verdict::CannotAssess,
@@ -149,12 +166,21 @@ fn judge(criterion: &Criterion, on: String, measure: Option<&Measure>, view: Vie
         );
     }
     if !criterion.views.contains(&view) {
+        let (needed, shown) = (
+            views_text(&criterion.views, lang),
+            views_text(&[view], lang),
+        );
         return cannot(
-            format!(
-                "needs {} view; the camera shows {} view",
-                with_article(&views_text(&criterion.views)),
-                with_article(&views_text(&[view]))
-            ),
+            match lang {
+                Lang::En => format!(
+                    "needs {} view; the camera shows {} view",
+                    with_article(&needed),
+                    with_article(&shown)
+                ),
+                Lang::Ja => {
+                    format!("{needed}からの撮影が必要です（この動画は{shown}からの撮影です）")
+                }
+            },
             None,
         );
     }
@@ -237,6 +263,7 @@ pub fn assess(analysis: &MovementAnalysis, criteria: &CriteriaFile, lang: Lang) 
                         format!("{} {}", s.kind, s.number),
                         s.metrics.get(&criterion.quantity),
                         s.view,
+                        lang,
                     )
                 })
                 .collect(),
@@ -245,6 +272,7 @@ pub fn assess(analysis: &MovementAnalysis, criteria: &CriteriaFile, lang: Lang) 
                 "clip".into(),
                 analysis.metrics.get(&criterion.quantity),
                 analysis.view,
+                lang,
             )],
         };
         let judged: Vec<Verdict> = judgements
@@ -326,7 +354,7 @@ mod tests {
         let file = shipped(Movement::Gait);
         let g5 = file.criterion.iter().find(|c| c.id == "G5").unwrap();
         let measure = Measure::value(value, "%", "test", 1.0).with_uncertainty(uncertainty);
-        judge(g5, "clip".into(), Some(&measure), View::Side)
+        judge(g5, "clip".into(), Some(&measure), View::Side, Lang::En)
     }
 
     #[test]
@@ -367,15 +395,20 @@ mod tests {
     }
 
     #[test]
-    fn a_criterion_for_other_views_names_both_views_in_plain_english() {
+    fn a_criterion_for_other_views_names_both_views_in_the_chosen_language() {
         let file = shipped(Movement::Hinge);
         let h2 = file.criterion.iter().find(|c| c.id == "H2").unwrap();
         let measure = Measure::value(0.4, "trunk_lengths", "test", 1.0);
-        let judged = judge(h2, "clip".into(), Some(&measure), View::Oblique);
+        let judged = judge(h2, "clip".into(), Some(&measure), View::Oblique, Lang::En);
         assert_eq!(judged.verdict, Verdict::CannotAssess);
         assert_eq!(
             judged.reason.as_deref(),
             Some("needs a side view; the camera shows an oblique view")
+        );
+        let judged = judge(h2, "clip".into(), Some(&measure), View::Oblique, Lang::Ja);
+        assert_eq!(
+            judged.reason.as_deref(),
+            Some("側方からの撮影が必要です（この動画は斜めからの撮影です）")
         );
     }
 }

@@ -5,7 +5,7 @@
 use super::keyframes::KeyFrame;
 use super::svg::{escape, Band, BarPlot, LinePlot, Mark, Series};
 use crate::cli::analyze::AnalysisReport;
-use crate::criteria::scoring::{CriterionResult, Lang, Verdict};
+use crate::criteria::scoring::{view_name, CriterionResult, Lang, Verdict};
 use crate::kinematics::calibration::CalibrationMethod;
 use crate::kinematics::spine::forward_bend::SPINAL_PART_NOTE;
 use crate::kinematics::view::View;
@@ -42,16 +42,6 @@ pub(crate) fn movement_name(m: Movement, lang: Lang) -> &'static str {
         (Movement::Sts, Lang::Ja) => "立ち上がり",
         (Movement::Gait, Lang::Ja) => "歩行",
         (Movement::Rotation, Lang::Ja) => "胸椎回旋",
-    }
-}
-
-pub(crate) fn view_name(v: View, lang: Lang) -> &'static str {
-    match v {
-        View::Side => tr(lang, "side", "側方"),
-        View::Front => tr(lang, "front", "正面"),
-        View::Back => tr(lang, "back", "後方"),
-        View::Oblique => tr(lang, "oblique", "斜め"),
-        View::Unknown => tr(lang, "unknown", "不明"),
     }
 }
 
