@@ -4,14 +4,13 @@
 
 use crate::cli::kinematics::read_track;
 use crate::cli::pose::{track_video, FramesInFlight, PoseModel};
-use crate::criteria::scoring::{assess, view_name, Assessment, Lang, Verdict};
+use crate::criteria::scoring::{assess, movement_name, tr, view_name, Assessment, Lang, Verdict};
 use crate::criteria::{self, CriteriaFile};
 use crate::error::{Error, Result};
 use crate::kinematics::spine::BackOutlines;
 use crate::kinematics::{compute, export, Kinematics, KinematicsOptions};
 use crate::movement::recognise::{recognise, Recognition};
 use crate::movement::{Movement, MovementAnalysis, SpineMeasures};
-use crate::report::html::{movement_name, tr};
 use crate::report::{annotated, atomic, keypoints};
 use crate::track::{PoseTrack, SubjectOptions};
 use clap::{Args, ValueEnum};

@@ -25,6 +25,24 @@ pub enum Lang {
     Ja,
 }
 
+/// English or Japanese, by `lang`.
+pub fn tr(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Ja => ja,
+    }
+}
+
+/// A movement's name in `lang`.
+pub fn movement_name(m: Movement, lang: Lang) -> &'static str {
+    match m {
+        Movement::Hinge => tr(lang, m.title(), "ヒップヒンジ"),
+        Movement::Sts => tr(lang, m.title(), "立ち上がり"),
+        Movement::Gait => tr(lang, m.title(), "歩行"),
+        Movement::Rotation => tr(lang, m.title(), "胸椎回旋"),
+    }
+}
+
 /// A verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -48,15 +66,11 @@ impl Verdict {
 
     /// Lower-case words for the terminal.
     pub fn label(self, lang: Lang) -> &'static str {
-        match (self, lang) {
-            (Verdict::Pass, Lang::En) => "pass",
-            (Verdict::Warn, Lang::En) => "warn",
-            (Verdict::Fail, Lang::En) => "fail",
-            (Verdict::CannotAssess, Lang::En) => "cannot assess",
-            (Verdict::Pass, Lang::Ja) => "良好",
-            (Verdict::Warn, Lang::Ja) => "注意",
-            (Verdict::Fail, Lang::Ja) => "要改善",
-            (Verdict::CannotAssess, Lang::Ja) => "評価不可",
+        match self {
+            Verdict::Pass => tr(lang, "pass", "良好"),
+            Verdict::Warn => tr(lang, "warn", "注意"),
+            Verdict::Fail => tr(lang, "fail", "要改善"),
+            Verdict::CannotAssess => tr(lang, "cannot assess", "評価不可"),
         }
     }
 }
@@ -111,26 +125,18 @@ pub struct Assessment {
 
 /// A camera view's name in `lang`.
 pub fn view_name(view: View, lang: Lang) -> &'static str {
-    match (view, lang) {
-        (View::Side, Lang::En) => "side",
-        (View::Front, Lang::En) => "front",
-        (View::Back, Lang::En) => "back",
-        (View::Oblique, Lang::En) => "oblique",
-        (View::Unknown, Lang::En) => "unknown",
-        (View::Side, Lang::Ja) => "側方",
-        (View::Front, Lang::Ja) => "正面",
-        (View::Back, Lang::Ja) => "後方",
-        (View::Oblique, Lang::Ja) => "斜め",
-        (View::Unknown, Lang::Ja) => "不明",
+    match view {
+        View::Side => tr(lang, "side", "側方"),
+        View::Front => tr(lang, "front", "正面"),
+        View::Back => tr(lang, "back", "後方"),
+        View::Oblique => tr(lang, "oblique", "斜め"),
+        View::Unknown => tr(lang, "unknown", "不明"),
     }
 }
 
 fn views_text(views: &[View], lang: Lang) -> String {
     let names: Vec<&str> = views.iter().map(|v| view_name(*v, lang)).collect();
-    names.join(match lang {
-        Lang::En => " or ",
-        Lang::Ja => "または",
-    })
+    names.join(tr(lang, " or ", "または"))
 }
 
 /// `text` after its indefinite article ("a side view", "an oblique view").

@@ -159,16 +159,16 @@ fn in_place_merged(clean: &CleanTrack, passes: Vec<PassSpan>, turn_px: f64) -> V
     let mut merged: Vec<PassSpan> = Vec::new();
     for mut pass in passes {
         let way = match pass.travel {
-            Travel::Leftward => -1.0,
-            Travel::Rightward => 1.0,
-            _ => 0.0,
+            Travel::Leftward => Some(-1.0),
+            Travel::Rightward => Some(1.0),
+            _ => None,
         };
-        let walked = way == 0.0
-            || match x_travel(clean, pass.frames.clone(), &feet) {
-                Some(d) => way * d > turn_px,
-                None => x_travel(clean, pass.frames.clone(), &hips)
-                    .is_some_and(|d| way * d > 2.0 * turn_px),
-            };
+        let walked = way.is_none_or(|way| match x_travel(clean, pass.frames.clone(), &feet) {
+            Some(d) => way * d > turn_px,
+            None => {
+                x_travel(clean, pass.frames.clone(), &hips).is_some_and(|d| way * d > 2.0 * turn_px)
+            }
+        });
         if !walked {
             pass.travel = Travel::Stationary;
         }

@@ -5,6 +5,7 @@
 //! those of the smooth ramp that fits it best.
 
 use super::series::median;
+use crate::signal::hampel::MAD_TO_SIGMA;
 
 /// One excursion away from rest: track positions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -149,7 +150,7 @@ pub fn dwell(
 }
 
 /// The pose model's frame-to-frame jitter in `signal` within `range`, as a standard deviation:
-/// the robust spread (1.4826 × median absolute deviation) of each sample's departure from the
+/// the robust spread ([`MAD_TO_SIGMA`] × median absolute deviation) of each sample's departure from the
 /// midpoint of its neighbours, over √1.5, what white noise gains there. A smooth movement's own
 /// curve barely departs from that midpoint, so a moving signal does not count as jitter.
 pub fn jitter(signal: &[Option<f64>], range: std::ops::RangeInclusive<usize>) -> Option<f64> {
@@ -162,7 +163,7 @@ pub fn jitter(signal: &[Option<f64>], range: std::ops::RangeInclusive<usize>) ->
         .collect();
     let centre = median(&departures)?;
     let spread: Vec<f64> = departures.iter().map(|d| (d - centre).abs()).collect();
-    Some(1.4826 * median(&spread)? / 1.5_f64.sqrt())
+    Some(MAD_TO_SIGMA * median(&spread)? / 1.5_f64.sqrt())
 }
 
 /// The position within `range` whose time is nearest `time_s`.

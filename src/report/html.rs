@@ -5,7 +5,7 @@
 use super::keyframes::KeyFrame;
 use super::svg::{escape, Band, BarPlot, LinePlot, Mark, Series};
 use crate::cli::analyze::AnalysisReport;
-use crate::criteria::scoring::{view_name, CriterionResult, Lang, Verdict};
+use crate::criteria::scoring::{movement_name, tr, view_name, CriterionResult, Lang, Verdict};
 use crate::kinematics::calibration::CalibrationMethod;
 use crate::kinematics::spine::forward_bend::SPINAL_PART_NOTE;
 use crate::kinematics::view::View;
@@ -25,24 +25,6 @@ pub struct ReportContent<'a> {
     /// `YYYY-MM-DD` the report was made.
     pub date: String,
     pub lang: Lang,
-}
-
-/// English or Japanese, by the report's language.
-pub(crate) fn tr(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Ja => ja,
-    }
-}
-
-pub(crate) fn movement_name(m: Movement, lang: Lang) -> &'static str {
-    match (m, lang) {
-        (_, Lang::En) => m.title(),
-        (Movement::Hinge, Lang::Ja) => "ヒップヒンジ",
-        (Movement::Sts, Lang::Ja) => "立ち上がり",
-        (Movement::Gait, Lang::Ja) => "歩行",
-        (Movement::Rotation, Lang::Ja) => "胸椎回旋",
-    }
 }
 
 fn verdict_class(v: Verdict) -> &'static str {

@@ -26,7 +26,8 @@ impl Default for HampelOptions {
     }
 }
 
-const MAD_TO_SIGMA: f64 = 1.4826;
+/// A normal distribution's standard deviation per median absolute deviation.
+pub const MAD_TO_SIGMA: f64 = 1.4826;
 
 fn median(values: &mut [f64]) -> f64 {
     values.sort_by(f64::total_cmp);
