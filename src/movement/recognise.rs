@@ -4,9 +4,10 @@
 //! walks, but its rise is what sets it apart); a pelvis travelling across the picture with
 //! steps makes it gait; repetitions of the trunk's bend (its inclination, or in a front or back
 //! view its foreshortening) make it a hip hinge, unless the knees bend much more than the trunk
-//! (a knee-dominant squat, which is none of the four) or turns of the upper body, at least two
-//! to each side, outnumber the bends (a seated twist leans the trunk too); those turns alone
-//! make it rotation.
+//! (a knee-dominant squat, which is none of the four), the subject sits throughout (a hinge is
+//! made standing; a seated twist leans the trunk and, from the front, foreshortens it as it
+//! turns), or turns of the upper body, at least two to each side, outnumber the bends; those
+//! turns alone make it rotation.
 
 use super::{gait, hinge, rotation, series, sit_to_stand, Movement, SpineMeasures};
 use crate::kinematics::spine::{measure_rotation, RotationOptions};
@@ -25,6 +26,25 @@ pub struct Recognition {
 
 /// Knee flexion range over trunk inclination range above which repetitions are a squat.
 pub const SQUAT_KNEE_TO_TRUNK: f64 = 2.0;
+
+/// Knee height below the hips (trunk lengths, image y) under which the subject sits: standing,
+/// the thighs hang about 0.85 trunk lengths; at a deadlift's floor they still drop about 0.5;
+/// seated they are level, or above the hips when the feet are off the floor.
+pub const SITTING_KNEE_DROP: f64 = 0.3;
+
+/// Whether the knees stay level with the hips or above them for three quarters of the clip.
+fn sits_throughout(k: &Kinematics) -> bool {
+    let Some(trunk) = series::trunk_length(k) else {
+        return false;
+    };
+    let hips = series::point(k, "mid_hip");
+    let drop: Vec<Option<f64>> = series::pair_mean_y(k, "knee")
+        .iter()
+        .zip(&hips)
+        .map(|(knee, hip)| Some(((*knee)? - (*hip)?.1) / trunk))
+        .collect();
+    series::percentile(&drop, 75.0).is_some_and(|d| d < SITTING_KNEE_DROP)
+}
 
 /// Recognises the movement in a clip; `track` is the pose track `k` came from.
 pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
@@ -76,7 +96,8 @@ pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
         (left, turns.found.len() - left)
     });
     let turning = left >= 2 && right >= 2;
-    if hinge_reps > 0 && !(turning && left + right > 2 * hinge_reps) {
+    let seated = sits_throughout(k);
+    if hinge_reps > 0 && !seated && !(turning && left + right > 2 * hinge_reps) {
         return found(Movement::Hinge, format!("{hinge_reps} repetition(s) of trunk inclination ({trunk_range:.0}° range, knees {knee_range:.0}°)"));
     }
     if turning {
@@ -90,6 +111,10 @@ pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
     }
     Recognition {
         movement: None,
-        reason: "no rise, walk, hinge repetition or turn was found".into(),
+        reason: if seated && hinge_reps > 0 {
+            format!("{hinge_reps} bend(s) of the trunk while sitting throughout (a hip hinge is made standing), and no turn of the upper body to each side")
+        } else {
+            "no rise, walk, hinge repetition or turn was found".into()
+        },
     }
 }

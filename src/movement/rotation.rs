@@ -179,7 +179,7 @@ fn head_turns(k: &Kinematics) -> Option<Turns> {
         settle: 0.005,
     };
     let mut notes = vec![format!(
-        "front view: turns are read from the head and the shoulder line, and turns smaller than about {FRONT_VIEW_MIN_TURN_DEG:.0}° can be missed; for turn counts and angles use the side-on protocol"
+        "front view: turns are read from the head and the shoulder line, and turns smaller than about {FRONT_VIEW_MIN_TURN_DEG:.0}° can be missed; for turn counts and angles use the side-on protocol, or --model blazepose, whose world landmarks measure turns from the front"
     )];
     let mut found = Vec::new();
     for turn in sided_turns(&signal, &k.times_s, &h) {

@@ -48,15 +48,24 @@ pub fn mean_of(a: &[Option<f64>], b: &[Option<f64>]) -> Vec<Option<f64>> {
 }
 
 /// Per frame, the mean x of a left/right pair of points (`name` = "ankle" → left_ankle and
-/// right_ankle), or whichever one is seen.
+/// right_ankle), or of the one seen.
 pub fn pair_mean_x(k: &Kinematics, name: &str) -> Vec<Option<f64>> {
-    let x = |side: &str| -> Vec<Option<f64>> {
+    pair_mean(k, name, |p| p.0)
+}
+
+/// Per frame, the mean y of a left/right pair of points, or of the one seen.
+pub fn pair_mean_y(k: &Kinematics, name: &str) -> Vec<Option<f64>> {
+    pair_mean(k, name, |p| p.1)
+}
+
+fn pair_mean(k: &Kinematics, name: &str, coordinate: fn((f64, f64)) -> f64) -> Vec<Option<f64>> {
+    let side = |side: &str| -> Vec<Option<f64>> {
         point(k, &format!("{side}_{name}"))
             .iter()
-            .map(|p| p.map(|p| p.0))
+            .map(|p| p.map(coordinate))
             .collect()
     };
-    mean_of(&x("left"), &x("right"))
+    mean_of(&side("left"), &side("right"))
 }
 
 /// Inclination from the vertical (0..180°) of a segment whose upright direction is `upright`
