@@ -20,6 +20,7 @@ pub mod signal;
 pub mod skeleton;
 pub mod source;
 pub mod synth;
+pub mod text;
 pub mod track;
 
 pub use error::{Error, Result};

@@ -16,13 +16,14 @@ mod common;
 
 use ugoki::cli::analyze::{AnalysisReport, MovementChoice};
 use ugoki::cli::pose::PoseModel;
-use ugoki::criteria::scoring::{CriterionResult, Lang, Verdict};
+use ugoki::criteria::scoring::{CriterionResult, Verdict};
 use ugoki::movement::rotation::FRONT_VIEW_MIN_TURN_DEG;
 use ugoki::movement::Movement;
 use ugoki::synth::motion::Movement as Script;
 use ugoki::synth::scene::View;
 use ugoki::synth::truth::Truth;
 use ugoki::synth::{truth_path, write_clip, ClipSpec};
+use ugoki::text::Lang;
 
 const FPS: f64 = 15.0;
 /// Event times must lie within this many frames of the truth.
@@ -395,14 +396,18 @@ fn movement_problems(script: Script, views: &[View], seeds: &[u64]) -> Vec<Strin
                         Outcome::NotMeasured
                     }
                     Verdict::CannotAssess
-                        if c.reason.as_deref().is_some_and(|r| r.contains("view")) =>
+                        if c.reason
+                            .as_ref()
+                            .map(|r| r.en.as_str())
+                            .is_some_and(|r| r.contains("view")) =>
                     {
                         Outcome::ViewUnsupported
                     }
                     Verdict::CannotAssess
                         if fault == "good"
                             && c.reason
-                                .as_deref()
+                                .as_ref()
+                                .map(|r| r.en.as_str())
                                 .is_some_and(|r| r.starts_with("too uncertain")) =>
                     {
                         Outcome::TooUncertain
@@ -576,7 +581,8 @@ fn turns_per_side_are_not_judged_when_the_turns_away_from_a_side_on_camera_went_
     assert!(
         judged
             .reason
-            .as_deref()
+            .as_ref()
+            .map(|r| r.en.as_str())
             .is_some_and(|r| r.contains("away from the camera")),
         "{judged:?}"
     );
@@ -687,25 +693,33 @@ fn front_view_hinge_refuses_the_back_measures_for_the_view() {
     let note = a
         .notes
         .iter()
-        .find(|n| n.starts_with("back measures"))
+        .find(|n| n.en.starts_with("back measures"))
         .unwrap_or_else(|| panic!("no back-measure note: {:?}", a.notes));
     assert!(
-        note.contains("not a side view") && note.contains("front"),
-        "{note}"
+        note.en.contains("not a side view") && note.en.contains("front"),
+        "{note:?}"
+    );
+    assert!(
+        note.ja.contains("側方からの撮影ではありません") && note.ja.contains("正面"),
+        "{note:?}"
     );
     for c in &r.report.assessment.as_ref().unwrap().criteria {
         if ["H3", "H4", "H6"].contains(&c.id.as_str()) {
             assert_eq!(c.verdict, Verdict::CannotAssess, "{c:?}");
             for j in &c.judgements {
-                assert!(j.reason.as_deref().unwrap_or("").contains("view"), "{j:?}");
+                assert!(
+                    j.reason
+                        .as_ref()
+                        .map(|r| r.en.as_str())
+                        .unwrap_or("")
+                        .contains("view"),
+                    "{j:?}"
+                );
             }
         }
     }
     for rep in a.segments_of("rep") {
-        let reason = rep.metrics["back_shape"]
-            .cannot_assess
-            .as_deref()
-            .unwrap_or("");
-        assert!(reason.contains("not a side view"), "{reason}");
+        let reason = rep.metrics["back_shape"].cannot_assess.as_ref().unwrap();
+        assert!(reason.en.contains("not a side view"), "{reason:?}");
     }
 }

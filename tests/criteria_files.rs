@@ -41,6 +41,15 @@ fn every_criterion_is_shipped_with_both_languages_and_sources() {
                 "{}: no Japanese name",
                 c.id
             );
+            if !c.assessable {
+                assert!(
+                    c.never_reason_ja
+                        .as_ref()
+                        .is_some_and(|n| n.chars().any(|ch| ch > '\u{3000}')),
+                    "{}: no Japanese reason why no video can assess it",
+                    c.id
+                );
+            }
             for band in c.pass.iter().chain(c.warn.iter()) {
                 assert!(!band.source.is_empty(), "{}", c.id);
             }

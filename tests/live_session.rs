@@ -190,7 +190,7 @@ fn live_counts_and_verdicts_equal_analyze_and_come_within_half_a_second() {
             assert!(folder.join(file).is_file(), "{clip}: no {file}");
         }
         let whole = read(&folder.join("analysis.json"));
-        assert_eq!(whole["schema_version"], 1);
+        assert_eq!(whole["schema_version"], 2);
         assert_eq!(analysed_segments(&whole).len(), expected.len());
     }
 }

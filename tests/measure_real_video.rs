@@ -96,8 +96,9 @@ fn oblique_good_morning_is_refused_for_back_shape_with_the_reason() {
     let video = video.to_str().unwrap();
     let bend = forward_bend_of(video);
     let reason = bend.cannot_assess.expect("refused");
-    assert!(reason.contains("not a side view"), "{reason}");
-    assert!(reason.contains("oblique"), "{reason}");
+    assert!(reason.en.contains("not a side view"), "{reason:?}");
+    assert!(reason.en.contains("oblique"), "{reason:?}");
+    assert!(reason.ja.contains("斜め"), "{reason:?}");
     assert!(bend.back_curve.values.iter().all(Option::is_none));
     assert!(bend.hip_part.values.iter().all(Option::is_none));
     assert!(bend.bends.iter().all(|b| b.shape.value().is_none()));

@@ -4,9 +4,9 @@ use super::inputs;
 use super::run::{self, RunOptions, Status};
 use super::shard::{self, Shard};
 use super::summary;
-use crate::criteria::scoring::Lang;
 use crate::error::{Error, Result};
 use crate::interrupt::StopFlag;
+use crate::text::Lang;
 use clap::Args;
 use std::path::PathBuf;
 
@@ -39,7 +39,7 @@ pub struct BatchArgs {
     /// Print the run's results as JSON on stdout.
     #[arg(long)]
     pub json: bool,
-    /// Language of each video's feedback and report page.
+    /// Language of each video's report page.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
     /// Also write each video's annotated video (`annotated.mp4` in its folder; re-reads and

@@ -12,12 +12,12 @@ use super::{
 use crate::cli::analyze::analyze_kinematics;
 use crate::cli::pose::movenet_inference;
 use crate::cli::report::write_report;
-use crate::criteria::scoring::Lang;
 use crate::error::{exit_code, Error, Result};
 use crate::interrupt::StopFlag;
 use crate::kinematics::spine::BackOutlines;
 use crate::kinematics::{compute, export, KinematicsOptions};
 use crate::report::{annotated, atomic, keypoints};
+use crate::text::Lang;
 use crate::track::candidates::Inference;
 use crate::track::laterality::make_track_consistent;
 use crate::track::{track_source, SubjectOptions};
@@ -40,7 +40,7 @@ pub struct RunOptions {
     pub progress: bool,
     /// Log one line per finished video on stderr.
     pub log: bool,
-    /// Language of the feedback in `analysis.json` and of `report.html`.
+    /// Language of `report.html`.
     pub lang: Lang,
     /// Also write each video's annotated video (`annotated.mp4`).
     pub overlay: bool,
@@ -223,7 +223,6 @@ fn score_video(
         Some(1),
         input.entry.movement_choice(),
         None,
-        options.lang,
     )?;
     // The report reads the kinematics and the track back from the folder, as `ugoki report`
     // does, so the page a batch writes is the page `ugoki analyze --report` writes.

@@ -4,7 +4,7 @@
 
 use crate::cli::kinematics::read_track;
 use crate::cli::pose::{track_video, FramesInFlight, PoseModel};
-use crate::criteria::scoring::{assess, movement_name, tr, view_name, Assessment, Lang, Verdict};
+use crate::criteria::scoring::{assess, view_name, Assessment, Verdict};
 use crate::criteria::{self, CriteriaFile};
 use crate::error::{Error, Result};
 use crate::kinematics::spine::BackOutlines;
@@ -12,13 +12,14 @@ use crate::kinematics::{compute, export, Kinematics, KinematicsOptions};
 use crate::movement::recognise::{recognise, Recognition};
 use crate::movement::{Movement, MovementAnalysis, SpineMeasures};
 use crate::report::{annotated, atomic, keypoints};
+use crate::text::{tr, Lang};
 use crate::track::{PoseTrack, SubjectOptions};
 use clap::{Args, ValueEnum};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 
 /// Version of `analysis.json`.
-pub const ANALYSIS_SCHEMA_VERSION: u32 = 1;
+pub const ANALYSIS_SCHEMA_VERSION: u32 = 2;
 
 /// The red-flag notice of document 000, in English.
 pub const RED_FLAG_EN: &str = "If you have strong paralysis, numbness that is getting worse, or problems passing urine or stool, see a doctor first.";
@@ -56,7 +57,7 @@ pub struct AnalyzeArgs {
     pub model: PoseModel,
     #[command(flatten)]
     pub in_flight: FramesInFlight,
-    /// Language of the feedback.
+    /// Language of the terminal summary and the report (analysis.json holds both).
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
     /// A criteria file replacing the shipped one of its movement (format: docs/criteria.md).
@@ -125,7 +126,6 @@ pub fn analyze_track(
     video: Option<&str>,
     requested: MovementChoice,
     criteria_override: Option<&CriteriaFile>,
-    lang: Lang,
 ) -> Result<AnalysisReport> {
     let kinematics = compute(&track, &KinematicsOptions::default())?;
     Ok(analyze_kinematics(
@@ -135,7 +135,6 @@ pub fn analyze_track(
         None,
         requested,
         criteria_override,
-        lang,
     )?
     .0)
 }
@@ -152,7 +151,6 @@ pub fn analyze_kinematics(
     threads: Option<usize>,
     requested: MovementChoice,
     criteria_override: Option<&CriteriaFile>,
-    lang: Lang,
 ) -> Result<(AnalysisReport, Option<SpineMeasures>)> {
     if let Some(reason) = &kinematics.cannot_compute {
         return Err(Error::NoSubject(format!(
@@ -181,7 +179,7 @@ pub fn analyze_kinematics(
             Some(f) if f.movement == a.movement => f.clone(),
             _ => criteria::shipped(a.movement),
         };
-        assess(a, &file, lang)
+        assess(a, &file)
     });
     let report = AnalysisReport {
         schema_version: ANALYSIS_SCHEMA_VERSION,
@@ -216,18 +214,18 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
                 "none of the four movements",
                 "4つの動作のいずれでもない",
             ),
-            |m| movement_name(m, lang),
+            |m| m.name(lang),
         );
         out.push_str(&format!(
             "{} {name} — {}\n",
             tr(lang, "movement (auto):", "動作（自動判定）:"),
-            r.reason
+            r.reason.get(lang)
         ));
     }
     if let (Some(a), Some(s)) = (&report.analysis, &report.assessment) {
         out.push_str(&format!(
             "{}: {} {}, {} {}\n",
-            movement_name(a.movement, lang),
+            a.movement.name(lang),
             a.segments.len(),
             tr(lang, "segment(s)", "区間"),
             tr(lang, "view", "撮影方向"),
@@ -238,7 +236,7 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
                 .criteria
                 .iter()
                 .filter_map(|c| {
-                    let on = format!("{} {}", seg.kind, seg.number);
+                    let on = seg.id();
                     let j = c.judgements.iter().find(|j| j.on == on)?;
                     (j.verdict != Verdict::CannotAssess).then(|| {
                         format!(
@@ -251,20 +249,23 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
                 })
                 .collect();
             out.push_str(&format!(
-                "  {} {}: {:.2}-{:.2} s  {}\n",
-                seg.kind,
-                seg.number,
+                "  {}: {:.2}-{:.2} s  {}\n",
+                seg.label(lang),
                 seg.start_s,
                 seg.end_s,
                 verdicts.join(", ")
             ));
         }
         for note in &a.notes {
-            out.push_str(&format!("  {} {note}\n", tr(lang, "note:", "注:")));
+            out.push_str(&format!(
+                "  {} {}\n",
+                tr(lang, "note:", "注:"),
+                note.get(lang)
+            ));
         }
         for c in &s.criteria {
             let detail = match (&c.reason, &c.pass_threshold) {
-                (Some(reason), _) => reason.clone(),
+                (Some(reason), _) => reason.get(lang).to_string(),
                 (None, Some(th)) => format!(
                     "{} {} ({} {th})",
                     tr(lang, "median", "中央値"),
@@ -282,7 +283,7 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
                 "  {:<5} {:<14} {} — {}\n",
                 c.id,
                 c.verdict.label(lang),
-                c.name,
+                c.name.get(lang),
                 detail
             ));
         }
@@ -308,7 +309,7 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
                 if let Some(c) = s.criteria.iter().find(|c| &c.id == id) {
                     out.push_str(&format!(
                         "  {id}: {}\n",
-                        c.feedback.as_deref().unwrap_or("")
+                        c.feedback.as_ref().map_or("", |f| f.get(lang))
                     ));
                 }
             }
@@ -377,7 +378,6 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
         None,
         args.movement,
         criteria_override.as_ref(),
-        args.lang,
     )?;
     let json = write_analysis(&args.output, &track, &kinematics, &report)?;
     if args.json {
@@ -405,14 +405,15 @@ mod tests {
     use super::*;
     use crate::criteria::shipped;
     use crate::kinematics::view::View;
+    use crate::text::Text;
 
-    fn hinge_report(lang: Lang) -> AnalysisReport {
+    fn hinge_report() -> AnalysisReport {
         let analysis = MovementAnalysis {
             movement: Movement::Hinge,
             view: View::Oblique,
             segments: Vec::new(),
             metrics: Default::default(),
-            notes: vec!["a note".into()],
+            notes: vec![Text::new("a note", "注記")],
         };
         AnalysisReport {
             schema_version: ANALYSIS_SCHEMA_VERSION,
@@ -420,7 +421,7 @@ mod tests {
             duration_s: 1.0,
             requested: "hinge".into(),
             recognition: None,
-            assessment: Some(assess(&analysis, &shipped(Movement::Hinge), lang)),
+            assessment: Some(assess(&analysis, &shipped(Movement::Hinge))),
             analysis: Some(analysis),
             notice: Notice::new(),
         }
@@ -428,17 +429,18 @@ mod tests {
 
     #[test]
     fn the_summary_frames_the_results_in_the_chosen_language() {
-        let ja = summary(&hinge_report(Lang::Ja), Lang::Ja);
+        let ja = summary(&hinge_report(), Lang::Ja);
         for needle in [
             "ヒップヒンジ: 0 区間, 撮影方向 斜め",
-            "注: a note",
+            "注: 注記",
             "足を肩幅に開く",
         ] {
             assert!(ja.contains(needle), "{needle} missing from\n{ja}");
         }
         assert!(!ja.contains("segment(s)"), "{ja}");
-        let en = summary(&hinge_report(Lang::En), Lang::En);
+        let en = summary(&hinge_report(), Lang::En);
         assert!(en.contains("hip hinge: 0 segment(s), view oblique"), "{en}");
+        assert!(en.contains("note: a note"), "{en}");
         assert!(en.contains("Feet shoulder-width apart"), "{en}");
     }
 }

@@ -1,6 +1,5 @@
 //! `ugoki live`: real-time feedback from a camera, or from a file played as if it were one.
 
-use crate::criteria::scoring::Lang;
 use crate::criteria::{self};
 use crate::error::{Error, Result};
 use crate::interrupt::StopFlag;
@@ -10,6 +9,7 @@ use crate::live::session::{new_folder, SessionRecord};
 use crate::live::{self, LiveOptions};
 use crate::movement::Movement;
 use crate::pose::movenet::MoveNet;
+use crate::text::Lang;
 use clap::{Args, ValueEnum};
 use std::io::Write;
 use std::path::PathBuf;

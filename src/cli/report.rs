@@ -4,13 +4,13 @@
 
 use crate::cli::analyze::AnalysisReport;
 use crate::cli::kinematics::read_track;
-use crate::criteria::scoring::Lang;
 use crate::error::{Error, Result};
 use crate::kinematics::{export, Kinematics};
-use crate::movement::Movement;
+use crate::movement::{event_label, Movement};
 use crate::report::html::{render, today_utc, ReportContent};
 use crate::report::keyframes::{self, KeyFrameRequest};
 use crate::report::{atomic, keypoints};
+use crate::text::Lang;
 use clap::Args;
 use std::path::{Path, PathBuf};
 
@@ -48,7 +48,7 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<
 
 /// The frames worth a thumbnail: each repetition's peak, each rise's seat-off, each turn's
 /// peak, each heel strike.
-fn key_frame_requests(report: &AnalysisReport) -> Vec<KeyFrameRequest> {
+fn key_frame_requests(report: &AnalysisReport, lang: Lang) -> Vec<KeyFrameRequest> {
     let Some(a) = &report.analysis else {
         return Vec::new();
     };
@@ -67,7 +67,7 @@ fn key_frame_requests(report: &AnalysisReport) -> Vec<KeyFrameRequest> {
                 .filter(|e| wanted.contains(&e.name.as_str()))
                 .map(move |e| KeyFrameRequest {
                     position: e.position,
-                    caption: format!("{} {}: {}", s.kind, s.number, e.name),
+                    caption: format!("{}: {}", s.label(lang), event_label(&e.name, lang)),
                 })
         })
         .collect();
@@ -99,7 +99,7 @@ fn write_report_with_video(
     let kinematics: Kinematics = read_json(&dir.join(export::JSON_FILE), "kinematics.json")?;
     let track = read_track(&dir.join(keypoints::JSON_FILE))?;
     let clip = video.map_or_else(|| PathBuf::from(&analysis.source), Path::to_path_buf);
-    let requests = key_frame_requests(&analysis);
+    let requests = key_frame_requests(&analysis, lang);
     let key_frames = if !clip.is_file() {
         Err(format!(
             "{}: the clip is not there, so no key frames; pass --video PATH",

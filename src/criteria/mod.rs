@@ -10,6 +10,7 @@ pub mod scoring;
 
 use crate::kinematics::view::View;
 use crate::movement::{quantities, Movement};
+use crate::text::Text;
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use toml::Spanned;
@@ -108,6 +109,9 @@ pub struct Criterion {
     pub assessable: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub never_reason: Option<String>,
+    /// `never_reason` in Japanese (optional: the English stands in).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub never_reason_ja: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub pass: Option<Band>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -115,6 +119,18 @@ pub struct Criterion {
     pub feedback: Bilingual,
     /// A few words for `ugoki live` to show beside the verdict while the person moves.
     pub cue: Bilingual,
+}
+
+impl Criterion {
+    /// Why no video can assess it, in both languages (the English where no Japanese is given).
+    pub fn never_reason_text(&self) -> Text {
+        let en = self
+            .never_reason
+            .clone()
+            .unwrap_or_else(|| "no video can show this".into());
+        let ja = self.never_reason_ja.clone().unwrap_or_else(|| en.clone());
+        Text::new(en, ja)
+    }
 }
 
 fn yes() -> bool {
@@ -246,8 +262,13 @@ fn validate(c: &Criterion, movement: Movement) -> Result<(), String> {
             return Err(format!("{field} is empty"));
         }
     }
-    if c.name_ja.as_ref().is_some_and(|n| n.trim().is_empty()) {
-        return Err("name_ja is empty".into());
+    for (field, value) in [
+        ("name_ja", &c.name_ja),
+        ("never_reason_ja", &c.never_reason_ja),
+    ] {
+        if value.as_ref().is_some_and(|v| v.trim().is_empty()) {
+            return Err(format!("{field} is empty"));
+        }
     }
     let Some(quantity) = quantities(movement).iter().find(|q| q.name == c.quantity) else {
         let known: Vec<&str> = quantities(movement).iter().map(|q| q.name).collect();

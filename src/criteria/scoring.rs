@@ -9,6 +9,8 @@
 use super::{CriteriaFile, Criterion};
 use crate::kinematics::view::View;
 use crate::movement::{Measure, Movement, MovementAnalysis};
+use crate::text;
+use crate::text::{tr, Lang, Text};
 use serde::{Deserialize, Serialize};
 
 /// Measures less confident than this are not judged.
@@ -16,32 +18,6 @@ pub const MIN_CONFIDENCE: f64 = 0.3;
 
 /// How the clip score is computed (also written into `analysis.json`).
 pub const SCORE_METHOD: &str = "each judged repetition counts pass = 1, warn = 0.5, fail = 0; a criterion's score is the mean over its judged repetitions (or its one per-clip verdict); the clip score is 100 × the mean of the criteria scores, over the criteria that could be assessed; none assessed gives no score";
-
-/// Feedback language.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
-#[serde(rename_all = "snake_case")]
-pub enum Lang {
-    En,
-    Ja,
-}
-
-/// English or Japanese, by `lang`.
-pub fn tr(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
-    match lang {
-        Lang::En => en,
-        Lang::Ja => ja,
-    }
-}
-
-/// A movement's name in `lang`.
-pub fn movement_name(m: Movement, lang: Lang) -> &'static str {
-    match m {
-        Movement::Hinge => tr(lang, m.title(), "ヒップヒンジ"),
-        Movement::Sts => tr(lang, m.title(), "立ち上がり"),
-        Movement::Gait => tr(lang, m.title(), "歩行"),
-        Movement::Rotation => tr(lang, m.title(), "胸椎回旋"),
-    }
-}
 
 /// A verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -83,15 +59,14 @@ pub struct Judgement {
     pub verdict: Verdict,
     pub value: Option<f64>,
     /// Why it cannot be assessed.
-    pub reason: Option<String>,
+    pub reason: Option<Text>,
 }
 
 /// A criterion's verdicts on a clip.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CriterionResult {
     pub id: String,
-    /// In the chosen language.
-    pub name: String,
+    pub name: Text,
     pub document: String,
     pub section: String,
     pub quantity: String,
@@ -105,10 +80,10 @@ pub struct CriterionResult {
     pub score: Option<f64>,
     pub judgements: Vec<Judgement>,
     /// Why the clip verdict is "cannot assess".
-    pub reason: Option<String>,
-    /// Advice in the chosen language, when the verdict is warn or fail, or always for a
-    /// criterion no video can assess.
-    pub feedback: Option<String>,
+    pub reason: Option<Text>,
+    /// Advice, when the verdict is warn or fail, or always for a criterion no video can
+    /// assess.
+    pub feedback: Option<Text>,
 }
 
 /// All criteria of one movement on a clip.
@@ -139,6 +114,19 @@ fn views_text(views: &[View], lang: Lang) -> String {
     names.join(tr(lang, " or ", "または"))
 }
 
+/// Why a criterion needing one of `needed` cannot be judged from `shown`.
+fn wrong_view(needed: &[View], shown: View) -> Text {
+    let (needed_en, shown_en) = (
+        with_article(&views_text(needed, Lang::En)),
+        with_article(&views_text(&[shown], Lang::En)),
+    );
+    let (needed_ja, shown_ja) = (views_text(needed, Lang::Ja), views_text(&[shown], Lang::Ja));
+    text!(
+        "needs {needed_en} view; the camera shows {shown_en} view",
+        "{needed_ja}からの撮影が必要です（この動画は{shown_ja}からの撮影です）"
+    )
+}
+
 /// `text` after its indefinite article ("a side view", "an oblique view").
 fn with_article(text: &str) -> String {
     let article = if text.starts_with(['a', 'e', 'i', 'o', 'u']) {
@@ -149,70 +137,54 @@ fn with_article(text: &str) -> String {
     format!("{article} {text}")
 }
 
-fn judge(
-    criterion: &Criterion,
-    on: String,
-    measure: Option<&Measure>,
-    view: View,
-    lang: Lang,
-) -> Judgement {
-    let cannot = |reason: String, value: Option<f64>| Judgement {
+fn judge(criterion: &Criterion, on: String, measure: Option<&Measure>, view: View) -> Judgement {
+    let cannot = |reason: Text, value: Option<f64>| Judgement {
         on: on.clone(),
         verdict: Verdict::CannotAssess,
         value,
         reason: Some(reason),
     };
     if !criterion.assessable {
-        return cannot(
-            criterion
-                .never_reason
-                .clone()
-                .unwrap_or_else(|| "no video can show this".into()),
-            None,
-        );
+        return cannot(criterion.never_reason_text(), None);
     }
     if !criterion.views.contains(&view) {
-        let (needed, shown) = (
-            views_text(&criterion.views, lang),
-            views_text(&[view], lang),
-        );
-        return cannot(
-            match lang {
-                Lang::En => format!(
-                    "needs {} view; the camera shows {} view",
-                    with_article(&needed),
-                    with_article(&shown)
-                ),
-                Lang::Ja => {
-                    format!("{needed}からの撮影が必要です（この動画は{shown}からの撮影です）")
-                }
-            },
-            None,
-        );
+        return cannot(wrong_view(&criterion.views, view), None);
     }
     let Some(measure) = measure else {
-        return cannot(format!("{} was not measured", criterion.quantity), None);
-    };
-    let Some(value) = measure.value else {
+        let quantity = &criterion.quantity;
         return cannot(
-            measure
-                .cannot_assess
-                .clone()
-                .unwrap_or_else(|| "not measured".into()),
+            text!(
+                "{quantity} was not measured",
+                "{quantity} を測定していません"
+            ),
             None,
         );
     };
+    let Some(value) = measure.value else {
+        let reason = measure
+            .cannot_assess
+            .clone()
+            .unwrap_or_else(|| text!("not measured", "測定していません"));
+        return cannot(reason, None);
+    };
     if measure.confidence < MIN_CONFIDENCE {
+        let c = measure.confidence;
         return cannot(
-            format!(
-                "confidence {:.2} is below {MIN_CONFIDENCE}: the keypoints are not seen well enough",
-                measure.confidence
+            text!(
+                "confidence {c:.2} is below {MIN_CONFIDENCE}: the keypoints are not seen well enough",
+                "信頼度 {c:.2} が {MIN_CONFIDENCE} 未満です: キーポイントが十分に見えていません"
             ),
             Some(value),
         );
     }
     let (Some(pass), Some(warn)) = (&criterion.pass, &criterion.warn) else {
-        return cannot("the criterion has no thresholds".into(), Some(value));
+        return cannot(
+            text!(
+                "the criterion has no thresholds",
+                "この基準には判定の閾値がありません"
+            ),
+            Some(value),
+        );
     };
     let verdict_at = |v: f64| {
         if pass.contains(v) {
@@ -226,10 +198,11 @@ fn judge(
     let verdict = verdict_at(value);
     if let Some(u) = measure.uncertainty {
         if verdict_at(value - u) != verdict || verdict_at(value + u) != verdict {
+            let unit = &measure.unit;
             return cannot(
-                format!(
-                    "too uncertain to judge: {value:.1} ± {u:.1} {} spans more than one verdict",
-                    measure.unit
+                text!(
+                    "too uncertain to judge: {value:.1} ± {u:.1} {unit} spans more than one verdict",
+                    "判定するには不確かすぎます: {value:.1} ± {u:.1} {unit} が複数の判定にまたがります"
                 ),
                 Some(value),
             );
@@ -250,8 +223,8 @@ fn median_verdict(judged: &[Verdict]) -> Option<Verdict> {
     v.get(v.len() / 2).copied()
 }
 
-/// Judges `analysis` against `criteria`, with feedback in `lang`.
-pub fn assess(analysis: &MovementAnalysis, criteria: &CriteriaFile, lang: Lang) -> Assessment {
+/// Judges `analysis` against `criteria`, in English and Japanese.
+pub fn assess(analysis: &MovementAnalysis, criteria: &CriteriaFile) -> Assessment {
     let mut results = Vec::new();
     for criterion in &criteria.criterion {
         let scope = crate::movement::quantities(analysis.movement)
@@ -266,10 +239,9 @@ pub fn assess(analysis: &MovementAnalysis, criteria: &CriteriaFile, lang: Lang) 
                 .map(|s| {
                     judge(
                         criterion,
-                        format!("{} {}", s.kind, s.number),
+                        s.id(),
                         s.metrics.get(&criterion.quantity),
                         s.view,
-                        lang,
                     )
                 })
                 .collect(),
@@ -278,7 +250,6 @@ pub fn assess(analysis: &MovementAnalysis, criteria: &CriteriaFile, lang: Lang) 
                 "clip".into(),
                 analysis.metrics.get(&criterion.quantity),
                 analysis.view,
-                lang,
             )],
         };
         let judged: Vec<Verdict> = judgements
@@ -291,32 +262,31 @@ pub fn assess(analysis: &MovementAnalysis, criteria: &CriteriaFile, lang: Lang) 
             .then(|| judged.iter().filter_map(|v| v.points()).sum::<f64>() / judged.len() as f64);
         let reason = match (verdict, judgements.first()) {
             (Verdict::CannotAssess, Some(first)) => first.reason.clone(),
-            (Verdict::CannotAssess, None) => Some(format!(
-                "no {} was found to judge",
-                if scope == Some(crate::movement::Scope::PerRep) {
-                    "repetition"
+            (Verdict::CannotAssess, None) => {
+                Some(if scope == Some(crate::movement::Scope::PerRep) {
+                    text!(
+                        "no repetition was found to judge",
+                        "判定できる反復が見つかりませんでした"
+                    )
                 } else {
-                    "value"
-                }
-            )),
+                    text!(
+                        "no value was found to judge",
+                        "判定できる値が見つかりませんでした"
+                    )
+                })
+            }
             _ => None,
         };
         let wants_feedback =
             matches!(verdict, Verdict::Warn | Verdict::Fail) || !criterion.assessable;
-        let feedback = wants_feedback.then(|| match lang {
-            Lang::En => criterion.feedback.en.clone(),
-            Lang::Ja => criterion.feedback.ja.clone(),
-        });
+        let feedback =
+            wants_feedback.then(|| Text::new(&criterion.feedback.en, &criterion.feedback.ja));
         results.push(CriterionResult {
             id: criterion.id.clone(),
-            name: match lang {
-                Lang::Ja => criterion
-                    .name_ja
-                    .as_ref()
-                    .unwrap_or(&criterion.name)
-                    .clone(),
-                Lang::En => criterion.name.clone(),
-            },
+            name: Text::new(
+                &criterion.name,
+                criterion.name_ja.as_ref().unwrap_or(&criterion.name),
+            ),
             document: criterion.document.clone(),
             section: criterion.section.clone(),
             quantity: criterion.quantity.clone(),
@@ -360,7 +330,7 @@ mod tests {
         let file = shipped(Movement::Gait);
         let g5 = file.criterion.iter().find(|c| c.id == "G5").unwrap();
         let measure = Measure::value(value, "%", "test", 1.0).with_uncertainty(uncertainty);
-        judge(g5, "clip".into(), Some(&measure), View::Side, Lang::En)
+        judge(g5, "clip".into(), Some(&measure), View::Side)
     }
 
     #[test]
@@ -373,13 +343,13 @@ mod tests {
         assert_eq!(unsure.verdict, Verdict::CannotAssess);
         assert_eq!(unsure.value, Some(3.0));
         assert!(
-            unsure.reason.unwrap().contains("3.0 ± 3.0 %"),
+            unsure.reason.unwrap().ja.contains("3.0 ± 3.0 %"),
             "the reason gives the interval"
         );
     }
 
     #[test]
-    fn criteria_are_named_in_the_chosen_language() {
+    fn criteria_are_named_in_both_languages() {
         let analysis = MovementAnalysis {
             movement: Movement::Hinge,
             view: View::Side,
@@ -388,33 +358,30 @@ mod tests {
             notes: Vec::new(),
         };
         let file = shipped(Movement::Hinge);
-        let name_of = |lang| {
-            assess(&analysis, &file, lang)
-                .criteria
-                .into_iter()
-                .find(|c| c.id == "H5")
-                .unwrap()
-                .name
-        };
-        assert_eq!(name_of(Lang::En), "Slow repetitions");
-        assert_eq!(name_of(Lang::Ja), "ゆっくり繰り返す");
+        let h5 = assess(&analysis, &file)
+            .criteria
+            .into_iter()
+            .find(|c| c.id == "H5")
+            .unwrap();
+        assert_eq!(h5.name.get(Lang::En), "Slow repetitions");
+        assert_eq!(h5.name.get(Lang::Ja), "ゆっくり繰り返す");
     }
 
     #[test]
-    fn a_criterion_for_other_views_names_both_views_in_the_chosen_language() {
+    fn a_criterion_for_other_views_names_both_views_in_both_languages() {
         let file = shipped(Movement::Hinge);
         let h2 = file.criterion.iter().find(|c| c.id == "H2").unwrap();
         let measure = Measure::value(0.4, "trunk_lengths", "test", 1.0);
-        let judged = judge(h2, "clip".into(), Some(&measure), View::Oblique, Lang::En);
+        let judged = judge(h2, "clip".into(), Some(&measure), View::Oblique);
         assert_eq!(judged.verdict, Verdict::CannotAssess);
+        let reason = judged.reason.unwrap();
         assert_eq!(
-            judged.reason.as_deref(),
-            Some("needs a side view; the camera shows an oblique view")
+            reason.en,
+            "needs a side view; the camera shows an oblique view"
         );
-        let judged = judge(h2, "clip".into(), Some(&measure), View::Oblique, Lang::Ja);
         assert_eq!(
-            judged.reason.as_deref(),
-            Some("側方からの撮影が必要です（この動画は斜めからの撮影です）")
+            reason.ja,
+            "側方からの撮影が必要です（この動画は斜めからの撮影です）"
         );
     }
 }

@@ -17,12 +17,12 @@ pub mod session;
 pub mod setup_check;
 pub mod text;
 
-use crate::criteria::scoring::Lang;
 use crate::error::{Error, Result};
 use crate::interrupt::StopFlag;
 use crate::movement::Movement;
 use crate::pose::PoseEstimator;
 use crate::source::FrameSource;
+use crate::text::Lang;
 use crate::track::PoseFrame;
 use back::BackStore;
 use capture::{CaptureEnd, CaptureHandle, Pacing, Taken};

@@ -10,12 +10,13 @@
 
 use super::back::Backs;
 use crate::cli::analyze::{analyze_kinematics, AnalysisReport, MovementChoice};
-use crate::criteria::scoring::{Lang, Verdict};
+use crate::criteria::scoring::Verdict;
 use crate::criteria::CriteriaFile;
 use crate::kinematics::spine::BackOutlines;
 use crate::kinematics::{compute, Kinematics, KinematicsOptions};
 use crate::movement::Movement;
 use crate::source::SourceInfo;
+use crate::text::Lang;
 use crate::track::laterality::make_track_consistent;
 use crate::track::{PoseFrame, PoseTrack, TRACK_SCHEMA_VERSION};
 use serde::Serialize;
@@ -151,7 +152,6 @@ fn analyse(
         Some(1),
         choice(settings.movement),
         Some(&settings.criteria),
-        settings.lang,
     )?;
     Ok((kinematics, report))
 }
@@ -183,7 +183,7 @@ fn new_segments(
         if segment.start_s < previous_end || segment.end_s > last_s - settle_s {
             continue;
         }
-        let on = format!("{} {}", segment.kind, segment.number);
+        let on = segment.id();
         let verdicts = assessment
             .criteria
             .iter()

@@ -4,10 +4,11 @@
 use super::reps::Announcement;
 use super::setup_check::SetupProblem;
 use super::text::TextPainter;
-use crate::criteria::scoring::{Lang, Verdict};
+use crate::criteria::scoring::Verdict;
 use crate::error::Result;
 use crate::report::overlay::draw_skeleton;
 use crate::skeleton::{Joint, Skeleton};
+use crate::text::Lang;
 use opencv::core::{Mat, Point, Scalar};
 use opencv::imgproc;
 use opencv::prelude::*;

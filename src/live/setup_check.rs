@@ -2,10 +2,10 @@
 //! the movement from a side that can be measured, is there enough light. Each problem says
 //! what to change.
 
-use crate::criteria::scoring::Lang;
 use crate::kinematics::view::{shoulder_yaw_deg, FRONTAL_MAX_YAW, SIDE_MIN_YAW};
 use crate::movement::Movement;
 use crate::skeleton::{Joint, Skeleton};
+use crate::text::Lang;
 use serde::Serialize;
 
 /// Keypoints below this confidence count as not seen.

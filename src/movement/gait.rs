@@ -17,6 +17,8 @@ use crate::kinematics::geometry::wrap_deg;
 use crate::kinematics::passes::Travel;
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
+use crate::text;
+use crate::text::Text;
 use std::collections::BTreeMap;
 
 /// A pass counts as walking when the pelvis travels at least this many statures.
@@ -489,7 +491,10 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     ];
     let mpp = k.calibration.metres_per_pixel;
     if passes.is_empty() {
-        notes.push(format!("no walking pass (the pelvis travelling at least {MIN_WALK_STATURES} statures across the picture, or the body growing or shrinking as it walks towards or away from the camera) was found"));
+        notes.push(text!(
+            "no walking pass (the pelvis travelling at least {MIN_WALK_STATURES} statures across the picture, or the body growing or shrinking as it walks towards or away from the camera) was found",
+            "歩行の区間（骨盤が画面を身長の {MIN_WALK_STATURES} 倍以上横切る、またはカメラに近づく・遠ざかるにつれて体が大きく・小さくなる）が見つかりませんでした"
+        ));
     }
     let mut view_frames = 0..0;
     for (pass_number, pass) in passes.iter().enumerate() {
@@ -649,12 +654,10 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 view,
             });
         }
-        notes.push(format!(
-            "walking pass {}: {:.2}-{:.2} s, {} heel strikes",
-            pass_number + 1,
-            t[start],
-            t[end - 1],
-            strikes.len()
+        let (number, from, to, strikes) = (pass_number + 1, t[start], t[end - 1], strikes.len());
+        notes.push(text!(
+            "walking pass {number}: {from:.2}-{to:.2} s, {strikes} heel strikes",
+            "歩行区間 {number}: {from:.2}-{to:.2} 秒、踵接地 {strikes} 回"
         ));
     }
     let view = if view_frames.is_empty() {
@@ -687,7 +690,10 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             "steps/min",
             "heel strikes per minute within walking passes",
             conf,
-            "fewer than two heel strikes in a pass",
+            text!(
+                "fewer than two heel strikes in a pass",
+                "1 つの歩行区間で踵接地が 2 回未満です"
+            ),
         ),
     );
     let all_steps: Vec<f64> = step_times.iter().flatten().copied().collect();
@@ -698,12 +704,12 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             "s",
             "mean time between successive heel strikes of opposite feet",
             conf,
-            "no complete step",
+            text!("no complete step", "完全な 1 歩がありません"),
         ),
     );
     metrics.insert("step_time_symmetry".into(), Measure::from_option(
         match (mean(&step_times[0]), mean(&step_times[1])) { (Some(l), Some(r)) => Some(symmetry_index(l, r)), _ => None },
-        "%", "symmetry index |L - R| / mean(L, R) × 100 of mean step times ending on each foot (Robinson et al. 1987); ± from the step times' spread within each side", conf, "needs complete steps onto both feet")
+        "%", "symmetry index |L - R| / mean(L, R) × 100 of mean step times ending on each foot (Robinson et al. 1987); ± from the step times' spread within each side", conf, text!("needs complete steps onto both feet", "左右どちらの足への 1 歩も完全に必要です"))
         .with_uncertainty(symmetry_uncertainty(&step_times[0], &step_times[1])));
     metrics.insert(
         "stance_fraction".into(),
@@ -712,7 +718,10 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             "%",
             "heel strike to toe-off of the same foot over the stride",
             conf,
-            "no stride with its toe-off",
+            text!(
+                "no stride with its toe-off",
+                "つま先離地まで見える 1 歩行周期がありません"
+            ),
         ),
     );
     metrics.insert(
@@ -722,7 +731,10 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             "%",
             "100 - stance",
             conf,
-            "no stride with its toe-off",
+            text!(
+                "no stride with its toe-off",
+                "つま先離地まで見える 1 歩行周期がありません"
+            ),
         ),
     );
     metrics.insert(
@@ -732,7 +744,10 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             "%",
             "2 × (heel strike to the other foot's toe-off) over the stride",
             conf,
-            "no stride with the other foot's toe-off",
+            text!(
+                "no stride with the other foot's toe-off",
+                "反対の足のつま先離地まで見える 1 歩行周期がありません"
+            ),
         ),
     );
     metrics.insert(
@@ -750,19 +765,25 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                         .unwrap_or_default()
                 ),
                 conf * 0.7,
-                "no step with both ankles seen",
+                text!(
+                    "no step with both ankles seen",
+                    "両足首が見える 1 歩がありません"
+                ),
             ),
             None => Measure::missing(
                 "m",
                 "distance between the ankles at heel strike",
-                k.calibration
-                    .cannot_compute
-                    .clone()
-                    .unwrap_or_else(|| "not calibrated".into()),
+                Text::new(
+                    k.calibration
+                        .cannot_compute
+                        .clone()
+                        .unwrap_or_else(|| "not calibrated".into()),
+                    "実際の長さへの縮尺がわかりません（較正できません）",
+                ),
             ),
         },
     );
-    metrics.insert("thigh_excursion".into(), Measure::from_option(median(&thigh_ranges), "deg", "range of the thigh segment angle over each stride (median); a segment angle, free of trunk and lumbar motion", conf, "no stride with the thigh seen"));
+    metrics.insert("thigh_excursion".into(), Measure::from_option(median(&thigh_ranges), "deg", "range of the thigh segment angle over each stride (median); a segment angle, free of trunk and lumbar motion", conf, text!("no stride with the thigh seen", "太ももが見える 1 歩行周期がありません")));
     metrics.insert(
         "heel_strike_vertical_speed".into(),
         Measure::from_option(
@@ -770,17 +791,27 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             "body_heights/s",
             "fastest downward speed of the heel (ankle without heel points) between frames from 0.15 s before to 0.15 s after heel strike, median",
             conf,
-            "no heel strike with the foot seen",
+            text!(
+                "no heel strike with the foot seen",
+                "足が見える踵接地がありません"
+            ),
         ),
     );
     metrics.insert("heel_first_contact".into(), if all_heel_toe {
-        Measure::from_option(mean(&heel_first.iter().map(|b| *b as u8 as f64).collect::<Vec<_>>()), "fraction", "share of heel strikes with the toe above the heel", conf, "no heel strike with heel and toe seen")
+        Measure::from_option(mean(&heel_first.iter().map(|b| *b as u8 as f64).collect::<Vec<_>>()), "fraction", "share of heel strikes with the toe above the heel", conf, text!("no heel strike with heel and toe seen", "踵とつま先が見える踵接地がありません"))
     } else {
-        Measure::missing("fraction", "toe above heel at contact", "the pose model gives no heel or toe points; run the pose stage with --model blazepose")
+        Measure::missing("fraction", "toe above heel at contact", text!("the pose model gives no heel or toe points; run the pose stage with --model blazepose", "この姿勢推定モデルは踵とつま先の点を出しません。--model blazepose で解析してください"))
     });
     metrics.insert(
         "abdominal_bracing".into(),
-        Measure::missing("none", "", "a video cannot show abdominal muscle activity"),
+        Measure::missing(
+            "none",
+            "",
+            text!(
+                "a video cannot show abdominal muscle activity",
+                "腹部の筋肉の働きは動画には映りません"
+            ),
+        ),
     );
     metrics.insert(
         "head_vertical_oscillation".into(),
@@ -789,16 +820,21 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             "body_heights",
             "head height range over each stride after removing the stride's linear trend, median",
             conf,
-            "no stride with the head seen",
+            text!(
+                "no stride with the head seen",
+                "頭が見える 1 歩行周期がありません"
+            ),
         ),
     );
-    metrics.insert("head_lateral_oscillation".into(), Measure::from_option(median(&head_lateral), "body_heights", "head horizontal range over each stride after removing the trend (meaningful in front/back views)", conf, "no stride with the head seen"));
-    metrics.insert("lateral_trunk_sway".into(), Measure::from_option(median(&sway), "deg", "range of the trunk's signed lean from vertical in the image over each stride (frontal-plane lean in a front/back view)", conf, "no stride with the trunk seen"));
+    metrics.insert("head_lateral_oscillation".into(), Measure::from_option(median(&head_lateral), "body_heights", "head horizontal range over each stride after removing the trend (meaningful in front/back views)", conf, text!("no stride with the head seen", "頭が見える 1 歩行周期がありません")));
+    metrics.insert("lateral_trunk_sway".into(), Measure::from_option(median(&sway), "deg", "range of the trunk's signed lean from vertical in the image over each stride (frontal-plane lean in a front/back view)", conf, text!("no stride with the trunk seen", "体幹が見える 1 歩行周期がありません")));
     // The back outline is not traced in gait (see `SpineMeasures::for_movement`).
-    let unmeasured = spine
-        .forward_bend()
-        .err()
-        .unwrap_or("the spinal part is not measured in gait");
+    let unmeasured = spine.forward_bend().err().cloned().unwrap_or_else(|| {
+        text!(
+            "the spinal part is not measured in gait",
+            "歩行中の脊柱部分は測定しません"
+        )
+    });
     metrics.insert(
         "lumbar_extension_change_in_swing".into(),
         Measure::missing("deg", "spinal extension gained during swing", unmeasured),

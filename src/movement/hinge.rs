@@ -17,6 +17,8 @@ use crate::kinematics::spine::rhythm::rhythm;
 use crate::kinematics::spine::{Assessment, ForwardBend, ForwardBendOptions, Series};
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
+use crate::text;
+use crate::text::Text;
 use std::collections::BTreeMap;
 use std::ops::RangeInclusive;
 
@@ -148,7 +150,10 @@ fn hip_back_shift(k: &Kinematics, start: usize, bottom: usize, trunk: f64) -> Me
         return Measure::missing(
             unit,
             method,
-            "the facing direction is unknown in this part of the clip",
+            text!(
+                "the facing direction is unknown in this part of the clip",
+                "この部分では体が左右どちらを向いているかわかりません"
+            ),
         );
     };
     // The feet do not move during a hinge: the median ankle position over the rep stands in
@@ -170,11 +175,21 @@ fn hip_back_shift(k: &Kinematics, start: usize, bottom: usize, trunk: f64) -> Me
             );
             Measure::value(shift, unit, method, confidence)
         }
-        (_, _, None) => Measure::missing(unit, method, "the ankles are not seen during the rep"),
+        (_, _, None) => Measure::missing(
+            unit,
+            method,
+            text!(
+                "the ankles are not seen during the rep",
+                "この反復の間、足首が見えません"
+            ),
+        ),
         _ => Measure::missing(
             unit,
             method,
-            "the hips are not seen at the start or bottom of the rep",
+            text!(
+                "the hips are not seen at the start or bottom of the rep",
+                "反復の始まりか最も深いところで腰が見えません"
+            ),
         ),
     }
 }
@@ -192,7 +207,7 @@ pub const RHYTHM_METRICS: [&str; 3] = [
 /// spinal flexion added once the hips stop flexing. `descent` runs from the top of the rep to
 /// its bottom.
 fn spine_metrics(
-    bend: Result<&ForwardBend, &str>,
+    bend: Result<&ForwardBend, &Text>,
     rep: RangeInclusive<usize>,
     descent: RangeInclusive<usize>,
     t: &[f64],
@@ -213,7 +228,7 @@ fn spine_metrics(
             {
                 metrics.insert(
                     name.into(),
-                    Measure::missing(unit, "forward-bend measurement (side view)", reason),
+                    Measure::missing(unit, "forward-bend measurement (side view)", reason.clone()),
                 );
             }
             return;
@@ -231,7 +246,10 @@ fn spine_metrics(
             None => Measure::missing(
                 &series.unit,
                 &series.method,
-                "not measured at the rep's deepest point",
+                text!(
+                    "not measured at the rep's deepest point",
+                    "反復の最も深いところで測れていません"
+                ),
             ),
         },
         Err(reason) => Measure::missing(&series.unit, &series.method, reason.clone()),
@@ -308,11 +326,12 @@ fn back_shape(bend: &ForwardBend, start_s: f64, end_s: f64) -> Measure {
         let reason = overlapping
             .iter()
             .find_map(|b| b.shape.reason())
-            .map(str::to_string)
+            .cloned()
             .unwrap_or_else(|| {
-                format!(
-                    "the total flexion stays under {}° in this rep: the back's shape is judged only past it, where a standing back's own curves no longer dominate the outline",
-                    th.min_flexion_deg
+                let min = th.min_flexion_deg;
+                text!(
+                    "the total flexion stays under {min}° in this rep: the back's shape is judged only past it, where a standing back's own curves no longer dominate the outline",
+                    "この反復では全体の屈曲が {min}° に届きません: 背中の形は、立った姿勢の背中本来のカーブが輪郭を左右しなくなるそれ以上の屈曲でのみ判定します"
                 )
             });
         return Measure::missing("deg", method, reason);
@@ -359,13 +378,23 @@ fn beyond_hip_range(bend: &ForwardBend, descent: RangeInclusive<usize>) -> Measu
         .clone()
         .find(|i| hip.values[*i].is_some_and(|v| v >= hip_peak - ARRIVAL_DEG))
     else {
-        return Measure::missing("deg", method, "the hip part has no peak on the way down");
+        return Measure::missing(
+            "deg",
+            method,
+            text!(
+                "the hip part has no peak on the way down",
+                "下りる途中で股関節部分に最大点がありません"
+            ),
+        );
     };
     let Some(base) = spinal.values[arrived] else {
         return Measure::missing(
             "deg",
             method,
-            "the spinal part is not measured where the hips stop flexing",
+            text!(
+                "the spinal part is not measured where the hips stop flexing",
+                "股関節の屈曲が止まるところで脊柱部分を測れていません"
+            ),
         );
     };
     match spine::peak(spinal, arrived..=*descent.end()) {
@@ -406,7 +435,10 @@ fn stance_width_ratio(k: &Kinematics) -> Measure {
             ],
             0..k.times_s.len(),
         ),
-        "no upright frame shows both ankles and both shoulders",
+        text!(
+            "no upright frame shows both ankles and both shoulders",
+            "立った姿勢で両足首と両肩が見えるフレームがありません"
+        ),
     )
 }
 
@@ -428,28 +460,45 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     let mut segments = Vec::new();
     let trunk_px = series::trunk_length(k);
     if let Err(reason) = spine.forward_bend() {
-        notes.push(format!(
-            "back measures (hip and spinal parts, back shape): {reason}"
-        ));
+        notes.push(reason.after(&text!(
+            "back measures (hip and spinal parts, back shape): ",
+            "背中の測定（股関節部分・脊柱部分・背中の形）: "
+        )));
     }
-    let bend_method = if foreshortened {
-        "the trunk's (mid-hip→neck) foreshortening in this front or back view"
+    let (bend_method, bend_method_ja) = if foreshortened {
+        (
+            "the trunk's (mid-hip→neck) foreshortening in this front or back view",
+            "正面または後方から見た体幹（腰の中点→首）の見かけの短縮",
+        )
     } else {
-        "trunk (mid-hip→neck) inclination"
+        (
+            "trunk (mid-hip→neck) inclination",
+            "体幹（腰の中点→首）の傾き",
+        )
     };
     if foreshortened {
-        notes.push("front or back view: the repetitions are found and timed from the trunk's foreshortening (its apparent length against its upright length), which shows a bend towards or away from the camera but does not measure its angle".into());
+        notes.push(text!(
+            "front or back view: the repetitions are found and timed from the trunk's foreshortening (its apparent length against its upright length), which shows a bend towards or away from the camera but does not measure its angle",
+            "正面または後方からの撮影: 反復は体幹の見かけの短縮（立った時の長さに対する見かけの長さ）から見つけて時間を測っています。カメラに近づく・遠ざかる曲げはわかりますが、その角度は測れません"
+        ));
     }
     match bend.repetitions(t) {
-        None => notes.push(format!(
-            "{bend_method} varies by less than {MIN_RANGE_DEG}° (or is not seen): no hinge repetitions"
+        None => notes.push(text!(
+            "{bend_method} varies by less than {MIN_RANGE_DEG}° (or is not seen): no hinge repetitions",
+            "{bend_method_ja}の変化が {MIN_RANGE_DEG}° 未満です（または見えません）: ヒップヒンジの反復はありません"
         )),
         Some((found, open, starts_deep, _)) => {
             if starts_deep {
-                notes.push("the clip starts at the bottom (a lift from the floor): a repetition is a rise to standing and the return".into());
+                notes.push(text!(
+                    "the clip starts at the bottom (a lift from the floor): a repetition is a rise to standing and the return",
+                    "動画が最も深い姿勢から始まります（床から持ち上げる動作）: 立ち上がって戻るまでを 1 回の反復としています"
+                ));
             }
             if open {
-                notes.push("the clip ends during a repetition: that one is not counted".into());
+                notes.push(text!(
+                    "the clip ends during a repetition: that one is not counted",
+                    "動画が反復の途中で終わります: その反復は数えていません"
+                ));
             }
             for (number, e) in found.iter().enumerate() {
                 // The larger side: a start walked back only to a jitter bump on the way down
@@ -480,24 +529,24 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 metrics.insert(
                     "peak_trunk_flexion".into(),
                     if foreshortened {
-                        Measure::missing("deg", peak_method, "not a side view: in a front or back view the trunk bends towards or away from the camera, and its foreshortening times the bend without measuring its angle")
+                        Measure::missing("deg", peak_method, text!("not a side view: in a front or back view the trunk bends towards or away from the camera, and its foreshortening times the bend without measuring its angle", "側方からの撮影ではありません: 正面や後方からは体幹がカメラに近づく・遠ざかる方向に曲がるため、見かけの短縮で曲げの時間はわかりますが角度は測れません"))
                     } else {
-                        Measure::from_option(max_in(trunk, whole.clone()), "deg", peak_method, confidence, "trunk not seen")
+                        Measure::from_option(max_in(trunk, whole.clone()), "deg", peak_method, confidence, text!("trunk not seen", "体幹が見えません"))
                     },
                 );
                 metrics.insert(
                     "peak_hip_flexion".into(),
-                    Measure::from_option(max_in(&hip_flexion, whole.clone()), "deg", "largest hip flexion (thigh vs trunk line, mean of sides; includes any lumbar flexion)", confidence, "hips, knees or facing not measured"),
+                    Measure::from_option(max_in(&hip_flexion, whole.clone()), "deg", "largest hip flexion (thigh vs trunk line, mean of sides; includes any lumbar flexion)", confidence, text!("hips, knees or facing not measured", "腰・膝または体の向きを測れていません")),
                 );
                 metrics.insert(
                     "peak_knee_flexion".into(),
-                    Measure::from_option(max_in(&knee_flexion, whole.clone()), "deg", "largest knee flexion, mean of sides", confidence, "knees or ankles not seen (hidden?)"),
+                    Measure::from_option(max_in(&knee_flexion, whole.clone()), "deg", "largest knee flexion, mean of sides", confidence, text!("knees or ankles not seen (hidden?)", "膝または足首が見えません（隠れている可能性があります）")),
                 );
                 metrics.insert(
                     "hip_back_shift".into(),
                     match trunk_px {
                         Some(tl) => hip_back_shift(k, if starts_deep { e.extreme } else { e.start }, bottom, tl),
-                        None => Measure::missing("trunk_lengths", "", "trunk length unknown"),
+                        None => Measure::missing("trunk_lengths", "", text!("trunk length unknown", "体幹の長さがわかりません")),
                     },
                 );
                 metrics.insert("rep_duration".into(), Measure::value(t[e.end] - t[e.start], "s", "rep end minus rep start (where the trunk leaves and returns to rest)", confidence));
@@ -506,7 +555,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 spine_metrics(spine.forward_bend(), whole.clone(), descent, t, &mut metrics);
                 metrics.insert(
                     "sparc".into(),
-                    Measure::from_option(super::smoothness::sparc_of(trunk, t, e.start..e.end + 1), "dimensionless", format!("SPARC of the speed of {bend_method} over the rep"), confidence, "too few frames in the rep"),
+                    Measure::from_option(super::smoothness::sparc_of(trunk, t, e.start..e.end + 1), "dimensionless", format!("SPARC of the speed of {bend_method} over the rep"), confidence, text!("too few frames in the rep", "反復のフレームが少なすぎます")),
                 );
                 let (descent, ascent) = if starts_deep { (t[e.end] - t[turn.departure], t[turn.arrival] - t[e.start]) } else { (t[turn.arrival] - t[e.start], t[e.end] - t[turn.departure]) };
                 let band = format!("within {:.0}% of the rep's range of the extreme, or {TURN_JITTER_SDS} standard deviations of the pose model's jitter where that is wider", 100.0 * TURN_BAND);

@@ -21,6 +21,8 @@ pub use spine::SpineMeasures;
 
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
+use crate::text;
+use crate::text::{tr, Lang, Text};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -72,6 +74,17 @@ impl Movement {
         }
     }
 
+    /// The name in `lang`.
+    pub fn name(self, lang: Lang) -> &'static str {
+        let ja = match self {
+            Movement::Hinge => "ヒップヒンジ",
+            Movement::Sts => "立ち上がり",
+            Movement::Gait => "歩行",
+            Movement::Rotation => "胸椎回旋",
+        };
+        tr(lang, self.title(), ja)
+    }
+
     /// The analyzer of this movement, on a clip's kinematics and its spine measurements.
     pub fn analyze(self, kinematics: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         match self {
@@ -94,7 +107,7 @@ pub struct Measure {
     pub method: String,
     /// 0..1.
     pub confidence: f64,
-    pub cannot_assess: Option<String>,
+    pub cannot_assess: Option<Text>,
     /// A class the value grades, where the quantity has one (the back shape: `rounded`,
     /// `neutral` or `hollow`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -109,7 +122,14 @@ impl Measure {
     /// A measured value. A non-finite value becomes "cannot assess" rather than NaN.
     pub fn value(value: f64, unit: &str, method: impl Into<String>, confidence: f64) -> Measure {
         if !value.is_finite() {
-            return Measure::missing(unit, method, "the computation gave no finite value");
+            return Measure::missing(
+                unit,
+                method,
+                text!(
+                    "the computation gave no finite value",
+                    "計算結果が有限の値になりませんでした"
+                ),
+            );
         }
         Measure {
             value: Some(value),
@@ -123,13 +143,13 @@ impl Measure {
     }
 
     /// A quantity that cannot be measured here, and why.
-    pub fn missing(unit: &str, method: impl Into<String>, reason: impl Into<String>) -> Measure {
+    pub fn missing(unit: &str, method: impl Into<String>, reason: Text) -> Measure {
         Measure {
             value: None,
             unit: unit.into(),
             method: method.into(),
             confidence: 0.0,
-            cannot_assess: Some(reason.into()),
+            cannot_assess: Some(reason),
             class: None,
             uncertainty: None,
         }
@@ -149,7 +169,7 @@ impl Measure {
         unit: &str,
         method: impl Into<String>,
         confidence: f64,
-        reason: impl Into<String>,
+        reason: Text,
     ) -> Measure {
         match value {
             Some(v) => Measure::value(v, unit, method, confidence),
@@ -201,7 +221,53 @@ pub struct MovementAnalysis {
     /// Per-clip measures (counts, means, symmetry, test results).
     pub metrics: BTreeMap<String, Measure>,
     /// Notes on what was found and how (e.g. "clip ends during a descent: not counted").
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
+}
+
+impl Segment {
+    /// `kind number` (`rep 2`): how judgements name the segment they judge.
+    pub fn id(&self) -> String {
+        format!("{} {}", self.kind, self.number)
+    }
+
+    /// The kind and number for people, in `lang`.
+    pub fn label(&self, lang: Lang) -> String {
+        segment_label(&self.id(), lang)
+    }
+}
+
+/// An event's name for people, in `lang`.
+pub fn event_label(name: &str, lang: Lang) -> &str {
+    match name {
+        "bottom" => tr(lang, "bottom", "最も深いところ"),
+        "seat_off" => tr(lang, "seat-off", "お尻が座面から離れる"),
+        "full_stand" => tr(lang, "full stand", "立ち切り"),
+        "left_heel_strike" => tr(lang, "left heel strike", "左の踵接地"),
+        "right_heel_strike" => tr(lang, "right heel strike", "右の踵接地"),
+        "peak" => tr(lang, "peak", "頂点"),
+        other => other,
+    }
+}
+
+/// A segment's [`Segment::id`] (or a judgement's `on`, which may also be `clip`) for people,
+/// in `lang`.
+pub fn segment_label(id: &str, lang: Lang) -> String {
+    let (kind, number) = id.split_once(' ').unwrap_or((id, ""));
+    let kind = match kind {
+        "rep" => tr(lang, "rep", "反復"),
+        "rise" => tr(lang, "rise", "立ち上がり"),
+        "sit" => tr(lang, "sit", "着座"),
+        "step" => tr(lang, "step", "歩"),
+        "turn_left" => tr(lang, "turn left", "左への回旋"),
+        "turn_right" => tr(lang, "turn right", "右への回旋"),
+        "clip" => tr(lang, "clip", "動画全体"),
+        other => other,
+    };
+    if number.is_empty() {
+        kind.to_string()
+    } else {
+        format!("{kind} {number}")
+    }
 }
 
 impl MovementAnalysis {
@@ -310,3 +376,20 @@ const ROTATION: &[Quantity] = &[
     q("turn_count", "turns", PerClip),
     q("sparc", "dimensionless", PerRep),
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn segments_and_events_are_named_in_either_language() {
+        assert_eq!(segment_label("rep 2", Lang::Ja), "反復 2");
+        assert_eq!(segment_label("turn_left 1", Lang::En), "turn left 1");
+        assert_eq!(segment_label("clip", Lang::Ja), "動画全体");
+        assert_eq!(event_label("seat_off", Lang::En), "seat-off");
+        assert_eq!(
+            event_label("an_unknown_event", Lang::Ja),
+            "an_unknown_event"
+        );
+    }
+}

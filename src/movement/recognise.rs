@@ -12,6 +12,8 @@
 use super::{gait, hinge, rotation, series, sit_to_stand, Movement, SpineMeasures};
 use crate::kinematics::spine::{measure_rotation, RotationOptions};
 use crate::kinematics::Kinematics;
+use crate::text;
+use crate::text::Text;
 use crate::track::PoseTrack;
 use serde::{Deserialize, Serialize};
 
@@ -21,7 +23,7 @@ pub struct Recognition {
     /// `None` when the clip shows none of the four.
     pub movement: Option<Movement>,
     /// One line: what was seen.
-    pub reason: String,
+    pub reason: Text,
 }
 
 /// Knee flexion range over trunk inclination range above which repetitions are a squat.
@@ -48,24 +50,31 @@ fn sits_throughout(k: &Kinematics) -> bool {
 
 /// Recognises the movement in a clip; `track` is the pose track `k` came from.
 pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
-    let found = |movement, reason: String| Recognition {
+    let found = |movement, reason: Text| Recognition {
         movement: Some(movement),
         reason,
     };
     // Only the rises are counted here: no spine measurement is needed for that.
-    let sts = sit_to_stand::analyze(k, &SpineMeasures::unmeasured("recognition only"));
+    let sts = sit_to_stand::analyze(
+        k,
+        &SpineMeasures::unmeasured(text!("recognition only", "動作の判定のみ")),
+    );
     let rises = sts.segments_of("rise").count();
     if rises > 0 {
         return found(
             Movement::Sts,
-            format!("{rises} rise(s) from sitting to standing"),
+            text!(
+                "{rises} rise(s) from sitting to standing",
+                "座った姿勢からの立ち上がり {rises} 回"
+            ),
         );
     }
     let walking = gait::walking_passes(k);
     if !walking.is_empty() {
+        let passes = walking.len();
         return found(
             Movement::Gait,
-            format!("{} walking pass(es)", walking.len()),
+            text!("{passes} walking pass(es)", "歩行区間 {passes} 回"),
         );
     }
     let t = &k.times_s;
@@ -84,8 +93,9 @@ pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
     if knee_reps > 0 && knee_range >= SQUAT_KNEE_TO_TRUNK * trunk_range {
         return Recognition {
             movement: None,
-            reason: format!(
-                "a knee-dominant squat ({knee_reps} repetitions; knee flexion range {knee_range:.0}° against {trunk_range:.0}° of trunk inclination), not a hip hinge"
+            reason: text!(
+                "a knee-dominant squat ({knee_reps} repetitions; knee flexion range {knee_range:.0}° against {trunk_range:.0}° of trunk inclination), not a hip hinge",
+                "膝が主に動くスクワット（{knee_reps} 回。体幹の傾き {trunk_range:.0}° に対して膝の屈曲範囲 {knee_range:.0}°）で、ヒップヒンジではありません"
             ),
         };
     }
@@ -98,23 +108,35 @@ pub fn recognise(k: &Kinematics, track: &PoseTrack) -> Recognition {
     let turning = left >= 2 && right >= 2;
     let seated = sits_throughout(k);
     if hinge_reps > 0 && !seated && !(turning && left + right > 2 * hinge_reps) {
-        return found(Movement::Hinge, format!("{hinge_reps} repetition(s) of trunk inclination ({trunk_range:.0}° range, knees {knee_range:.0}°)"));
-    }
-    if turning {
         return found(
-            Movement::Rotation,
-            format!(
-                "{} turns of the upper body ({left} to the left, {right} to the right)",
-                left + right
+            Movement::Hinge,
+            text!(
+                "{hinge_reps} repetition(s) of trunk inclination ({trunk_range:.0}° range, knees {knee_range:.0}°)",
+                "体幹の傾きの反復 {hinge_reps} 回（範囲 {trunk_range:.0}°、膝 {knee_range:.0}°）"
             ),
         );
+    }
+    if turning {
+        return found(Movement::Rotation, {
+            let turns = left + right;
+            text!(
+                "{turns} turns of the upper body ({left} to the left, {right} to the right)",
+                "上半身の回旋 {turns} 回（左へ {left} 回、右へ {right} 回）"
+            )
+        });
     }
     Recognition {
         movement: None,
         reason: if seated && hinge_reps > 0 {
-            format!("{hinge_reps} bend(s) of the trunk while sitting throughout (a hip hinge is made standing), and no turn of the upper body to each side")
+            text!(
+                "{hinge_reps} bend(s) of the trunk while sitting throughout (a hip hinge is made standing), and no turn of the upper body to each side",
+                "ずっと座ったままの体幹の曲げ {hinge_reps} 回（ヒップヒンジは立って行います）で、左右それぞれへの上半身の回旋はありません"
+            )
         } else {
-            "no rise, walk, hinge repetition or turn was found".into()
+            text!(
+                "no rise, walk, hinge repetition or turn was found",
+                "立ち上がり・歩行・ヒップヒンジの反復・回旋のいずれも見つかりませんでした"
+            )
         },
     }
 }

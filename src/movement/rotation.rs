@@ -19,6 +19,8 @@ use crate::kinematics::spine::rotation::SidePeaks;
 use crate::kinematics::spine::{Rotation, Series};
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
+use crate::text;
+use crate::text::Text;
 use std::collections::BTreeMap;
 
 /// Shoulder rotation (degrees from neutral) that starts a turn, and below which it has ended.
@@ -65,13 +67,13 @@ pub struct Turns {
     pub method: &'static str,
     pub found: Vec<Turn>,
     /// Turns seen but not counted, and why.
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
 }
 
 /// Finds the turns of a clip from its rotation measurement (`Err`: why none was made) or,
 /// where the measurement found the subject facing the camera, from the head offset. `Err` says
 /// why neither can be read.
-pub fn find_turns(k: &Kinematics, rotation: Result<&Rotation, &str>) -> Result<Turns, String> {
+pub fn find_turns(k: &Kinematics, rotation: Result<&Rotation, &Text>) -> Result<Turns, Text> {
     if let Ok(r) = rotation {
         if r.shoulder_rotation.count() > 0 {
             return Ok(measured_turns(k, r));
@@ -79,12 +81,15 @@ pub fn find_turns(k: &Kinematics, rotation: Result<&Rotation, &str>) -> Result<T
     }
     let (why, faced_the_camera) = match rotation {
         Ok(r) => (
-            r.cannot_assess
-                .as_deref()
-                .unwrap_or("the shoulder rotation was not measured"),
+            r.cannot_assess.clone().unwrap_or_else(|| {
+                text!(
+                    "the shoulder rotation was not measured",
+                    "肩の回旋を測れていません"
+                )
+            }),
             r.faced_the_camera,
         ),
-        Err(reason) => (reason, false),
+        Err(reason) => (reason.clone(), false),
     };
     let n = k.times_s.len();
     // The measurement refuses a clip whose subject faces the camera throughout, even where
@@ -94,8 +99,10 @@ pub fn find_turns(k: &Kinematics, rotation: Result<&Rotation, &str>) -> Result<T
             return Ok(turns);
         }
     }
-    Err(format!(
-        "no turn can be found: {why}; from the front, turns are read from the head over the shoulders, which were not seen"
+    let (why, why_ja) = (&why.en, &why.ja);
+    Err(text!(
+        "no turn can be found: {why}; from the front, turns are read from the head over the shoulders, which were not seen",
+        "回旋を見つけられません: {why_ja}。正面からは肩の上の頭の位置から回旋を読みますが、それが見えませんでした"
     ))
 }
 
@@ -122,7 +129,7 @@ fn measured_turns(k: &Kinematics, r: &Rotation) -> Turns {
 /// keypoints can miss the whole turn (on synthetic side-on drills MoveNet read a 45° turn away
 /// from the camera as 0–4° on one body, 17° on another). A subject facing the image's left
 /// shows the camera their left side, so turns to their left are the ones towards it.
-fn unseen_side_away_from_camera(k: &Kinematics, found: &[Turn]) -> Option<String> {
+fn unseen_side_away_from_camera(k: &Kinematics, found: &[Turn]) -> Option<Text> {
     let mut near_side_left = None;
     for turn in found {
         let pass = k.pass_at(turn.held.centre)?;
@@ -134,9 +141,14 @@ fn unseen_side_away_from_camera(k: &Kinematics, found: &[Turn]) -> Option<String
             return None;
         }
     }
-    let away = if near_side_left? { "right" } else { "left" };
-    Some(format!(
-        "no turn to the {away}, away from the camera, was seen; from a side-on camera such a turn hides the far shoulder behind the body and can be missed, so the turns per side cannot be compared (film the other side too, or use --model blazepose)"
+    let (away, away_ja) = if near_side_left? {
+        ("right", "右")
+    } else {
+        ("left", "左")
+    };
+    Some(text!(
+        "no turn to the {away}, away from the camera, was seen; from a side-on camera such a turn hides the far shoulder behind the body and can be missed, so the turns per side cannot be compared (film the other side too, or use --model blazepose)",
+        "カメラから遠ざかる{away_ja}への回旋が見られませんでした。側方のカメラでは、この向きの回旋は奥の肩が体に隠れて見落とされることがあるため、左右の回数は比べられません（反対側からも撮影するか、--model blazepose を使ってください）"
     ))
 }
 
@@ -178,8 +190,9 @@ fn head_turns(k: &Kinematics) -> Option<Turns> {
         min_duration_s: MIN_TURN_S,
         settle: 0.005,
     };
-    let mut notes = vec![format!(
-        "front view: turns are read from the head and the shoulder line, and turns smaller than about {FRONT_VIEW_MIN_TURN_DEG:.0}° can be missed; for turn counts and angles use the side-on protocol, or --model blazepose, whose world landmarks measure turns from the front"
+    let mut notes = vec![text!(
+        "front view: turns are read from the head and the shoulder line, and turns smaller than about {FRONT_VIEW_MIN_TURN_DEG:.0}° can be missed; for turn counts and angles use the side-on protocol, or --model blazepose, whose world landmarks measure turns from the front",
+        "正面からの撮影: 回旋は頭と肩の線から読み取るため、約 {FRONT_VIEW_MIN_TURN_DEG:.0}° より小さい回旋は見落とすことがあります。回数と角度には側方からの手順か、正面からでもワールド座標で回旋を測れる --model blazepose を使ってください"
     )];
     let mut found = Vec::new();
     for turn in sided_turns(&signal, &k.times_s, &h) {
@@ -189,9 +202,10 @@ fn head_turns(k: &Kinematics) -> Option<Turns> {
         if series::median(&held).is_some_and(|w| w < SHOULDER_NARROWING * facing_width) {
             found.push(turn);
         } else {
-            notes.push(format!(
-                "at {:.1} s the head turned but the shoulder line did not narrow: not counted as a turn",
-                k.times_s[turn.excursion.extreme]
+            let at = k.times_s[turn.excursion.extreme];
+            notes.push(text!(
+                "at {at:.1} s the head turned but the shoulder line did not narrow: not counted as a turn",
+                "{at:.1} 秒で頭は回りましたが肩の線が狭まらなかったため、回旋として数えていません"
             ));
         }
     }
@@ -271,14 +285,16 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 unit,
                 format!("the turn signal at the turn's peak ({method})"),
                 confidence,
-                "not seen at the peak",
+                text!("not seen at the peak", "回旋の頂点で見えません"),
             ),
         );
         let range = |pick: fn(&Rotation) -> &Series| match &rotation {
             Ok(r) => turn_range(pick(r), e.start..=e.end),
-            Err(reason) => {
-                Measure::missing("deg", "rotation measurement (side-on protocol)", *reason)
-            }
+            Err(reason) => Measure::missing(
+                "deg",
+                "rotation measurement (side-on protocol)",
+                (*reason).clone(),
+            ),
         };
         let thoracic = range(|r| &r.thoracic_rotation);
         if let Some(v) = thoracic.value {
@@ -300,7 +316,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 "dimensionless",
                 "SPARC of the turn signal's speed, out to the peak and back, the less smooth of the two",
                 confidence,
-                "too few frames in the turn",
+                text!("too few frames in the turn", "回旋のフレームが少なすぎます"),
             ),
         );
         let event = |name: &str, position: usize| Event {
@@ -336,16 +352,23 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     metrics.insert(
         "turns_per_side_difference".into(),
         match (found.is_empty(), away_unseen) {
-            (true, _) => Measure::missing("turns", method, "no turns were found"),
+            (true, _) => Measure::missing(
+                "turns",
+                method,
+                text!("no turns were found", "回旋が見つかりませんでした"),
+            ),
             (false, Some(reason)) => Measure::missing("turns", method, reason),
             (false, None) => {
                 Measure::value(counts[0].abs_diff(counts[1]) as f64, "turns", method, 1.0)
             }
         },
     );
-    let unavailable = |what: &str| match &rotation {
-        Err(reason) => reason.to_string(),
-        Ok(_) => format!("{what}: no turn to each side with the rotation measured"),
+    let unavailable = |what: &str, what_ja: &str| match &rotation {
+        Err(reason) => (*reason).clone(),
+        Ok(_) => text!(
+            "{what}: no turn to each side with the rotation measured",
+            "{what_ja}: 回旋を測れた左右それぞれへの回旋がありません"
+        ),
     };
     metrics.insert(
         "turn_range_symmetry".into(),
@@ -359,7 +382,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             _ => Measure::missing(
                 "%",
                 "symmetry of the thoracic rotation range per side",
-                unavailable("the range symmetry"),
+                unavailable("the range symmetry", "可動域の左右差"),
             ),
         },
     );
@@ -381,20 +404,24 @@ fn turn_range(series: &Series, turn: std::ops::RangeInclusive<usize>) -> Measure
         .max_by(|a, b| a.0.total_cmp(&b.0))
     {
         Some((v, c)) => Measure::value(v, "deg", method, c),
-        None => Measure::missing(
-            "deg",
-            method,
-            format!(
-                "not measured during the turn ({})",
-                series.main_missing_reason().unwrap_or("no reason recorded")
-            ),
-        ),
+        None => {
+            let why = series.why_missing();
+            let (why, why_ja) = (&why.en, &why.ja);
+            Measure::missing(
+                "deg",
+                method,
+                text!(
+                    "not measured during the turn ({why})",
+                    "回旋の間に測れていません（{why_ja}）"
+                ),
+            )
+        }
     }
 }
 
 /// Per-clip rotation to each side (the measurement's 95th-percentile turn, which does not
 /// depend on the 2-D turn finding), its symmetry, and the thoracic and pelvis shares of it.
-fn side_metrics(rotation: &Result<&Rotation, &str>, metrics: &mut BTreeMap<String, Measure>) {
+fn side_metrics(rotation: &Result<&Rotation, &Text>, metrics: &mut BTreeMap<String, Measure>) {
     let r = match rotation {
         Ok(r) => r,
         Err(reason) => {
@@ -409,7 +436,11 @@ fn side_metrics(rotation: &Result<&Rotation, &str>, metrics: &mut BTreeMap<Strin
             ] {
                 metrics.insert(
                     name.into(),
-                    Measure::missing(unit, "rotation measurement (side-on protocol)", *reason),
+                    Measure::missing(
+                        unit,
+                        "rotation measurement (side-on protocol)",
+                        (*reason).clone(),
+                    ),
                 );
             }
             return;
@@ -440,10 +471,14 @@ fn side_metrics(rotation: &Result<&Rotation, &str>, metrics: &mut BTreeMap<Strin
             "deg",
             method,
             confidence(s),
-            format!(
-                "no turn to that side was measured ({})",
-                s.main_missing_reason().unwrap_or("no reason recorded")
-            ),
+            {
+                let why = s.why_missing();
+                let (why, why_ja) = (&why.en, &why.ja);
+                text!(
+                    "no turn to that side was measured ({why})",
+                    "その側への回旋を測れていません（{why_ja}）"
+                )
+            },
         )
     };
     let (th, pe) = (&r.thoracic_rotation, &r.pelvis_rotation);
@@ -470,7 +505,10 @@ fn side_metrics(rotation: &Result<&Rotation, &str>, metrics: &mut BTreeMap<Strin
             "ratio",
             "smaller over larger thoracic rotation to each side (1 = symmetric)",
             confidence(th),
-            "the thoracic rotation was not measured to both sides",
+            text!(
+                "the thoracic rotation was not measured to both sides",
+                "胸椎の回旋を左右両方へは測れていません"
+            ),
         ),
     );
     let turn = |p: &SidePeaks| Some(p.left_deg? + p.right_deg?);
@@ -479,7 +517,10 @@ fn side_metrics(rotation: &Result<&Rotation, &str>, metrics: &mut BTreeMap<Strin
         _ => None,
     };
     let c = confidence(th).min(confidence(pe));
-    let reason = "the thoracic and pelvis rotation were not both measured to both sides";
+    let reason = text!(
+        "the thoracic and pelvis rotation were not both measured to both sides",
+        "胸椎と骨盤の回旋を、左右両方へそろって測れていません"
+    );
     metrics.insert(
         "thoracic_rotation_share".into(),
         Measure::from_option(
@@ -487,7 +528,7 @@ fn side_metrics(rotation: &Result<&Rotation, &str>, metrics: &mut BTreeMap<Strin
             "%",
             "thoracic (shoulders relative to the pelvis) over thoracic + pelvis rotation, summed over the largest turn to each side",
             c,
-            reason,
+            reason.clone(),
         ),
     );
     metrics.insert(

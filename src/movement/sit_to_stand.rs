@@ -19,6 +19,8 @@ use super::spine::SpineMeasures;
 use super::{Event, Measure, Movement, MovementAnalysis, Phase, Segment};
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
+use crate::text;
+use crate::text::Text;
 use std::collections::BTreeMap;
 
 /// Thigh inclination (degrees from vertical) at or above which the subject is seated.
@@ -293,11 +295,14 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             view: View::Unknown,
             segments,
             metrics: BTreeMap::new(),
-            notes: vec!["the trunk is not seen: no sit-to-stand analysis".into()],
+            notes: vec![text!(
+                "the trunk is not seen: no sit-to-stand analysis",
+                "体幹が見えないため、立ち上がりを解析できません"
+            )],
         };
     };
     if let Err(reason) = spine.forward_bend() {
-        notes.push(format!("spinal flexion: {reason}"));
+        notes.push(reason.after(&text!("spinal flexion: ", "脊柱の屈曲: ")));
     }
     let s = signals(k, trunk_px);
     let frontal = n > 0 && series::frontal(series::main_view(k, 0..n));
@@ -404,7 +409,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                         end_s: full_stand_s.max(t[md]),
                     });
                 } else {
-                    notes.push(format!("rise {rises}: the shanks are not seen, so momentum transfer and extension are one phase"));
+                    notes.push(text!("rise {rises}: the shanks are not seen, so momentum transfer and extension are one phase", "立ち上がり {rises}: すねが見えないため、勢いの移行と伸展を 1 つの相としています"));
                     phases.push(Phase {
                         name: "momentum_transfer_and_extension".into(),
                         start_s: seat_off_s,
@@ -439,7 +444,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 metrics.insert(
                     "trunk_inclination_at_seat_off".into(),
                     if frontal {
-                        Measure::missing("deg", lean_method, "not a side view: in a front or back view the trunk leans towards or away from the camera, so its inclination is not seen as an angle")
+                        Measure::missing("deg", lean_method, text!("not a side view: in a front or back view the trunk leans towards or away from the camera, so its inclination is not seen as an angle", "側方からの撮影ではありません: 正面や後方からは体幹がカメラに近づく・遠ざかる方向に傾くため、傾きが角度として見えません"))
                     } else {
                         Measure::value(peak, "deg", lean_method, confidence)
                     },
@@ -458,12 +463,12 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                     );
                     match (knee[seat_off], ankle[seat_off], shank_px) {
                         (Some(kx), Some(ax), Some(len)) if len > 1.0 => Measure::value(f * (kx - ax) / len, "shank_lengths", "horizontal distance of the ankles behind the knees at seat-off, over the shank length", confidence),
-                        _ => Measure::missing("shank_lengths", "ankles behind knees at seat-off", "the knees or ankles are not seen at seat-off"),
+                        _ => Measure::missing("shank_lengths", "ankles behind knees at seat-off", text!("the knees or ankles are not seen at seat-off", "お尻が座面から離れる時に膝または足首が見えません")),
                     }
                 };
                 metrics.insert("foot_behind_knee".into(), foot);
-                metrics.insert("hand_support".into(), Measure::from_option(hand_support(k, start..=full_stand, trunk_px), "fraction", "share of rise frames with a wrist within 0.3 trunk lengths of a thigh (hands on thighs or knees)", confidence, "the wrists are not seen during the rise"));
-                metrics.insert("hip_flexion_at_full_stand".into(), Measure::from_option((full_stand..=stable).filter_map(|i| hip_flexion(k, i, f)).reduce(f64::min), "deg", "least hip flexion (thigh against the trunk line) from full stand to stable, facing from where the knees pointed while seated", confidence, "hips, knees or neck not seen at full stand"));
+                metrics.insert("hand_support".into(), Measure::from_option(hand_support(k, start..=full_stand, trunk_px), "fraction", "share of rise frames with a wrist within 0.3 trunk lengths of a thigh (hands on thighs or knees)", confidence, text!("the wrists are not seen during the rise", "立ち上がりの間、手首が見えません")));
+                metrics.insert("hip_flexion_at_full_stand".into(), Measure::from_option((full_stand..=stable).filter_map(|i| hip_flexion(k, i, f)).reduce(f64::min), "deg", "least hip flexion (thigh against the trunk line) from full stand to stable, facing from where the knees pointed while seated", confidence, text!("hips, knees or neck not seen at full stand", "立ち切った時に腰・膝または首が見えません")));
                 metrics.insert("rise_duration".into(), Measure::value(full_stand_s - t[start], "s", "rise start (the trunk starts leaning) to full stand (the end of a minimum-jerk ramp fitted to the shoulders' height from seat-off)", confidence));
                 let peak_speed = s.trunk_speed[start..=full_stand]
                     .iter()
@@ -477,7 +482,10 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                         "deg/s",
                         "largest trunk inclination speed during the rise",
                         confidence,
-                        "trunk not seen during the rise",
+                        text!(
+                            "trunk not seen during the rise",
+                            "立ち上がりの間、体幹が見えません"
+                        ),
                     ),
                 );
                 // Relative to the rise start, as the fault is a rounding made to get up; this
@@ -488,9 +496,13 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                     ("spinal_flexion_at_seat_off", seat_off..=seat_off),
                     ("peak_spinal_flexion", start..=full_stand),
                 ] {
-                    let measured = spinal.map_err(str::to_string).and_then(|s| {
-                        let base =
-                            s.values[start].ok_or("spinal part not measured at the rise start")?;
+                    let measured = spinal.map_err(Text::clone).and_then(|s| {
+                        let base = s.values[start].ok_or_else(|| {
+                            text!(
+                                "spinal part not measured at the rise start",
+                                "立ち上がりの始まりで脊柱部分を測れていません"
+                            )
+                        })?;
                         let (_, v, c) = super::spine::peak(s, at)?;
                         Ok((v - base, c.min(s.confidence[start])))
                     });
@@ -509,7 +521,10 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                         "dimensionless",
                         "SPARC of hip vertical speed over the rise",
                         confidence,
-                        "too few frames in the rise",
+                        text!(
+                            "too few frames in the rise",
+                            "立ち上がりのフレームが少なすぎます"
+                        ),
                     ),
                 );
                 segments.push(Segment {
@@ -602,10 +617,11 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     metrics.insert("five_times_sts_time".into(), if rise_starts.len() >= 5 {
         match stand_time(rise_starts[4]) {
             Some(end) => Measure::value(end - rise_starts[0].start_s, "s", "first rise start to the fifth full stand (Bohannon 2006, five-repetition sit-to-stand)", 1.0),
-            None => Measure::missing("s", "five-repetition sit-to-stand", "the fifth full stand was not found"),
+            None => Measure::missing("s", "five-repetition sit-to-stand", text!("the fifth full stand was not found", "5 回目の立ち切りが見つかりません")),
         }
     } else {
-        Measure::missing("s", "five-repetition sit-to-stand", format!("not a five-times sit-to-stand test: {} rise(s) in the clip", rise_starts.len()))
+        let rises = rise_starts.len();
+        Measure::missing("s", "five-repetition sit-to-stand", text!("not a five-times sit-to-stand test: {rises} rise(s) in the clip", "5 回立ち上がりテストではありません: 動画の立ち上がりは {rises} 回です"))
     });
     metrics.insert(
         "thirty_second_chair_stands".into(),
@@ -625,7 +641,10 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
             _ => Measure::missing(
                 "rises",
                 "30-second chair stand",
-                "not a 30-second chair-stand test: the clip does not run 30 s from the first rise",
+                text!(
+                    "not a 30-second chair-stand test: the clip does not run 30 s from the first rise",
+                    "30 秒椅子立ち上がりテストではありません: 最初の立ち上がりから 30 秒続く動画ではありません"
+                ),
             ),
         },
     );
@@ -635,7 +654,10 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         None => View::Unknown,
     };
     if rises == 0 {
-        notes.push("no rise from sitting to standing was found".into());
+        notes.push(text!(
+            "no rise from sitting to standing was found",
+            "座った姿勢からの立ち上がりが見つかりませんでした"
+        ));
     }
     MovementAnalysis {
         movement: Movement::Sts,

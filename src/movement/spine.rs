@@ -14,13 +14,12 @@ use crate::kinematics::spine::{
     ForwardBendOptions, Rotation, RotationOptions, Series,
 };
 use crate::kinematics::Kinematics;
+use crate::text;
+use crate::text::{Lang, Text};
 use crate::track::PoseTrack;
 use std::ops::RangeInclusive;
 
 use super::Movement;
-
-/// Why the forward bend is missing when the input is a keypoint track.
-pub const NO_VIDEO: &str = "cannot assess: the input is a keypoint track (keypoints.json) without its video, and the back outline is traced on the video's frames; analyse the video itself";
 
 /// The spine measurements of one clip, each made or with the reason it was not.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,10 +30,10 @@ pub struct SpineMeasures {
 
 impl SpineMeasures {
     /// Neither measurement, for `reason`.
-    pub fn unmeasured(reason: &str) -> SpineMeasures {
+    pub fn unmeasured(reason: Text) -> SpineMeasures {
         SpineMeasures {
-            forward_bend: Assessment::CannotAssess(reason.into()),
-            rotation: Assessment::CannotAssess(reason.into()),
+            forward_bend: Assessment::CannotAssess(reason.clone()),
+            rotation: Assessment::CannotAssess(reason),
         }
     }
 
@@ -48,7 +47,13 @@ impl SpineMeasures {
         outlines: Option<BackOutlines>,
         threads: Option<usize>,
     ) -> Result<SpineMeasures> {
-        let not_for = |what: &str| format!("the {what} is not measured for {}", movement.title());
+        let not_for = |what: &str, what_ja: &str| {
+            let (name, name_ja) = (movement.title(), movement.name(Lang::Ja));
+            text!(
+                "the {what} is not measured for {name}",
+                "{name_ja}では{what_ja}を測定しません"
+            )
+        };
         Ok(match movement {
             Movement::Hinge | Movement::Sts => SpineMeasures {
                 forward_bend: match outlines {
@@ -59,12 +64,15 @@ impl SpineMeasures {
                         };
                         Assessment::Assessed(measure_forward_bend(outlines, kinematics, &options)?)
                     }
-                    None => Assessment::CannotAssess(NO_VIDEO.into()),
+                    None => Assessment::CannotAssess(text!(
+                        "cannot assess: the input is a keypoint track (keypoints.json) without its video, and the back outline is traced on the video's frames; analyse the video itself",
+                        "評価不可: 入力が動画のないキーポイントの記録（keypoints.json）です。背中の輪郭は動画のフレームから抽出するため、動画そのものを解析してください"
+                    )),
                 },
-                rotation: Assessment::CannotAssess(not_for("rotation")),
+                rotation: Assessment::CannotAssess(not_for("rotation", "回旋")),
             },
             Movement::Rotation => SpineMeasures {
-                forward_bend: Assessment::CannotAssess(not_for("forward bend")),
+                forward_bend: Assessment::CannotAssess(not_for("forward bend", "前屈")),
                 rotation: Assessment::Assessed(measure_rotation(
                     track,
                     kinematics,
@@ -72,24 +80,25 @@ impl SpineMeasures {
                 )),
             },
             Movement::Gait => SpineMeasures {
-                forward_bend: Assessment::CannotAssess(
-                    "the spinal part in gait is not measured: the back outline is validated on forward bends only (docs/validation.md)".into(),
-                ),
-                rotation: Assessment::CannotAssess(not_for("rotation")),
+                forward_bend: Assessment::CannotAssess(text!(
+                    "the spinal part in gait is not measured: the back outline is validated on forward bends only (docs/validation.md)",
+                    "歩行中の脊柱部分は測定しません: 背中の輪郭は前屈でのみ検証しています（docs/validation.md）"
+                )),
+                rotation: Assessment::CannotAssess(not_for("rotation", "回旋")),
             },
         })
     }
 
     /// The forward bend, or why there is none (not measured, or refused for the whole clip).
-    pub fn forward_bend(&self) -> std::result::Result<&ForwardBend, &str> {
+    pub fn forward_bend(&self) -> std::result::Result<&ForwardBend, &Text> {
         match &self.forward_bend {
-            Assessment::Assessed(b) => b.cannot_assess.as_deref().map_or(Ok(b), Err),
+            Assessment::Assessed(b) => b.cannot_assess.as_ref().map_or(Ok(b), Err),
             Assessment::CannotAssess(reason) => Err(reason),
         }
     }
 
     /// The rotation measurement, even one that refused the whole clip, or why none was made.
-    pub fn rotation_measurement(&self) -> std::result::Result<&Rotation, &str> {
+    pub fn rotation_measurement(&self) -> std::result::Result<&Rotation, &Text> {
         match &self.rotation {
             Assessment::Assessed(r) => Ok(r),
             Assessment::CannotAssess(reason) => Err(reason),
@@ -97,9 +106,9 @@ impl SpineMeasures {
     }
 
     /// The rotation, or why there is none (not measured, or refused for the whole clip).
-    pub fn rotation(&self) -> std::result::Result<&Rotation, &str> {
+    pub fn rotation(&self) -> std::result::Result<&Rotation, &Text> {
         self.rotation_measurement()
-            .and_then(|r| r.cannot_assess.as_deref().map_or(Ok(r), Err))
+            .and_then(|r| r.cannot_assess.as_ref().map_or(Ok(r), Err))
     }
 }
 
@@ -108,16 +117,18 @@ impl SpineMeasures {
 pub fn peak(
     series: &Series,
     range: RangeInclusive<usize>,
-) -> std::result::Result<(usize, f64, f64), String> {
+) -> std::result::Result<(usize, f64, f64), Text> {
     range
         .filter_map(|i| Some((i, series.values[i]?)))
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(i, v)| (i, v, series.confidence[i]))
         .ok_or_else(|| {
-            format!(
-                "{} not measured here ({})",
-                series.name,
-                series.main_missing_reason().unwrap_or("no reason recorded")
+            let name = &series.name;
+            let why = series.why_missing();
+            let (why, why_ja) = (&why.en, &why.ja);
+            text!(
+                "{name} not measured here ({why})",
+                "ここでは {name} を測れていません（{why_ja}）"
             )
         })
 }

@@ -57,7 +57,7 @@ fn counted_segments(report: &AnalysisReport) -> Vec<(&Segment, Option<Verdict>)>
         .iter()
         .filter(|s| s.kind != "sit")
         .map(|s| {
-            let on = format!("{} {}", s.kind, s.number);
+            let on = s.id();
             let worst = report.assessment.as_ref().and_then(|x| {
                 x.criteria
                     .iter()

@@ -5,13 +5,14 @@
 use super::keyframes::KeyFrame;
 use super::svg::{escape, Band, BarPlot, LinePlot, Mark, Series};
 use crate::cli::analyze::AnalysisReport;
-use crate::criteria::scoring::{movement_name, tr, view_name, CriterionResult, Lang, Verdict};
+use crate::criteria::scoring::{view_name, CriterionResult, Verdict};
 use crate::kinematics::calibration::CalibrationMethod;
-use crate::kinematics::spine::forward_bend::SPINAL_PART_NOTE;
+use crate::kinematics::spine::forward_bend::spinal_part_note;
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
 use crate::movement::hinge::RHYTHM_METRICS;
-use crate::movement::{Movement, MovementAnalysis};
+use crate::movement::{segment_label, Movement, MovementAnalysis};
+use crate::text::{tr, Lang, Text};
 use std::fmt::Write as _;
 
 /// Everything the page shows.
@@ -73,7 +74,7 @@ fn header(out: &mut String, c: &ReportContent) {
     let movement = report.analysis.as_ref().map(|a| a.movement);
     let title = movement.map_or(
         tr(lang, "No movement found", "動作が見つかりません"),
-        |m| movement_name(m, lang),
+        |m| m.name(lang),
     );
     let _ = write!(
         out,
@@ -131,7 +132,7 @@ fn header(out: &mut String, c: &ReportContent) {
             out,
             r#"<p class="small">{}: {}</p>"#,
             tr(lang, "Recognised automatically", "自動認識"),
-            escape(&r.reason)
+            escape(r.reason.get(lang))
         );
     }
     if let Some(s) = &report.assessment {
@@ -159,8 +160,8 @@ fn header(out: &mut String, c: &ReportContent) {
                     let _ = write!(
                         out,
                         "<li><strong>{}</strong> — {}</li>",
-                        escape(&cr.name),
-                        escape(cr.feedback.as_deref().unwrap_or(""))
+                        escape(cr.name.get(lang)),
+                        escape(cr.feedback.as_ref().map_or("", |f| f.get(lang)))
                     );
                 }
             }
@@ -185,12 +186,23 @@ fn notice(out: &mut String, c: &ReportContent) {
     );
 }
 
+/// A back-shape class for people, in `lang`.
+fn class_name(class: &str, lang: Lang) -> String {
+    let name = match class {
+        "rounded" => tr(lang, "rounded", "丸まり"),
+        "neutral" => tr(lang, "neutral", "中間位"),
+        "hollow" => tr(lang, "hollow", "反り"),
+        other => other,
+    };
+    escape(name)
+}
+
 /// The class a judged value grades (the back shape's `rounded`, say), from the segment the
 /// judgement is on.
 fn judged_class(a: Option<&MovementAnalysis>, quantity: &str, on: &str) -> Option<String> {
     a?.segments
         .iter()
-        .find(|s| format!("{} {}", s.kind, s.number) == on)?
+        .find(|s| s.id() == on)?
         .metrics
         .get(quantity)?
         .class
@@ -204,20 +216,22 @@ fn criterion_row(out: &mut String, cr: &CriterionResult, a: Option<&MovementAnal
         .map(|j| match j.value {
             Some(v) => format!(
                 r#"{}: {} {}{} <span class="verdict {}">{}</span>"#,
-                escape(&j.on),
+                escape(&segment_label(&j.on, lang)),
                 fmt_value(v),
                 escape(&cr.unit),
                 judged_class(a, &cr.quantity, &j.on)
-                    .map_or(String::new(), |c| format!(" ({})", escape(&c))),
+                    .map_or(String::new(), |c| format!(" ({})", class_name(&c, lang))),
                 verdict_class(j.verdict),
                 j.verdict.label(lang)
             ),
             // The criterion's own reason is shown once, beside its verdict.
-            None if j.reason == cr.reason => format!("{}: —", escape(&j.on)),
+            None if j.reason == cr.reason => {
+                format!("{}: —", escape(&segment_label(&j.on, lang)))
+            }
             None => format!(
                 "{}: — ({})",
-                escape(&j.on),
-                escape(j.reason.as_deref().unwrap_or("-"))
+                escape(&segment_label(&j.on, lang)),
+                escape(j.reason.as_ref().map_or("-", |r| r.get(lang)))
             ),
         })
         .collect();
@@ -236,7 +250,7 @@ fn criterion_row(out: &mut String, cr: &CriterionResult, a: Option<&MovementAnal
         out,
         r#"<tr class="criterion" data-criterion="{id}" data-verdict="{vc}"><td><strong>{id}</strong> {name}<br><span class="small">{doc} {sec}</span></td><td>{values}</td><td>{threshold}</td><td><span class="verdict {vc}">{label}</span>{reason}</td></tr>"#,
         id = escape(&cr.id),
-        name = escape(&cr.name),
+        name = escape(cr.name.get(lang)),
         doc = escape(&format!("{} {}", tr(lang, "document", "資料"), cr.document)),
         sec = escape(&cr.section),
         values = if values.is_empty() {
@@ -248,8 +262,8 @@ fn criterion_row(out: &mut String, cr: &CriterionResult, a: Option<&MovementAnal
         label = cr.verdict.label(lang),
         reason = cr
             .reason
-            .as_deref()
-            .map(|r| format!(r#"<br><span class="small">{}</span>"#, escape(r)))
+            .as_ref()
+            .map(|r| format!(r#"<br><span class="small">{}</span>"#, escape(r.get(lang))))
             .unwrap_or_default(),
     );
 }
@@ -369,7 +383,10 @@ fn bar_specs(m: Movement) -> &'static [BarSpec] {
 
 /// A segment's value of `metric`; `left step_time` / `right step_time` take the step time of
 /// steps ending on that foot (the heel strike that closes the step).
-fn segment_value(seg: &crate::movement::Segment, metric: &str) -> (Option<f64>, Option<String>) {
+fn segment_value<'a>(
+    seg: &'a crate::movement::Segment,
+    metric: &str,
+) -> (Option<f64>, Option<&'a Text>) {
     let (name, side) = match metric.split_once(' ') {
         Some((side, name)) => (name, Some(side)),
         None => (metric, None),
@@ -386,7 +403,7 @@ fn segment_value(seg: &crate::movement::Segment, metric: &str) -> (Option<f64>, 
         }
     }
     match seg.metrics.get(name) {
-        Some(m) => (m.value, m.cannot_assess.clone()),
+        Some(m) => (m.value, m.cannot_assess.as_ref()),
         None => (None, None),
     }
 }
@@ -423,7 +440,7 @@ fn plots(out: &mut String, c: &ReportContent, a: &MovementAnalysis) {
             .map(|s| Band {
                 start: s.start_s,
                 end: s.end_s,
-                label: format!("{} {}", s.kind, s.number),
+                label: s.label(lang),
             })
             .collect(),
         marks: a
@@ -466,7 +483,7 @@ fn plots(out: &mut String, c: &ReportContent, a: &MovementAnalysis) {
                     .iter()
                     .map(|s| {
                         let (v, reason) = segment_value(s, m);
-                        reasons.extend(reason.map(|r| format!("{m}: {r}")));
+                        reasons.extend(reason.map(|r| format!("{m}: {}", r.get(lang))));
                         v
                     })
                     .collect(),
@@ -476,10 +493,7 @@ fn plots(out: &mut String, c: &ReportContent, a: &MovementAnalysis) {
             title: tr(lang, title_en, title_ja).into(),
             x_label: tr(lang, "repetition", "回").into(),
             y_label: (*y_label).into(),
-            groups: segments
-                .iter()
-                .map(|s| format!("{} {}", s.kind, s.number))
-                .collect(),
+            groups: segments.iter().map(|s| s.label(lang)).collect(),
             series,
             stacked: *stacked,
         };
@@ -674,7 +688,7 @@ fn rotation_sides_plot(out: &mut String, c: &ReportContent, a: &MovementAnalysis
                 .iter()
                 .map(|side| {
                     let m = a.metrics.get(&format!("{part}_rotation_{side}"))?;
-                    reasons.extend(m.cannot_assess.clone());
+                    reasons.extend(m.cannot_assess.as_ref().map(|r| r.get(lang).to_string()));
                     m.value
                 })
                 .collect(),
@@ -724,7 +738,7 @@ fn rhythm_plot(out: &mut String, c: &ReportContent, a: &MovementAnalysis) {
                 .iter()
                 .map(|(metric, _)| {
                     let m = s.metrics.get(*metric)?;
-                    reasons.extend(m.cannot_assess.clone());
+                    reasons.extend(m.cannot_assess.as_ref().map(|r| r.get(lang).to_string()));
                     m.value
                 })
                 .collect(),
@@ -867,7 +881,7 @@ fn method_notes(out: &mut String, c: &ReportContent) {
                     "Hip and spinal parts come from the back's outline in a side view (person mask). The spinal part includes thoracic as well as lumbar flexion: one camera cannot separate them, so 'keep the low back neutral' is judged from the back's shape during the bend, not from the spinal part alone.",
                     "股関節と脊柱の寄与は、横からの映像の背中の輪郭（人物マスク）から求めています。脊柱の値には腰椎だけでなく胸椎の屈曲も含まれます。1台のカメラでは両者を分けられないため、「腰を丸めない・反らさない」は脊柱の値だけでなく、曲げている間の背中の形で判定しています。"
                 ),
-                escape(SPINAL_PART_NOTE)
+                escape(spinal_part_note().get(lang))
             );
         }
         if a.movement == Movement::Rotation {
@@ -882,7 +896,7 @@ fn method_notes(out: &mut String, c: &ReportContent) {
             );
         }
         for note in &a.notes {
-            let _ = write!(out, "<li>{}</li>", escape(note));
+            let _ = write!(out, "<li>{}</li>", escape(note.get(lang)));
         }
     }
     out.push_str("</ul>");

@@ -67,8 +67,8 @@ pub fn pose_track(video: &std::path::Path, extra: &[&str]) -> ugoki::track::Pose
     ugoki::report::keypoints::read_json(&out_dir.path().join("keypoints.json")).unwrap()
 }
 
-/// Tracks `video` with the library (as `ugoki analyze` does) and analyses it in English as
-/// `movement`.
+/// Tracks `video` with the library (as `ugoki analyze` does) and analyses it as
+/// `movement`. Every note and reason the analysis writes must be in Japanese too.
 pub fn track_and_analyze(
     video: &std::path::Path,
     model: ugoki::cli::pose::PoseModel,
@@ -85,14 +85,30 @@ pub fn track_and_analyze(
         true,
     )
     .expect("pose track");
-    ugoki::cli::analyze::analyze_track(
-        outcome.track,
-        Some(video),
-        movement,
-        None,
-        ugoki::criteria::scoring::Lang::En,
-    )
-    .expect("analysis")
+    ugoki::cli::analyze::analyze_track(outcome.track, Some(video), movement, None)
+        .inspect(|report| assert_every_text_is_in_japanese(&serde_json::to_value(report).unwrap()))
+        .expect("analysis")
+}
+
+/// Every `{"en", "ja"}` text in `value` has a Japanese sentence: kana or kanji, not the English
+/// copied over.
+pub fn assert_every_text_is_in_japanese(value: &serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let (Some(en), Some(ja), 2) = (map.get("en"), map.get("ja"), map.len()) {
+                let ja = ja.as_str().unwrap_or("");
+                assert!(
+                    ja.chars().any(|c| ('\u{3040}'..='\u{30ff}').contains(&c)
+                        || ('\u{4e00}'..='\u{9fff}').contains(&c))
+                        && Some(ja) != en.as_str(),
+                    "not in Japanese: {map:?}"
+                );
+            }
+            map.values().for_each(assert_every_text_is_in_japanese);
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(assert_every_text_is_in_japanese),
+        _ => {}
+    }
 }
 
 /// Runs ffmpeg (installed by scripts/setup.sh) quietly and requires success.

@@ -101,7 +101,7 @@ pub fn run(args: MeasureArgs) -> Result<()> {
             let path = args.output.join("forward_bend.json");
             write_json(&bend, &path)?;
             let verdict = match &bend.cannot_assess {
-                Some(reason) => reason.clone(),
+                Some(reason) => reason.en.clone(),
                 None => format!(
                     "{} bends: {}",
                     bend.bends.len(),
@@ -124,7 +124,7 @@ pub fn run(args: MeasureArgs) -> Result<()> {
             write_json(&rotation, &path)?;
             let peak = |v: Option<f64>| v.map_or("-".to_string(), |v| format!("{v:.0}°"));
             let verdict = match &rotation.cannot_assess {
-                Some(reason) => reason.clone(),
+                Some(reason) => reason.en.clone(),
                 None => format!(
                     "thoracic rotation left {} right {}, pelvis left {} right {}",
                     peak(rotation.thoracic_peaks.left_deg),

@@ -188,7 +188,7 @@ fn render_and_score(case: &Case, threads: Option<usize>, video: PathBuf) -> Resu
         Movement::Rotation => {
             let rotation =
                 measure_rotation(&outcome.track, &kinematics, &RotationOptions::default());
-            row.refusal = rotation.cannot_assess.clone();
+            row.refusal = rotation.cannot_assess.as_ref().map(|r| r.en.clone());
             score_rotation(&mut row, &kinematics, &truth, &rotation);
         }
         _ => {
@@ -197,7 +197,7 @@ fn render_and_score(case: &Case, threads: Option<usize>, video: PathBuf) -> Resu
                 ..ForwardBendOptions::default()
             };
             let bend = measure_forward_bend(BackOutlines::Video(&name), &kinematics, &options)?;
-            row.refusal = bend.cannot_assess.clone();
+            row.refusal = bend.cannot_assess.as_ref().map(|r| r.en.clone());
             score_bend(&mut row, &kinematics, &truth, &bend);
         }
     }

@@ -20,6 +20,8 @@
 //! more hollow) than their own usual is flagged, whatever the absolute class.
 
 use super::series::{median, Assessment};
+use crate::text;
+use crate::text::Text;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
 
@@ -191,7 +193,7 @@ pub fn classify_bends(
     flexion: &[Option<f64>],
     spinal: &[Option<f64>],
     curve: &[Option<f64>],
-    curve_missing: &str,
+    curve_missing: &Text,
     thresholds: &BackShapeThresholds,
 ) -> Vec<Bend> {
     let mut bends: Vec<Bend> = find_bends(flexion, thresholds.min_flexion_deg)
@@ -223,9 +225,11 @@ pub fn classify_bends(
                 held_level(times, values, range.clone(), thresholds.min_duration_s, above)
             };
             let shape = if (measured as f64) < thresholds.min_measured_share * range.len() as f64 {
-                Assessment::CannotAssess(format!(
-                    "back outline measured in {measured} of {} frames of the bend ({curve_missing})",
-                    range.len()
+                let frames = range.len();
+                let (why, why_ja) = (&curve_missing.en, &curve_missing.ja);
+                Assessment::CannotAssess(text!(
+                    "back outline measured in {measured} of {frames} frames of the bend ({why})",
+                    "背中の輪郭を測れたのは、曲げている {frames} フレームのうち {measured} フレームだけです（{why_ja}）"
                 ))
             } else if rounded > thresholds.min_duration_s && rounded >= hollow {
                 Assessment::Assessed(BackShape::Rounded)
@@ -306,7 +310,7 @@ mod tests {
             &flexion,
             &spinal,
             &curve,
-            "",
+            &Text::new("", ""),
             &BackShapeThresholds::default(),
         );
         assert_eq!(bends.len(), 1);
@@ -320,7 +324,7 @@ mod tests {
             &flexion,
             &spinal,
             &curve,
-            "",
+            &Text::new("", ""),
             &BackShapeThresholds::default(),
         );
         assert_eq!(bends[0].shape, Assessment::Assessed(BackShape::Rounded));
@@ -336,7 +340,7 @@ mod tests {
             &flexion,
             &spinal,
             &curve,
-            "",
+            &Text::new("", ""),
             &BackShapeThresholds::default(),
         );
         assert_eq!(bends[0].shape, Assessment::Assessed(BackShape::Neutral));
@@ -359,20 +363,32 @@ mod tests {
         let thresholds = BackShapeThresholds::default();
         let extended = vec![Some(-15.0); n];
         let level = vec![Some(3.0); n];
-        let neutral = classify_bends(&t, &flexion, &level, &curve, "mask unreliable", &thresholds);
+        let neutral = classify_bends(
+            &t,
+            &flexion,
+            &level,
+            &curve,
+            &Text::new("mask unreliable", "人物マスクが不確か"),
+            &thresholds,
+        );
         assert_eq!(neutral[0].shape, Assessment::Assessed(BackShape::Neutral));
         let bends = classify_bends(
             &t,
             &flexion,
             &extended,
             &curve,
-            "mask unreliable",
+            &Text::new("mask unreliable", "人物マスクが不確か"),
             &thresholds,
         );
         assert_eq!(bends.len(), 2);
         assert_eq!(bends[0].shape, Assessment::Assessed(BackShape::Hollow));
         assert_eq!(bends[0].departure_deg, Some(10.0));
-        assert!(bends[1].shape.reason().unwrap().contains("mask unreliable"));
+        assert!(bends[1]
+            .shape
+            .reason()
+            .unwrap()
+            .en
+            .contains("mask unreliable"));
         assert_eq!(bends[1].departure_deg, None);
     }
 
@@ -402,7 +418,7 @@ mod tests {
             &flexion,
             &spinal,
             &curve,
-            "",
+            &Text::new("", ""),
             &BackShapeThresholds::default(),
         );
         assert_eq!(bends.len(), 5);

@@ -40,6 +40,8 @@ use crate::error::Result;
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
 use crate::skeleton::Joint;
+use crate::text;
+use crate::text::Text;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
@@ -129,9 +131,9 @@ pub struct ForwardBend {
     /// Each bend past the flexion threshold and its back shape.
     pub bends: Vec<Bend>,
     /// How to read the spinal part.
-    pub notes: Vec<String>,
+    pub notes: Vec<Text>,
     /// Set when nothing could be assessed: why (e.g. "not a side view").
-    pub cannot_assess: Option<String>,
+    pub cannot_assess: Option<Text>,
 }
 
 /// Per-frame outline measurements before smoothing.
@@ -181,31 +183,55 @@ fn view_refusal(
     kinematics: &Kinematics,
     i: usize,
     clip_facing: Option<f64>,
-) -> std::result::Result<f64, String> {
+) -> std::result::Result<f64, Text> {
     let Some(pass) = kinematics.pass_at(i) else {
-        return Err("cannot assess: subject not seen".into());
+        return Err(text!(
+            "cannot assess: subject not seen",
+            "評価不可: 対象者が映っていません"
+        ));
     };
     let view = &pass.view;
     if view.view != View::Side {
-        let yaw = view
-            .yaw_deg
-            .map_or(String::new(), |y| format!(", yaw {y:.0}°"));
-        let (name, why) = match view.view {
+        let (yaw, yaw_ja) = view.yaw_deg.map_or((String::new(), String::new()), |y| {
+            (format!(", yaw {y:.0}°"), format!("、ヨー角 {y:.0}°"))
+        });
+        let (name, why, name_ja, why_ja) = match view.view {
             View::Oblique => (
                 "oblique",
                 "an oblique view measures the flank, not the spine",
+                "斜めからの撮影",
+                "斜めからでは背骨ではなく脇腹の輪郭を測ることになります",
             ),
-            View::Front => ("front", "a front view shows no back outline"),
-            View::Back => ("back", "a back view shows no back outline"),
-            _ => ("unknown", "the view could not be determined"),
+            View::Front => (
+                "front",
+                "a front view shows no back outline",
+                "正面からの撮影",
+                "正面からは背中の輪郭が見えません",
+            ),
+            View::Back => (
+                "back",
+                "a back view shows no back outline",
+                "後方からの撮影",
+                "後方からは背中の輪郭が見えません",
+            ),
+            _ => (
+                "unknown",
+                "the view could not be determined",
+                "撮影方向が不明",
+                "撮影方向を判定できませんでした",
+            ),
         };
-        return Err(format!(
-            "cannot assess: not a side view ({name} view{yaw}; {why})"
+        return Err(text!(
+            "cannot assess: not a side view ({name} view{yaw}; {why})",
+            "評価不可: 側方からの撮影ではありません（{name_ja}{yaw_ja}。{why_ja}）"
         ));
     }
     match view.facing.map(|f| f.sign()).or(clip_facing) {
         Some(sign) => Ok(sign),
-        None => Err("cannot assess: facing direction unknown in this side view".into()),
+        None => Err(text!(
+            "cannot assess: facing direction unknown in this side view",
+            "評価不可: 側方からの撮影ですが、体が左右どちらを向いているかわかりません"
+        )),
     }
 }
 
@@ -230,7 +256,7 @@ fn near_thigh(facing_sign: f64) -> (Joint, Joint) {
 /// One frame's back, traced while the video was captured (`ugoki live`).
 #[derive(Debug, Clone)]
 pub struct TracedBack {
-    outline: std::result::Result<OutlineFrame, String>,
+    outline: std::result::Result<OutlineFrame, Text>,
     mask_quality: f64,
     /// The facing the outline was traced for (+1 facing +x).
     facing_sign: f64,
@@ -344,14 +370,17 @@ pub fn measure_forward_bend(
     options: &ForwardBendOptions,
 ) -> Result<ForwardBend> {
     let n = kinematics.times_s.len();
-    let facing: Vec<std::result::Result<f64, String>> = {
+    let facing: Vec<std::result::Result<f64, Text>> = {
         let clip = clip_facing(kinematics);
         (0..n).map(|i| view_refusal(kinematics, i, clip)).collect()
     };
-    let mut outline_frames: Vec<std::result::Result<OutlineFrame, String>> = facing
+    let mut outline_frames: Vec<std::result::Result<OutlineFrame, Text>> = facing
         .iter()
         .map(|f| match f {
-            Ok(_) => Err("cannot assess: frame not decoded".to_string()),
+            Ok(_) => Err(text!(
+                "cannot assess: frame not decoded",
+                "評価不可: このフレームを読み込めませんでした"
+            )),
             Err(reason) => Err(reason.clone()),
         })
         .collect();
@@ -389,7 +418,10 @@ pub fn measure_forward_bend(
                 outline_frames[i] = if t.facing_sign == *facing_sign {
                     t.outline.clone()
                 } else {
-                    Err("cannot assess: traced for the other facing direction".into())
+                    Err(text!(
+                        "cannot assess: traced for the other facing direction",
+                        "評価不可: 逆の向きとして輪郭を抽出したフレームです"
+                    ))
                 };
             }
         }
@@ -410,20 +442,24 @@ fn outline_frame(
     masker: &mut SubjectMasker,
     options: &ForwardBendOptions,
     mask_quality: &mut f64,
-) -> Result<std::result::Result<OutlineFrame, String>> {
+) -> Result<std::result::Result<OutlineFrame, Text>> {
     let (Some(hip), Some(shoulder)) = (points.hip, points.neck) else {
-        return Ok(Err("cannot assess: hips or shoulders not seen".into()));
+        return Ok(Err(hips_or_shoulders_unseen()));
     };
     let Some(region) = subject_region(&points.all) else {
-        return Ok(Err("cannot assess: subject too small".into()));
+        return Ok(Err(text!(
+            "cannot assess: subject too small",
+            "評価不可: 対象者が小さく映りすぎています"
+        )));
     };
     let mask = masker.mask(image, &region)?;
     let q = quality(&mask, &points.torso(options.min_keypoint_score)).score();
     *mask_quality = q;
     if q < options.min_mask_quality {
-        return Ok(Err(format!(
-            "cannot assess: mask unreliable (quality below {})",
-            options.min_mask_quality
+        let min = options.min_mask_quality;
+        return Ok(Err(text!(
+            "cannot assess: mask unreliable (quality below {min})",
+            "評価不可: 人物マスクが不確かです（品質が {min} 未満）"
         )));
     }
     Ok(match trace(&mask, hip, shoulder, facing_sign) {
@@ -437,15 +473,17 @@ fn outline_frame(
             confidence: q * hip.confidence.min(shoulder.confidence),
             line: back_line(&outline),
         }),
-        Err(rejection) => Err(format!("cannot assess: {}", rejection.describe())),
+        Err(rejection) => Err(rejection
+            .describe()
+            .after(&text!("cannot assess: ", "評価不可: "))),
     })
 }
 
 fn assemble(
     kinematics: &Kinematics,
-    outline_frames: Vec<std::result::Result<OutlineFrame, String>>,
+    outline_frames: Vec<std::result::Result<OutlineFrame, Text>>,
     mask_quality: Vec<f64>,
-    facing: &[std::result::Result<f64, String>],
+    facing: &[std::result::Result<f64, Text>],
     options: &ForwardBendOptions,
 ) -> ForwardBend {
     let n = kinematics.times_s.len();
@@ -486,7 +524,7 @@ fn assemble(
                 segment_inclination_deg(h, s, sign),
                 h.confidence.min(s.confidence),
             ),
-            _ => trunk.miss(i, "cannot assess: hips or shoulders not seen"),
+            _ => trunk.miss(i, &hips_or_shoulders_unseen()),
         }
         let (hip_joint, knee_joint) = near_thigh(sign);
         match (
@@ -498,17 +536,35 @@ fn assemble(
                 segment_inclination_deg(k, h, sign),
                 k.confidence.min(h.confidence),
             ),
-            _ => thigh.miss(i, "cannot assess: thigh (hip and knee) not seen"),
+            _ => thigh.miss(
+                i,
+                &text!(
+                    "cannot assess: thigh (hip and knee) not seen",
+                    "評価不可: 太もも（股関節と膝）が見えません"
+                ),
+            ),
         }
         match &outline_frames[i] {
             Ok(o) => {
                 match o.back_inclination {
                     Some(b) => back.set(i, b, o.confidence),
-                    None => back.miss(i, "cannot assess: back slope undefined"),
+                    None => back.miss(
+                        i,
+                        &text!(
+                            "cannot assess: back slope undefined",
+                            "評価不可: 背中の傾きが定まりません"
+                        ),
+                    ),
                 }
                 match o.curve {
                     Some(c) => curve_raw.set(i, c, o.confidence),
-                    None => curve_raw.miss(i, "cannot assess: back curve undefined"),
+                    None => curve_raw.miss(
+                        i,
+                        &text!(
+                            "cannot assess: back curve undefined",
+                            "評価不可: 背中の曲がりが定まりません"
+                        ),
+                    ),
                 }
             }
             Err(reason) => {
@@ -570,8 +626,13 @@ fn assemble(
                 .as_ref()
                 .err()
                 .cloned()
-                .or_else(|| back.main_missing_reason().map(str::to_string))
-                .unwrap_or_else(|| "cannot assess: no standing reference".into());
+                .or_else(|| back.main_missing_reason().cloned())
+                .unwrap_or_else(|| {
+                    text!(
+                        "cannot assess: no standing reference",
+                        "評価不可: 立位の基準となるフレームがありません"
+                    )
+                });
             for s in [&mut total, &mut hip, &mut spinal, &mut ratio] {
                 s.miss(i, &reason);
             }
@@ -595,14 +656,20 @@ fn assemble(
         if sp >= MIN_SPINAL_FOR_RATIO_DEG {
             ratio.set(i, h / sp, confidence);
         } else {
-            ratio.miss(i, "spinal part under 2°: no meaningful ratio");
+            ratio.miss(
+                i,
+                &text!(
+                    "spinal part under {MIN_SPINAL_FOR_RATIO_DEG}°: no meaningful ratio",
+                    "脊柱部分が {MIN_SPINAL_FOR_RATIO_DEG}° 未満のため、比は意味を持ちません"
+                ),
+            );
         }
     }
     let rhythm = rhythm(&trunk.values, &hip.values, &spinal.values);
     let curve_reason = back_curve
         .main_missing_reason()
-        .unwrap_or("no back outline")
-        .to_string();
+        .cloned()
+        .unwrap_or_else(|| text!("no back outline", "背中の輪郭がありません"));
     let bends = classify_bends(
         &kinematics.times_s,
         &total.values,
@@ -614,8 +681,13 @@ fn assemble(
     let cannot_assess = (back_curve.count() == 0).then(|| {
         back_curve
             .main_missing_reason()
-            .unwrap_or("cannot assess: the clip has no frames")
-            .to_string()
+            .cloned()
+            .unwrap_or_else(|| {
+                text!(
+                    "cannot assess: the clip has no frames",
+                    "評価不可: 動画にフレームがありません"
+                )
+            })
     });
     ForwardBend {
         schema_version: MEASURE_SCHEMA_VERSION,
@@ -633,18 +705,33 @@ fn assemble(
         standing,
         rhythm,
         bends,
-        notes: vec![SPINAL_PART_NOTE.into()],
+        notes: vec![spinal_part_note()],
         cannot_assess,
     }
 }
 
-fn first_reason(series: &[&Series], i: usize) -> String {
+fn first_reason(series: &[&Series], i: usize) -> Text {
     series
         .iter()
         .find(|s| s.values[i].is_none())
         .and_then(|s| s.main_missing_reason())
-        .unwrap_or("cannot assess")
-        .to_string()
+        .cloned()
+        .unwrap_or_else(|| text!("cannot assess", "評価不可"))
+}
+
+fn hips_or_shoulders_unseen() -> Text {
+    text!(
+        "cannot assess: hips or shoulders not seen",
+        "評価不可: 腰または肩が見えません"
+    )
+}
+
+/// [`SPINAL_PART_NOTE`] in both languages, for the analysis notes.
+pub fn spinal_part_note() -> Text {
+    Text::new(
+        SPINAL_PART_NOTE,
+        "spinal_part（脊柱部分）= 2 ×（体幹の弦 − 骨盤面の角度）の立位との差（= 全体の屈曲 − 股関節部分）。胸椎の屈曲も腰椎の屈曲も含みます。資料の「腰を丸めず反らさず」（004 §3-2 H3）は、脊柱部分と背中の形を合わせて判定しています",
+    )
 }
 
 /// The least-flexed tenth (by trunk–thigh angle) of the frames that have all three angles.

@@ -31,4 +31,4 @@ pub use rotation::{measure_rotation, Rotation, RotationOptions, ROTATION_PROTOCO
 pub use series::{Assessment, Series};
 
 /// Version of the forward-bend and rotation JSON written by `ugoki measure`.
-pub const MEASURE_SCHEMA_VERSION: u32 = 1;
+pub const MEASURE_SCHEMA_VERSION: u32 = 2;

@@ -15,6 +15,8 @@
 use super::mask::{probability, PERSON_PROBABILITY};
 use super::sagittal::{inclination_deg, Point};
 use crate::pose::PersonMask;
+use crate::text;
+use crate::text::Text;
 
 /// First and last fraction of the trunk axis sampled, and the step.
 pub const FIRST_FRACTION: f64 = -0.10;
@@ -53,15 +55,20 @@ pub enum Rejection {
 
 impl Rejection {
     /// The reason in words.
-    pub fn describe(self) -> &'static str {
+    pub fn describe(self) -> Text {
         match self {
-            Rejection::NoAxis => "hip-to-shoulder axis too short",
-            Rejection::Incomplete => {
-                "back occluded: the outline has a gap between the hip and the shoulder"
-            }
-            Rejection::Jump => {
-                "mask unreliable: the back outline jumps (something merges with the back)"
-            }
+            Rejection::NoAxis => text!(
+                "hip-to-shoulder axis too short",
+                "腰から肩までの軸が短すぎます"
+            ),
+            Rejection::Incomplete => text!(
+                "back occluded: the outline has a gap between the hip and the shoulder",
+                "背中が隠れています: 腰と肩の間で輪郭が途切れています"
+            ),
+            Rejection::Jump => text!(
+                "mask unreliable: the back outline jumps (something merges with the back)",
+                "人物マスクが不確かです: 背中の輪郭が飛んでいます（何かが背中に重なっています）"
+            ),
         }
     }
 }

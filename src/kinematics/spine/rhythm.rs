@@ -8,6 +8,8 @@
 //! inclination; a ratio needs a spinal contribution of at least [`MIN_SPINAL_DEG`].
 
 use super::series::Assessment;
+use crate::text;
+use crate::text::Text;
 use serde::{Deserialize, Serialize};
 
 /// Trunk-inclination bins, degrees.
@@ -66,12 +68,13 @@ pub fn rhythm(
                 frames,
                 hip_change_deg: None,
                 spinal_change_deg: None,
-                ratio: Assessment::CannotAssess(String::new()),
+                ratio: Assessment::CannotAssess(Text::new("", "")),
             };
             if frames < MIN_FRAMES || spread < MIN_SPREAD_DEG {
-                bin.ratio = Assessment::CannotAssess(format!(
-                    "too little of the bend in this bin ({frames} frames over {:.0}° of trunk inclination; {MIN_FRAMES} frames over {MIN_SPREAD_DEG}° needed)",
-                    spread.max(0.0)
+                let spread = spread.max(0.0);
+                bin.ratio = Assessment::CannotAssess(text!(
+                    "too little of the bend in this bin ({frames} frames over {spread:.0}° of trunk inclination; {MIN_FRAMES} frames over {MIN_SPREAD_DEG}° needed)",
+                    "この区間の曲げが少なすぎます（体幹の傾き {spread:.0}° にわたり {frames} フレーム。{MIN_SPREAD_DEG}° にわたり {MIN_FRAMES} フレームが必要です）"
                 ));
                 return bin;
             }
@@ -81,10 +84,14 @@ pub fn rhythm(
             bin.spinal_change_deg = spinal_change;
             bin.ratio = match (hip_change, spinal_change) {
                 (Some(h), Some(s)) if s >= MIN_SPINAL_DEG => Assessment::Assessed(h / s),
-                (Some(_), Some(s)) => Assessment::CannotAssess(format!(
-                    "the spinal part changes by {s:.1}° across this bin (under {MIN_SPINAL_DEG}°): the bin's bend is all hip, a ratio is not meaningful"
+                (Some(_), Some(s)) => Assessment::CannotAssess(text!(
+                    "the spinal part changes by {s:.1}° across this bin (under {MIN_SPINAL_DEG}°): the bin's bend is all hip, a ratio is not meaningful",
+                    "この区間で脊柱部分の変化は {s:.1}°（{MIN_SPINAL_DEG}° 未満）: この区間の曲げはすべて股関節からで、比は意味を持ちません"
                 )),
-                _ => Assessment::CannotAssess("no spread of trunk inclination".into()),
+                _ => Assessment::CannotAssess(text!(
+                    "no spread of trunk inclination",
+                    "体幹の傾きに幅がありません"
+                )),
             };
             bin
         })
@@ -115,7 +122,7 @@ mod tests {
         let hip = trunk.clone();
         let spinal = vec![Some(0.0); 40];
         let bins = rhythm(&trunk, &hip, &spinal);
-        assert!(bins[0].ratio.reason().unwrap().contains("all hip"));
-        assert!(bins[2].ratio.reason().unwrap().contains("too little"));
+        assert!(bins[0].ratio.reason().unwrap().en.contains("all hip"));
+        assert!(bins[2].ratio.reason().unwrap().en.contains("too little"));
     }
 }

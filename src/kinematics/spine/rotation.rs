@@ -31,6 +31,8 @@ use crate::kinematics::geometry::wrap_deg;
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
 use crate::skeleton::Joint;
+use crate::text;
+use crate::text::Text;
 use crate::track::PoseTrack;
 use serde::{Deserialize, Serialize};
 
@@ -47,7 +49,12 @@ pub const ROTATION_PROTOCOL: [&str; 4] = [
 const ASSUMED_SHOULDER_RATIO: f64 = 0.75;
 const ASSUMED_HIP_RATIO: f64 = 0.5;
 /// Why method A refuses a front or back view; BlazePose world yaw may still stand in.
-pub const NOT_SIDE_ON: &str = "cannot assess: the camera is not side-on (front or back view) and no BlazePose world landmarks were given: a front camera cannot measure rotation reliably from 2-D keypoints";
+pub fn not_side_on() -> Text {
+    text!(
+        "cannot assess: the camera is not side-on (front or back view) and no BlazePose world landmarks were given: a front camera cannot measure rotation reliably from 2-D keypoints",
+        "評価不可: カメラが側方にありません（正面または後方からの撮影）。BlazePose のワールド座標もないため、正面のカメラでは 2 次元のキーポイントから回旋を確かに測れません"
+    )
+}
 /// Confidence factor of world-yaw-only values (front camera): plausible but unvalidated.
 const WORLD_ONLY_CONFIDENCE: f64 = 0.5;
 
@@ -143,7 +150,7 @@ pub struct Rotation {
     /// What this measurement cannot do, and what this clip lacked.
     pub limits: Vec<String>,
     /// Set when nothing could be assessed: why.
-    pub cannot_assess: Option<String>,
+    pub cannot_assess: Option<Text>,
     /// The subject faced the camera where frames were refused (a front or back view, or a
     /// drill done facing the camera): there the turns can still be read from the head.
     #[serde(default)]
@@ -312,23 +319,31 @@ pub fn measure_rotation(
     let front_drill = window.is_some_and(|w| w.reaches_the_end(times));
 
     // A frame is measured when its pass is seen side-on (or obliquely) with a facing.
-    let facing: Vec<Result<f64, String>> = (0..n)
+    let facing: Vec<Result<f64, Text>> = (0..n)
         .map(|i| {
             let Some(pass) = kinematics.pass_at(i) else {
-                return Err("cannot assess: subject not seen".to_string());
+                return Err(text!(
+                    "cannot assess: subject not seen",
+                    "評価不可: 対象者が映っていません"
+                ));
             };
             match (pass.view.view, pass.view.facing.or(pass.facing)) {
                 // A drill done facing the camera: its turns make the pass look oblique.
-                (View::Side | View::Oblique, _) if front_drill => Err(NOT_SIDE_ON.to_string()),
-                (View::Side | View::Oblique, _) if times[i] <= calibration_end => {
-                    Err("calibration window (facing the camera)".to_string())
-                }
+                (View::Side | View::Oblique, _) if front_drill => Err(not_side_on()),
+                (View::Side | View::Oblique, _) if times[i] <= calibration_end => Err(text!(
+                    "calibration window (facing the camera)",
+                    "較正の時間帯（カメラの方を向いています）"
+                )),
                 (View::Side | View::Oblique, Some(f)) => Ok(f.sign()),
-                (View::Side | View::Oblique, None) => {
-                    Err("cannot assess: facing direction unknown".to_string())
-                }
-                (View::Front | View::Back, _) => Err(NOT_SIDE_ON.to_string()),
-                (View::Unknown, _) => Err("cannot assess: view unknown".to_string()),
+                (View::Side | View::Oblique, None) => Err(text!(
+                    "cannot assess: facing direction unknown",
+                    "評価不可: 体が左右どちらを向いているかわかりません"
+                )),
+                (View::Front | View::Back, _) => Err(not_side_on()),
+                (View::Unknown, _) => Err(text!(
+                    "cannot assess: view unknown",
+                    "評価不可: 撮影方向が不明です"
+                )),
             }
         })
         .collect();
@@ -384,24 +399,34 @@ pub fn measure_rotation(
             pelvis_peaks: peaks(&[]),
             thoracic_peaks: peaks(&[]),
             limits,
-            cannot_assess: Some("cannot assess: the trunk is never seen".into()),
+            cannot_assess: Some(text!(
+                "cannot assess: the trunk is never seen",
+                "評価不可: 体幹が一度も映っていません"
+            )),
             faced_the_camera: false,
         };
     };
 
     let raw = |width: f64,
                pick: &dyn Fn(&Lines) -> Option<(Point, Point)>|
-     -> Vec<Result<(f64, bool), String>> {
+     -> Vec<Result<(f64, bool), Text>> {
         (0..n)
             .map(|i| {
                 let sign = facing[i].clone()?;
                 let l = &all[i];
                 let (Some(line), Some(trunk)) = (pick(l), l.trunk) else {
-                    return Err("cannot assess: shoulders, hips or trunk not seen".to_string());
+                    return Err(text!(
+                        "cannot assess: shoulders, hips or trunk not seen",
+                        "評価不可: 肩、腰または体幹が見えません"
+                    ));
                 };
                 let w = width * trunk / widths.trunk_px;
-                let sine = turn_sine(line, w, sign)
-                    .ok_or_else(|| "cannot assess: the line is tilted more than its width (lateral bend or keypoint error)".to_string())?;
+                let sine = turn_sine(line, w, sign).ok_or_else(|| {
+                    text!(
+                        "cannot assess: the line is tilted more than its width (lateral bend or keypoint error)",
+                        "評価不可: 線の傾きがその幅を超えています（体の側屈か、キーポイントの誤り）"
+                    )
+                })?;
                 Ok((sine.clamp(-1.0, 1.0).asin().to_degrees(), sine.abs() >= 1.0))
             })
             .collect()
@@ -411,7 +436,7 @@ pub fn measure_rotation(
 
     // Neutral: the longest still side-on hold (both lines within 15° of side-on).
     let near_side_on =
-        |v: &Result<(f64, bool), String>| v.as_ref().is_ok_and(|(a, _)| a.abs() < 15.0);
+        |v: &Result<(f64, bool), Text>| v.as_ref().is_ok_and(|(a, _)| a.abs() < 15.0);
     let neutral_run = longest_run(
         times,
         |i| near_side_on(&shoulder_raw[i]) && near_side_on(&hip_raw[i]),
@@ -430,7 +455,10 @@ pub fn measure_rotation(
     if let Some((hold_start, _)) = neutral_run {
         for i in (0..hold_start).filter(|&i| times[i] > calibration_end) {
             for raw in [&mut shoulder_raw[i], &mut hip_raw[i]] {
-                *raw = Err("turning side-on after the calibration (protocol step 3)".into());
+                *raw = Err(text!(
+                    "turning side-on after the calibration (protocol step 3)",
+                    "較正のあと、横向きに向き直っているところ（手順 3）"
+                ));
             }
         }
     }
@@ -473,11 +501,11 @@ pub fn measure_rotation(
         }
     }
     let main_missing = shoulders.main_missing_reason();
-    let faced_the_camera = main_missing == Some(NOT_SIDE_ON);
+    let faced_the_camera = main_missing == Some(&not_side_on());
     let cannot_assess = (shoulders.count() == 0).then(|| {
         main_missing
-            .unwrap_or("cannot assess: no frames")
-            .to_string()
+            .cloned()
+            .unwrap_or_else(|| text!("cannot assess: no frames", "評価不可: フレームがありません"))
     });
     Rotation {
         schema_version: MEASURE_SCHEMA_VERSION,
@@ -498,10 +526,13 @@ pub fn measure_rotation(
     }
 }
 
-fn reason_at(raw: &Result<(f64, bool), String>) -> String {
+fn reason_at(raw: &Result<(f64, bool), Text>) -> Text {
     match raw {
         Err(reason) => reason.clone(),
-        Ok(_) => "cannot assess: turned 90° or more from side-on (e.g. the top of a golf backswing): beyond what one side-on camera measures".into(),
+        Ok(_) => text!(
+            "cannot assess: turned 90° or more from side-on (e.g. the top of a golf backswing): beyond what one side-on camera measures",
+            "評価不可: 横向きから 90° 以上回っています（ゴルフのバックスイングのトップなど）。側方のカメラ 1 台で測れる範囲を超えています"
+        ),
     }
 }
 
@@ -519,7 +550,7 @@ fn world_line_confidence(lines: &Lines, shoulders: bool) -> f64 {
 #[allow(clippy::too_many_arguments)]
 fn line_rotation(
     name: &str,
-    raw: &[Result<(f64, bool), String>],
+    raw: &[Result<(f64, bool), Text>],
     world: &[Option<&Vec<Option<[f32; 3]>>>],
     (left, right): (Joint, Joint),
     (neutral_start, neutral_end): (usize, usize),
@@ -569,7 +600,7 @@ fn line_rotation(
     for i in 0..n {
         let (a, clipped) = match (&raw[i], relative[i]) {
             (Ok(v), _) => *v,
-            (Err(reason), Some(w)) if reason == NOT_SIDE_ON && w.abs() < 90.0 => {
+            (Err(reason), Some(w)) if *reason == not_side_on() && w.abs() < 90.0 => {
                 let keypoints = world_line_confidence(&all[i], left == Joint::LeftShoulder);
                 let flagged = if unreliable[i].is_some() { 0.5 } else { 1.0 };
                 series.set(

@@ -1,7 +1,8 @@
 //! A measured quantity over time, and the assessed / cannot-assess outcome of a summary value.
 
+use crate::text;
+use crate::text::Text;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// One measured quantity per frame, with how it was obtained.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -16,8 +17,15 @@ pub struct Series {
     pub values: Vec<Option<f64>>,
     /// One per frame, 0..1; 0 where there is no value.
     pub confidence: Vec<f64>,
-    /// Frames without a value, counted by reason.
-    pub missing: BTreeMap<String, usize>,
+    /// Frames without a value, counted by reason, in the order the reasons first came.
+    pub missing: Vec<Missed>,
+}
+
+/// Why some frames have no value, and how many.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Missed {
+    pub reason: Text,
+    pub frames: usize,
 }
 
 impl Series {
@@ -29,7 +37,7 @@ impl Series {
             method: method.into(),
             values: vec![None; frames],
             confidence: vec![0.0; frames],
-            missing: BTreeMap::new(),
+            missing: Vec::new(),
         }
     }
 
@@ -39,15 +47,27 @@ impl Series {
             self.values[i] = Some(value);
             self.confidence[i] = confidence.clamp(0.0, 1.0);
         } else {
-            self.miss(i, "not a finite number (degenerate geometry)");
+            self.miss(
+                i,
+                &text!(
+                    "not a finite number (degenerate geometry)",
+                    "有限の数値になりません（幾何が退化しています）"
+                ),
+            );
         }
     }
 
     /// Records why frame `i` has no value.
-    pub fn miss(&mut self, i: usize, reason: &str) {
+    pub fn miss(&mut self, i: usize, reason: &Text) {
         self.values[i] = None;
         self.confidence[i] = 0.0;
-        *self.missing.entry(reason.to_string()).or_default() += 1;
+        match self.missing.iter_mut().find(|m| m.reason == *reason) {
+            Some(m) => m.frames += 1,
+            None => self.missing.push(Missed {
+                reason: reason.clone(),
+                frames: 1,
+            }),
+        }
     }
 
     /// Frames with a value.
@@ -55,12 +75,20 @@ impl Series {
         self.values.iter().flatten().count()
     }
 
+    /// [`Series::main_missing_reason`], or that none was recorded.
+    pub fn why_missing(&self) -> Text {
+        self.main_missing_reason()
+            .cloned()
+            .unwrap_or_else(|| text!("no reason recorded", "理由の記録なし"))
+    }
+
     /// The most frequent reason for a missing value, if any frame misses one.
-    pub fn main_missing_reason(&self) -> Option<&str> {
+    pub fn main_missing_reason(&self) -> Option<&Text> {
         self.missing
             .iter()
-            .max_by_key(|(_, n)| **n)
-            .map(|(r, _)| r.as_str())
+            .rev()
+            .max_by_key(|m| m.frames)
+            .map(|m| &m.reason)
     }
 }
 
@@ -70,7 +98,7 @@ impl Series {
 pub enum Assessment<T> {
     Assessed(T),
     /// "cannot assess": why.
-    CannotAssess(String),
+    CannotAssess(Text),
 }
 
 impl<T> Assessment<T> {
@@ -83,7 +111,7 @@ impl<T> Assessment<T> {
     }
 
     /// The reason when not assessed.
-    pub fn reason(&self) -> Option<&str> {
+    pub fn reason(&self) -> Option<&Text> {
         match self {
             Assessment::Assessed(_) => None,
             Assessment::CannotAssess(r) => Some(r),
@@ -142,6 +170,6 @@ mod tests {
         assert_eq!(s.values, vec![None, Some(4.0)]);
         assert_eq!(s.confidence, vec![0.0, 1.0]);
         assert_eq!(s.count(), 1);
-        assert!(s.main_missing_reason().unwrap().contains("finite"));
+        assert!(s.main_missing_reason().unwrap().en.contains("finite"));
     }
 }
