@@ -143,6 +143,10 @@ fn folder_of_good_and_bad_videos_is_scored_then_skipped() {
     let rows = summary_rows(out.path());
     assert_eq!(rows.len(), 7);
     let index = std::fs::read_to_string(out.path().join("index.html")).unwrap();
+    assert!(
+        index.contains(ugoki::cli::analyze::RED_FLAG_EN),
+        "index.html carries the red-flag notice"
+    );
     for (good, movement) in [
         ("gait_bog_normal_01_side.mp4", "gait"),
         ("hinge_good_side.mp4", "hinge"),
@@ -326,6 +330,26 @@ fn shards_cover_every_video_once_and_merge_equals_the_whole() {
             "{file}"
         );
     }
+    // The summary page in Japanese, over the same table.
+    let csv = std::fs::read_to_string(sharded.path().join("summary.csv")).unwrap();
+    let merged = ugoki(&[
+        "batch",
+        "--merge",
+        sharded.path().to_str().unwrap(),
+        "--lang",
+        "ja",
+        "--quiet",
+    ]);
+    assert!(merged.status.success(), "{}", stderr(&merged));
+    let index = std::fs::read_to_string(sharded.path().join("index.html")).unwrap();
+    assert!(
+        index.contains("<html lang=\"ja\">") && index.contains(ugoki::cli::analyze::RED_FLAG_JA),
+        "the Japanese page carries the notice in Japanese"
+    );
+    assert_eq!(
+        std::fs::read_to_string(sharded.path().join("summary.csv")).unwrap(),
+        csv
+    );
     let rows = summary_rows(whole.path());
     let rotation = &rows["rotation_good_side_on.mp4"];
     assert_eq!(

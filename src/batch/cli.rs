@@ -39,7 +39,7 @@ pub struct BatchArgs {
     /// Print the run's results as JSON on stdout.
     #[arg(long)]
     pub json: bool,
-    /// Language of each video's report page.
+    /// Language of each video's report page and of the summary page.
     #[arg(long, value_enum, default_value_t = Lang::En)]
     pub lang: Lang,
     /// Also write each video's annotated video (`annotated.mp4` in its folder; re-reads and
@@ -51,7 +51,7 @@ pub struct BatchArgs {
 /// Runs `ugoki batch`.
 pub fn run(args: BatchArgs) -> Result<()> {
     if let Some(out) = &args.merge {
-        let rows = summary::write(out)?;
+        let rows = summary::write(out, args.lang)?;
         let failed = rows.iter().filter(|r| r.status != "ok").count();
         if args.json {
             println!(
@@ -91,7 +91,7 @@ pub fn run(args: BatchArgs) -> Result<()> {
     // Shards share the output folder; only --merge writes the summary, so two shards never
     // write it at once.
     if args.shard.is_none() {
-        summary::write(&out)?;
+        summary::write(&out, args.lang)?;
     }
     let count = |status: Status| {
         outcome

@@ -4,9 +4,12 @@
 use super::inputs::Entry;
 use super::run::ErrorRecord;
 use super::{ANALYSIS_FILE, DONE_FILE, ENTRY_FILE, ERROR_FILE, REPORT_FILE};
-use crate::cli::analyze::AnalysisReport;
+use crate::cli::analyze::{
+    AnalysisReport, NOT_A_DIAGNOSIS_EN, NOT_A_DIAGNOSIS_JA, RED_FLAG_EN, RED_FLAG_JA,
+};
 use crate::error::{Error, Result};
 use crate::report::atomic;
+use crate::text::{tr, Lang};
 use std::fmt::Write as _;
 use std::path::Path;
 
@@ -203,12 +206,31 @@ fn url_part(value: &str) -> String {
 }
 
 /// `index.html`: the table with every column sortable (click a heading) and a link to each
-/// video's report (or its analysis.json / error.json when there is no report page).
-pub fn to_html(rows: &[Row]) -> String {
-    let mut html = String::from(
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>ugoki batch</title>\n<style>\nbody{font-family:sans-serif;margin:1em}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:3px 6px;font-size:13px;vertical-align:top}th{cursor:pointer;background:#eee}tr.error td{background:#fee}tr.incomplete td{background:#ffd}\n</style></head><body>\n",
+/// video's report (or its analysis.json / error.json when there is no report page), under the
+/// red-flag notice, in `lang` (the column names are the CSV's).
+pub fn to_html(rows: &[Row], lang: Lang) -> String {
+    let code = tr(lang, "en", "ja");
+    let mut html = format!("<!doctype html>\n<html lang=\"{code}\">");
+    html.push_str(
+        "<head><meta charset=\"utf-8\"><title>ugoki batch</title>\n<style>\nbody{font-family:sans-serif;margin:1em}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:3px 6px;font-size:13px;vertical-align:top}th{cursor:pointer;background:#eee}tr.error td{background:#fee}tr.incomplete td{background:#ffd}\n</style></head><body>\n",
     );
-    let _ = writeln!(html, "<h1>ugoki batch: {} videos</h1>\n<p>Click a column heading to sort. Feedback on how a movement was made, not a diagnosis.</p>\n<table id=\"summary\"><thead><tr><th>link</th>", rows.len());
+    let (not_a_diagnosis, red_flags) = match lang {
+        Lang::En => (NOT_A_DIAGNOSIS_EN, RED_FLAG_EN),
+        Lang::Ja => (NOT_A_DIAGNOSIS_JA, RED_FLAG_JA),
+    };
+    let _ = writeln!(
+        html,
+        "<h1>ugoki batch: {} {}</h1>\n<p>{}</p>\n<p><strong>{}</strong> {}</p>\n<table id=\"summary\"><thead><tr><th>link</th>",
+        rows.len(),
+        tr(lang, "videos", "本の動画"),
+        tr(
+            lang,
+            "Click a column heading to sort.",
+            "列の見出しをクリックすると並べ替えます。"
+        ),
+        html_escape(not_a_diagnosis),
+        html_escape(red_flags)
+    );
     for column in COLUMNS {
         let _ = write!(html, "<th>{column}</th>");
     }
@@ -241,10 +263,11 @@ pub fn to_html(rows: &[Row]) -> String {
     html
 }
 
-/// Writes `summary.csv` and `index.html` for every video folder under `out`; returns the rows.
-pub fn write(out: &Path) -> Result<Vec<Row>> {
+/// Writes `summary.csv` and `index.html` (in `lang`) for every video folder under `out`;
+/// returns the rows.
+pub fn write(out: &Path, lang: Lang) -> Result<Vec<Row>> {
     let rows = read_rows(out)?;
     atomic::write(&out.join(SUMMARY_CSV), to_csv(&rows).as_bytes())?;
-    atomic::write(&out.join(INDEX_HTML), to_html(&rows).as_bytes())?;
+    atomic::write(&out.join(INDEX_HTML), to_html(&rows, lang).as_bytes())?;
     Ok(rows)
 }
