@@ -132,6 +132,14 @@ fn live_counts_and_verdicts_equal_analyze_and_come_within_half_a_second() {
         let sessions = dir.path().join("sessions");
         let out = live_file(&video, movement, &sessions, &[]);
         assert!(out.status.success(), "live: {}", stderr(&out));
+        let printed = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            printed
+                .lines()
+                .next()
+                .is_some_and(|l| l.contains(ugoki::cli::analyze::RED_FLAG_EN)),
+            "live opens with the red-flag notice: {printed}"
+        );
         let session = read(&session_dir(&sessions).join("session.json"));
         println!(
             "{clip}: {} of {} frames processed, processing p95 {:.1} ms, verdict delays {}",

@@ -4,9 +4,7 @@
 use super::inputs::Entry;
 use super::run::ErrorRecord;
 use super::{ANALYSIS_FILE, DONE_FILE, ENTRY_FILE, ERROR_FILE, REPORT_FILE};
-use crate::cli::analyze::{
-    AnalysisReport, NOT_A_DIAGNOSIS_EN, NOT_A_DIAGNOSIS_JA, RED_FLAG_EN, RED_FLAG_JA,
-};
+use crate::cli::analyze::{AnalysisReport, Notice};
 use crate::error::{Error, Result};
 use crate::report::atomic;
 use crate::text::{tr, Lang};
@@ -214,13 +212,9 @@ pub fn to_html(rows: &[Row], lang: Lang) -> String {
     html.push_str(
         "<head><meta charset=\"utf-8\"><title>ugoki batch</title>\n<style>\nbody{font-family:sans-serif;margin:1em}table{border-collapse:collapse}th,td{border:1px solid #ccc;padding:3px 6px;font-size:13px;vertical-align:top}th{cursor:pointer;background:#eee}tr.error td{background:#fee}tr.incomplete td{background:#ffd}\n</style></head><body>\n",
     );
-    let (not_a_diagnosis, red_flags) = match lang {
-        Lang::En => (NOT_A_DIAGNOSIS_EN, RED_FLAG_EN),
-        Lang::Ja => (NOT_A_DIAGNOSIS_JA, RED_FLAG_JA),
-    };
     let _ = writeln!(
         html,
-        "<h1>ugoki batch: {} {}</h1>\n<p>{}</p>\n<p><strong>{}</strong> {}</p>\n<table id=\"summary\"><thead><tr><th>link</th>",
+        "<h1>ugoki batch: {} {}</h1>\n<p>{}</p>\n<p><strong>{}</strong></p>\n<table id=\"summary\"><thead><tr><th>link</th>",
         rows.len(),
         tr(lang, "videos", "本の動画"),
         tr(
@@ -228,8 +222,7 @@ pub fn to_html(rows: &[Row], lang: Lang) -> String {
             "Click a column heading to sort.",
             "列の見出しをクリックすると並べ替えます。"
         ),
-        html_escape(not_a_diagnosis),
-        html_escape(red_flags)
+        html_escape(&Notice::default().line(lang))
     );
     for column in COLUMNS {
         let _ = write!(html, "<th>{column}</th>");

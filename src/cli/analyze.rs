@@ -91,14 +91,25 @@ pub struct Notice {
     pub source: String,
 }
 
-impl Notice {
-    fn new() -> Notice {
+/// The notice of document 000.
+impl Default for Notice {
+    fn default() -> Notice {
         Notice {
             red_flags_en: RED_FLAG_EN.into(),
             red_flags_ja: RED_FLAG_JA.into(),
             not_a_diagnosis_en: NOT_A_DIAGNOSIS_EN.into(),
             not_a_diagnosis_ja: NOT_A_DIAGNOSIS_JA.into(),
             source: "document 000".into(),
+        }
+    }
+}
+
+impl Notice {
+    /// "Not a diagnosis" and the red-flag notice, one line in `lang`.
+    pub fn line(&self, lang: Lang) -> String {
+        match lang {
+            Lang::En => format!("{} {}", self.not_a_diagnosis_en, self.red_flags_en),
+            Lang::Ja => format!("{} {}", self.not_a_diagnosis_ja, self.red_flags_ja),
         }
     }
 }
@@ -189,7 +200,7 @@ pub fn analyze_kinematics(
         recognition,
         analysis,
         assessment,
-        notice: Notice::new(),
+        notice: Notice::default(),
     };
     Ok((report, spine))
 }
@@ -315,12 +326,8 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
             }
         }
     }
-    let n = &report.notice;
-    if lang == Lang::Ja {
-        out.push_str(&format!("{} {}\n", n.not_a_diagnosis_ja, n.red_flags_ja));
-    } else {
-        out.push_str(&format!("{} {}\n", n.not_a_diagnosis_en, n.red_flags_en));
-    }
+    out.push_str(&report.notice.line(lang));
+    out.push('\n');
     out
 }
 
@@ -423,7 +430,7 @@ mod tests {
             recognition: None,
             assessment: Some(assess(&analysis, &shipped(Movement::Hinge))),
             analysis: Some(analysis),
-            notice: Notice::new(),
+            notice: Notice::default(),
         }
     }
 

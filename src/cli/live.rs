@@ -1,5 +1,6 @@
 //! `ugoki live`: real-time feedback from a camera, or from a file played as if it were one.
 
+use crate::cli::analyze::Notice;
 use crate::criteria::{self};
 use crate::error::{Error, Result};
 use crate::interrupt::StopFlag;
@@ -176,6 +177,10 @@ pub fn run(args: LiveArgs) -> Result<()> {
         criteria,
         lang: args.lang,
     };
+    if !args.json {
+        // Before the first repetition, as the documents ask: red flags come first.
+        println!("{}", Notice::default().line(settings.lang));
+    }
     let record = live::run(
         source,
         estimator,
