@@ -21,6 +21,7 @@ pub fn tr(lang: Lang, en: &'static str, ja: &'static str) -> &'static str {
 
 /// A sentence in English and in Japanese.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Text {
     pub en: String,
     pub ja: String,

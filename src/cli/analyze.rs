@@ -286,7 +286,8 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
                             .filter_map(|j| j.value)
                             .collect::<Vec<_>>()
                     )),
-                    tr(lang, "pass", "良好の基準")
+                    tr(lang, "pass", "良好の基準"),
+                    th = th.get(lang)
                 ),
                 _ => String::new(),
             };

@@ -10,7 +10,7 @@ pub mod scoring;
 
 use crate::kinematics::view::View;
 use crate::movement::{quantities, Movement};
-use crate::text::Text;
+use crate::text::{tr, Lang, Text};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 use toml::Spanned;
@@ -60,27 +60,40 @@ impl Band {
         self.min.is_none_or(|m| value >= m) && self.max.is_none_or(|m| value <= m)
     }
 
-    /// The band as text, e.g. `≥ 0.25`, `≤ 15`, `20–55`.
-    pub fn describe(&self, unit: &str) -> String {
-        let unit = match unit {
-            "ratio" | "dimensionless" | "fraction" | "none" => String::new(),
-            u => format!(" {u}"),
+    /// The band as text with its unit, e.g. `≥ 0.25 trunk_lengths`, `≤ 15 deg`, `20–55 deg`.
+    pub fn describe(&self, unit: &str) -> Text {
+        let in_lang = |lang| {
+            let unit = match unit_label(unit, lang) {
+                "" => String::new(),
+                "°" => "°".into(),
+                u => format!(" {u}"),
+            };
+            match (self.min, self.max) {
+                (Some(a), Some(b)) => format!("{a}–{b}{unit}"),
+                (Some(a), None) => format!("≥ {a}{unit}"),
+                (None, Some(b)) => format!("≤ {b}{unit}"),
+                (None, None) => tr(lang, "any value", "どの値でも").into(),
+            }
         };
-        match (self.min, self.max) {
-            (Some(a), Some(b)) => format!("{a}–{b}{unit}"),
-            (Some(a), None) => format!("≥ {a}{unit}"),
-            (None, Some(b)) => format!("≤ {b}{unit}"),
-            (None, None) => "any value".into(),
-        }
+        Text::new(in_lang(Lang::En), in_lang(Lang::Ja))
     }
 }
 
-/// A text in both languages.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Bilingual {
-    pub en: String,
-    pub ja: String,
+/// A criterion's unit as shown to people in `lang`; empty for a plain number. English shows
+/// the unit's name (`trunk_lengths`), as analysis.json and the docs do.
+pub fn unit_label(unit: &str, lang: Lang) -> &str {
+    match (unit, lang) {
+        ("ratio" | "dimensionless" | "fraction" | "none", _) => "",
+        (u, Lang::En) => u,
+        ("deg", Lang::Ja) => "°",
+        ("s", Lang::Ja) => "秒",
+        ("turns", Lang::Ja) => "回",
+        ("trunk_lengths", Lang::Ja) => "× 体幹の長さ",
+        ("shank_lengths", Lang::Ja) => "× すねの長さ",
+        ("body_heights", Lang::Ja) => "× 身長",
+        ("body_heights/s", Lang::Ja) => "× 身長/秒",
+        (u, Lang::Ja) => u,
+    }
 }
 
 /// One criterion.
@@ -116,9 +129,9 @@ pub struct Criterion {
     pub pass: Option<Band>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub warn: Option<Band>,
-    pub feedback: Bilingual,
+    pub feedback: Text,
     /// A few words for `ugoki live` to show beside the verdict while the person moves.
-    pub cue: Bilingual,
+    pub cue: Text,
 }
 
 impl Criterion {
@@ -347,4 +360,28 @@ pub fn read(path: &Path) -> crate::Result<CriteriaFile> {
         crate::Error::bad_input(path, format!("cannot read the criteria file: {e}"))
     })?;
     parse(&text, &path.display().to_string()).map_err(|e| crate::Error::Usage(e.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bands_read_with_their_unit_in_either_language() {
+        let band = |min, max| Band {
+            min,
+            max,
+            source: "test".into(),
+        };
+        let lean = band(Some(20.0), Some(55.0)).describe("deg");
+        assert_eq!(
+            (lean.en.as_str(), lean.ja.as_str()),
+            ("20–55 deg", "20–55°")
+        );
+        let shift = band(Some(0.25), None).describe("trunk_lengths");
+        assert_eq!(shift.en, "≥ 0.25 trunk_lengths");
+        assert_eq!(shift.ja, "≥ 0.25 × 体幹の長さ");
+        let ratio = band(None, Some(0.2)).describe("fraction");
+        assert_eq!((ratio.en.as_str(), ratio.ja.as_str()), ("≤ 0.2", "≤ 0.2"));
+    }
 }

@@ -72,8 +72,8 @@ pub struct CriterionResult {
     pub quantity: String,
     pub unit: String,
     /// The pass and warn bands as text (`≥ 0.25 trunk_lengths`).
-    pub pass_threshold: Option<String>,
-    pub warn_threshold: Option<String>,
+    pub pass_threshold: Option<Text>,
+    pub warn_threshold: Option<Text>,
     /// The verdict for the clip: the median of the judged repetitions' verdicts.
     pub verdict: Verdict,
     /// 0..1, see [`SCORE_METHOD`].
@@ -279,8 +279,7 @@ pub fn assess(analysis: &MovementAnalysis, criteria: &CriteriaFile) -> Assessmen
         };
         let wants_feedback =
             matches!(verdict, Verdict::Warn | Verdict::Fail) || !criterion.assessable;
-        let feedback =
-            wants_feedback.then(|| Text::new(&criterion.feedback.en, &criterion.feedback.ja));
+        let feedback = wants_feedback.then(|| criterion.feedback.clone());
         results.push(CriterionResult {
             id: criterion.id.clone(),
             name: Text::new(

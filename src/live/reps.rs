@@ -198,10 +198,7 @@ fn new_segments(
                     .iter()
                     .find(|k| k.id == c.id)
                     .filter(|_| matches!(j.verdict, Verdict::Warn | Verdict::Fail))
-                    .map(|k| match settings.lang {
-                        Lang::En => k.cue.en.clone(),
-                        Lang::Ja => k.cue.ja.clone(),
-                    });
+                    .map(|k| k.cue.get(settings.lang).to_string());
                 Some(RepVerdict {
                     id: c.id.clone(),
                     verdict: j.verdict,

@@ -8,9 +8,9 @@ use super::setup_check::SetupProblem;
 use crate::cli::analyze::{write_analysis, AnalysisReport};
 use crate::error::{Error, Result};
 use crate::kinematics::Kinematics;
-use crate::movement::Movement;
+use crate::movement::{segment_label, Movement};
 use crate::report::atomic;
-use crate::text::Lang;
+use crate::text::{tr, Lang};
 use crate::track::PoseTrack;
 use opencv::core::{Mat, Vector};
 use opencv::imgcodecs;
@@ -104,11 +104,11 @@ pub fn describe(a: &Announcement, lang: Lang) -> String {
         })
         .collect();
     format!(
-        "{} {}: {:.2}-{:.2} s, verdicts at {:.2} s: {}",
-        a.kind,
-        a.number,
+        "{}: {:.2}-{:.2} s, {} {:.2} s: {}",
+        segment_label(&format!("{} {}", a.kind, a.number), lang),
         a.start_s,
         a.end_s,
+        tr(lang, "verdicts at", "判定"),
         a.available_s,
         verdicts.join(", ")
     )

@@ -6,6 +6,7 @@ use super::keyframes::KeyFrame;
 use super::svg::{escape, Band, BarPlot, LinePlot, Mark, Series};
 use crate::cli::analyze::AnalysisReport;
 use crate::criteria::scoring::{view_name, CriterionResult, Verdict};
+use crate::criteria::unit_label;
 use crate::kinematics::calibration::CalibrationMethod;
 use crate::kinematics::spine::forward_bend::spinal_part_note;
 use crate::kinematics::view::View;
@@ -218,7 +219,7 @@ fn criterion_row(out: &mut String, cr: &CriterionResult, a: Option<&MovementAnal
                 r#"{}: {} {}{} <span class="verdict {}">{}</span>"#,
                 escape(&segment_label(&j.on, lang)),
                 fmt_value(v),
-                escape(&cr.unit),
+                escape(unit_label(&cr.unit, lang)),
                 judged_class(a, &cr.quantity, &j.on)
                     .map_or(String::new(), |c| format!(" ({})", class_name(&c, lang))),
                 verdict_class(j.verdict),
@@ -239,11 +240,11 @@ fn criterion_row(out: &mut String, cr: &CriterionResult, a: Option<&MovementAnal
         (Some(p), Some(w)) => format!(
             "{} {}<br>{} {}",
             Verdict::Pass.label(lang),
-            escape(p),
+            escape(p.get(lang)),
             Verdict::Warn.label(lang),
-            escape(w)
+            escape(w.get(lang))
         ),
-        (Some(p), None) => format!("{} {}", Verdict::Pass.label(lang), escape(p)),
+        (Some(p), None) => format!("{} {}", Verdict::Pass.label(lang), escape(p.get(lang))),
         _ => "—".into(),
     };
     let _ = write!(
