@@ -260,10 +260,11 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
                 })
                 .collect();
             out.push_str(&format!(
-                "  {}: {:.2}-{:.2} s  {}\n",
+                "  {}: {:.2}-{:.2} {}  {}\n",
                 seg.label(lang),
                 seg.start_s,
                 seg.end_s,
+                tr(lang, "s", "秒"),
                 verdicts.join(", ")
             ));
         }

@@ -92,6 +92,7 @@ pub struct SessionRecord {
 
 /// One line for the terminal about an announced repetition, in `lang`.
 pub fn describe(a: &Announcement, lang: Lang) -> String {
+    let seconds = tr(lang, "s", "秒");
     let verdicts: Vec<String> = a
         .verdicts
         .iter()
@@ -104,7 +105,7 @@ pub fn describe(a: &Announcement, lang: Lang) -> String {
         })
         .collect();
     format!(
-        "{}: {:.2}-{:.2} s, {} {:.2} s: {}",
+        "{}: {:.2}-{:.2} {seconds}, {} {:.2} {seconds}: {}",
         segment_label(&format!("{} {}", a.kind, a.number), lang),
         a.start_s,
         a.end_s,
