@@ -259,11 +259,15 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
                     })
                 })
                 .collect();
+            // A gait step's last heel strike has no next one in the clip: an instant.
+            let span = if seg.end_s > seg.start_s {
+                format!("{:.2}-{:.2}", seg.start_s, seg.end_s)
+            } else {
+                format!("{:.2}", seg.start_s)
+            };
             out.push_str(&format!(
-                "  {}: {:.2}-{:.2} {}  {}\n",
+                "  {}: {span} {}  {}\n",
                 seg.label(lang),
-                seg.start_s,
-                seg.end_s,
                 tr(lang, "s", "秒"),
                 verdicts.join(", ")
             ));
