@@ -157,6 +157,8 @@ fn front_squat_is_not_called_a_hip_hinge_and_has_three_reps() {
             && rec.reason.ja.contains("スクワット（3 回"),
         "{rec:?}"
     );
+    let summary = ugoki::cli::analyze::summary(&r, ugoki::text::Lang::En);
+    assert!(summary.contains("give --movement hinge"), "{summary}");
 }
 
 #[test]

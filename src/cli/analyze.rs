@@ -232,6 +232,13 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
             tr(lang, "movement (auto):", "動作（自動判定）:"),
             r.reason.get(lang)
         ));
+        if r.movement.is_none() {
+            out.push_str(tr(
+                lang,
+                "nothing was scored; to score the clip as one of the four anyway, give --movement hinge, sts, gait or rotation\n",
+                "採点していません。4つの動作のいずれかとして採点するには --movement hinge、sts、gait、rotation のどれかを指定してください\n",
+            ));
+        }
     }
     if let (Some(a), Some(s)) = (&report.analysis, &report.assessment) {
         out.push_str(&format!(
