@@ -415,3 +415,28 @@ fn rotation_report_shows_thoracic_against_pelvis_rotation_per_turn_and_per_side(
         assert!(per_side.contains(&format!("<title>{series}")), "{series}");
     }
 }
+
+#[test]
+fn an_analysis_from_an_older_ugoki_is_a_one_line_error_saying_to_analyse_again() {
+    let mut old: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(analysis_dir().join("analysis.json")).unwrap(),
+    )
+    .unwrap();
+    // Schema 1 held the notes as English strings.
+    old["schema_version"] = 1.into();
+    old["analysis"]["notes"] = serde_json::json!(["a note"]);
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("analysis.json"), old.to_string()).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ugoki"))
+        .args(["report", "-o"])
+        .arg(dir.path().join("report.html"))
+        .arg(dir.path())
+        .output()
+        .expect("run ugoki report");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.trim().lines().count() == 1 && stderr.contains("older ugoki (schema_version 1)"),
+        "{stderr}"
+    );
+}

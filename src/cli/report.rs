@@ -2,7 +2,7 @@
 //! folder written by `ugoki analyze` (analysis.json, kinematics.json, keypoints.json and the
 //! clip it names; docs/report.md).
 
-use crate::cli::analyze::AnalysisReport;
+use crate::cli::analyze::{AnalysisReport, ANALYSIS_SCHEMA_VERSION};
 use crate::cli::kinematics::read_track;
 use crate::error::{Error, Result};
 use crate::kinematics::{export, Kinematics};
@@ -42,8 +42,20 @@ fn read_json<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<
             format!("cannot read ({e}); run `ugoki analyze VIDEO -o DIR` to write it"),
         )
     })?;
-    serde_json::from_slice(&bytes)
-        .map_err(|e| Error::bad_input(path, format!("not a ugoki {what} ({e})")))
+    serde_json::from_slice(&bytes).map_err(|e| {
+        let version = serde_json::from_slice::<serde_json::Value>(&bytes)
+            .ok()
+            .and_then(|v| v.get("schema_version")?.as_u64());
+        match version {
+            Some(v) if what == "analysis.json" && v < u64::from(ANALYSIS_SCHEMA_VERSION) => {
+                Error::bad_input(
+                    path,
+                    format!("written by an older ugoki (schema_version {v}); run `ugoki analyze VIDEO -o DIR` again"),
+                )
+            }
+            _ => Error::bad_input(path, format!("not a ugoki {what} ({e})")),
+        }
+    })
 }
 
 /// The frames worth a thumbnail: each repetition's peak, each rise's seat-off, each turn's
