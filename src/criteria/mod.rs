@@ -62,20 +62,22 @@ impl Band {
 
     /// The band as text with its unit, e.g. `≥ 0.25 trunk_lengths`, `≤ 15 deg`, `20–55 deg`.
     pub fn describe(&self, unit: &str) -> Text {
-        let in_lang = |lang| {
-            let unit = match unit_label(unit, lang) {
-                "" => String::new(),
-                "°" => "°".into(),
-                u => format!(" {u}"),
-            };
-            match (self.min, self.max) {
-                (Some(a), Some(b)) => format!("{a}–{b}{unit}"),
-                (Some(a), None) => format!("≥ {a}{unit}"),
-                (None, Some(b)) => format!("≤ {b}{unit}"),
-                (None, None) => tr(lang, "any value", "どの値でも").into(),
-            }
+        let in_lang = |lang| match (self.min, self.max) {
+            (Some(a), Some(b)) => with_unit(&format!("{a}–{b}"), unit, lang),
+            (Some(a), None) => with_unit(&format!("≥ {a}"), unit, lang),
+            (None, Some(b)) => with_unit(&format!("≤ {b}"), unit, lang),
+            (None, None) => tr(lang, "any value", "どの値でも").into(),
         };
         Text::new(in_lang(Lang::En), in_lang(Lang::Ja))
+    }
+}
+
+/// `value` followed by its unit as shown to people in `lang`: `58.4 deg`, `58.4°`, `0.91`.
+pub fn with_unit(value: &str, unit: &str, lang: Lang) -> String {
+    match unit_label(unit, lang) {
+        "" => value.to_string(),
+        "°" => format!("{value}°"),
+        u => format!("{value} {u}"),
     }
 }
 

@@ -6,7 +6,7 @@ use super::keyframes::KeyFrame;
 use super::svg::{escape, Band, BarPlot, LinePlot, Mark, Series};
 use crate::cli::analyze::AnalysisReport;
 use crate::criteria::scoring::{view_name, CriterionResult, Verdict};
-use crate::criteria::unit_label;
+use crate::criteria::with_unit;
 use crate::kinematics::calibration::CalibrationMethod;
 use crate::kinematics::spine::forward_bend::spinal_part_note;
 use crate::kinematics::view::View;
@@ -216,10 +216,9 @@ fn criterion_row(out: &mut String, cr: &CriterionResult, a: Option<&MovementAnal
         .iter()
         .map(|j| match j.value {
             Some(v) => format!(
-                r#"{}: {} {}{} <span class="verdict {}">{}</span>"#,
+                r#"{}: {}{} <span class="verdict {}">{}</span>"#,
                 escape(&segment_label(&j.on, lang)),
-                fmt_value(v),
-                escape(unit_label(&cr.unit, lang)),
+                escape(&with_unit(&fmt_value(v), &cr.unit, lang)),
                 judged_class(a, &cr.quantity, &j.on)
                     .map_or(String::new(), |c| format!(" ({})", class_name(&c, lang))),
                 verdict_class(j.verdict),
