@@ -709,7 +709,7 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     );
     metrics.insert("step_time_symmetry".into(), Measure::from_option(
         match (mean(&step_times[0]), mean(&step_times[1])) { (Some(l), Some(r)) => Some(symmetry_index(l, r)), _ => None },
-        "%", "symmetry index |L - R| / mean(L, R) × 100 of mean step times ending on each foot (Robinson et al. 1987); ± from the step times' spread within each side", conf, text!("needs complete steps onto both feet", "左右どちらの足への 1 歩も完全に必要です"))
+        "%", "symmetry index |L - R| / mean(L, R) × 100 of mean step times ending on each foot (Robinson et al. 1987); ± from the step times' spread within each side", conf, text!("needs complete steps onto both feet", "左右それぞれの足に着く完全な 1 歩が必要です"))
         .with_uncertainty(symmetry_uncertainty(&step_times[0], &step_times[1])));
     metrics.insert(
         "stance_fraction".into(),

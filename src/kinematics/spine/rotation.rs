@@ -52,7 +52,7 @@ const ASSUMED_HIP_RATIO: f64 = 0.5;
 pub fn not_side_on() -> Text {
     text!(
         "cannot assess: the camera is not side-on (front or back view) and no BlazePose world landmarks were given: a front camera cannot measure rotation reliably from 2-D keypoints",
-        "評価不可: カメラが側方にありません（正面または後方からの撮影）。BlazePose のワールド座標もないため、正面のカメラでは 2 次元のキーポイントから回旋を確かに測れません"
+        "評価不可: カメラが側方にありません（正面または後方からの撮影）。BlazePose のワールド座標もないため、正面のカメラでは 2 次元のキーポイントから回旋を正確には測れません"
     )
 }
 /// Confidence factor of world-yaw-only values (front camera): plausible but unvalidated.
