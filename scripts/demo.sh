@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The README's demo: runs ugoki on a bundled sample (samples/), or, before samples exist, on the
-# first clip found in ../shared/videos.
+# The README's demo: analyses a bundled sample (samples/), or, without samples, the first clip
+# found in ../shared/videos.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -12,6 +12,9 @@ if [[ -z "$clip" ]]; then
   exit 2
 fi
 out="out/demo/$(basename "${clip%.*}")"
-echo "demo: ugoki pose $clip -o $out --overlay $out/overlay.mp4"
-./target/release/ugoki pose "$clip" -o "$out" --overlay "$out/overlay.mp4"
-echo "demo: open $out/overlay.mp4 to see the tracked skeleton; keypoints are in $out/keypoints.csv"
+# The main job: recognise the movement, score it against the documents' criteria, and write the
+# report (with the annotated clip); then the same analysis as a Japanese page.
+echo "demo: ugoki analyze $clip -o $out --report --overlay $out/annotated.mp4"
+./target/release/ugoki analyze "$clip" -o "$out" --report --overlay "$out/annotated.mp4"
+./target/release/ugoki report "$out" -o "$out/report_ja.html" --lang ja
+echo "demo: open $out/report.html (日本語: $out/report_ja.html) and $out/annotated.mp4"
