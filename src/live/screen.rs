@@ -4,6 +4,7 @@
 use super::reps::Announcement;
 use super::setup_check::SetupProblem;
 use super::text::TextPainter;
+use crate::cli::analyze::Notice;
 use crate::criteria::scoring::Verdict;
 use crate::error::Result;
 use crate::report::overlay::draw_skeleton;
@@ -147,7 +148,19 @@ pub fn draw(image: &mut Mat, state: &ScreenState, text: &mut TextPainter) -> Res
             )?;
         }
     }
-    let bottom = image.rows() - (40.0 * scale) as i32;
+    let mut bottom = image.rows() - (40.0 * scale) as i32;
+    if state.counted.is_empty() {
+        // Until the first repetition, as the documents ask: red flags come first.
+        let px = 15.0 * scale;
+        let width = image.cols() - 2 * x;
+        let lines = text.wrap(&Notice::default().line(state.lang), px, width);
+        let step = (px * 1.5) as i32;
+        for (i, l) in lines.iter().enumerate() {
+            let at = bottom + (40.0 * scale) as i32 - (lines.len() - i) as i32 * step;
+            text.draw(image, l, x, at, px, (230, 230, 230))?;
+        }
+        bottom -= lines.len() as i32 * step;
+    }
     if state.paused {
         let paused = match state.lang {
             Lang::En => "Paused - press space to go on",

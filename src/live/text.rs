@@ -86,6 +86,32 @@ impl TextPainter {
             .round() as i32
     }
 
+    /// `text` broken into lines no wider than `max_width` pixels at `px`: between words where
+    /// it has spaces, else between characters (Japanese). A word wider than the line stands
+    /// alone.
+    pub fn wrap(&mut self, text: &str, px: f32, max_width: i32) -> Vec<String> {
+        let tokens: Vec<String> = if text.contains(' ') {
+            text.split_inclusive(' ').map(str::to_string).collect()
+        } else {
+            text.chars().map(String::from).collect()
+        };
+        let mut lines: Vec<String> = Vec::new();
+        let mut line = String::new();
+        for token in tokens {
+            let longer = format!("{line}{token}");
+            if !line.is_empty() && self.width(longer.trim_end(), px) > max_width {
+                lines.push(line.trim_end().to_string());
+                line = token;
+            } else {
+                line = longer;
+            }
+        }
+        if !line.trim().is_empty() {
+            lines.push(line.trim_end().to_string());
+        }
+        lines
+    }
+
     /// Draws `text` with its top-left corner at (x, y), `px` pixels per em, on a dark band
     /// so it reads on any background.
     pub fn draw(
@@ -255,5 +281,22 @@ mod tests {
             })
             .count();
         assert_eq!(outside, 0);
+    }
+
+    #[test]
+    fn long_text_wraps_within_the_width_keeping_every_word() {
+        let mut painter = TextPainter::new();
+        for text in [
+            crate::cli::analyze::RED_FLAG_EN,
+            crate::cli::analyze::RED_FLAG_JA,
+        ] {
+            let lines = painter.wrap(text, 16.0, 300);
+            assert!(lines.len() >= 2, "{lines:?}");
+            for line in &lines {
+                assert!(painter.width(line, 16.0) <= 300, "{line}");
+            }
+            let joined = lines.join(if text.contains(' ') { " " } else { "" });
+            assert_eq!(joined, text);
+        }
     }
 }
