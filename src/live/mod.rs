@@ -225,6 +225,7 @@ pub fn run(
                 },
                 paused,
                 lang: lang_on_screen,
+                movement: settings.movement,
             },
             &mut text,
         )?;

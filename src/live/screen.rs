@@ -7,6 +7,7 @@ use super::text::TextPainter;
 use crate::cli::analyze::Notice;
 use crate::criteria::scoring::Verdict;
 use crate::error::Result;
+use crate::movement::Movement;
 use crate::report::overlay::draw_skeleton;
 use crate::skeleton::{Joint, Skeleton};
 use crate::text::Lang;
@@ -34,6 +35,25 @@ pub struct ScreenState<'a> {
     pub setup: &'a [SetupProblem],
     pub paused: bool,
     pub lang: Lang,
+    /// What is counted before the first segment is.
+    pub movement: Movement,
+}
+
+/// What the counter counts for `movement` (rises, not sits; turns to either side), how many,
+/// and the last of them.
+fn counter(
+    movement: Movement,
+    counted: &[Announcement],
+) -> (&'static str, usize, Option<&Announcement>) {
+    let kind = match movement {
+        Movement::Hinge => "rep",
+        Movement::Sts => "rise",
+        Movement::Gait => "step",
+        Movement::Rotation => "turn",
+    };
+    let counts = |a: &&Announcement| a.kind.starts_with(kind);
+    let last = counted.iter().rev().find(counts);
+    (kind, counted.iter().filter(counts).count(), last)
 }
 
 fn label(kind: &str, lang: Lang) -> &'static str {
@@ -94,9 +114,7 @@ pub fn draw(image: &mut Mat, state: &ScreenState, text: &mut TextPainter) -> Res
     }
     let line = (34.0 * scale) as i32;
     let (x, mut y) = ((12.0 * scale) as i32, (12.0 * scale) as i32);
-    let last = state.counted.iter().rev().find(|a| a.kind != "sit");
-    let kind = last.map_or("rep", |a| a.kind.as_str());
-    let count = state.counted.iter().filter(|a| a.kind == kind).count();
+    let (kind, count, last) = counter(state.movement, state.counted);
     let worst = last.and_then(|a| a.verdicts.iter().map(|v| v.verdict).max());
     text.draw(
         image,
@@ -181,4 +199,39 @@ pub fn draw(image: &mut Mat, state: &ScreenState, text: &mut TextPainter) -> Res
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn announced(kind: &str, number: usize) -> Announcement {
+        Announcement {
+            kind: kind.into(),
+            number,
+            start_s: number as f64,
+            end_s: number as f64 + 1.0,
+            available_s: number as f64 + 1.2,
+            verdicts: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_counter_counts_turns_to_both_sides_and_rises_not_sits() {
+        let turns = [
+            announced("turn_left", 1),
+            announced("turn_right", 1),
+            announced("turn_left", 2),
+        ];
+        let (kind, count, last) = counter(Movement::Rotation, &turns);
+        assert_eq!((kind, count), ("turn", 3));
+        assert_eq!(last.map(|a| a.number), Some(2));
+        let sts = [announced("rise", 1), announced("sit", 1)];
+        let (kind, count, last) = counter(Movement::Sts, &sts);
+        assert_eq!(
+            (kind, count, last.map(|a| a.kind.as_str())),
+            ("rise", 1, Some("rise"))
+        );
+        assert_eq!(counter(Movement::Gait, &[]).1, 0);
+    }
 }
