@@ -23,33 +23,21 @@ fn every_criterion_is_shipped_with_both_languages_and_sources() {
         let file = shipped(movement);
         let got: Vec<&str> = file.criterion.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(got, ids.to_vec(), "{movement:?}");
+        let japanese =
+            |text: Option<&String>| text.is_some_and(|t| t.chars().any(|ch| ch > '\u{3000}'));
         for c in &file.criterion {
             assert!(
                 !c.feedback.en.is_empty() && c.feedback.en.is_ascii(),
                 "{}",
                 c.id
             );
+            assert!(japanese(Some(&c.feedback.ja)), "{}: no Japanese", c.id);
+            assert!(japanese(c.name_ja.as_ref()), "{}: no Japanese name", c.id);
             assert!(
-                c.feedback.ja.chars().any(|ch| ch > '\u{3000}'),
-                "{}: no Japanese",
+                c.assessable || japanese(c.never_reason_ja.as_ref()),
+                "{}: no Japanese reason why no video can assess it",
                 c.id
             );
-            assert!(
-                c.name_ja
-                    .as_ref()
-                    .is_some_and(|n| n.chars().any(|ch| ch > '\u{3000}')),
-                "{}: no Japanese name",
-                c.id
-            );
-            if !c.assessable {
-                assert!(
-                    c.never_reason_ja
-                        .as_ref()
-                        .is_some_and(|n| n.chars().any(|ch| ch > '\u{3000}')),
-                    "{}: no Japanese reason why no video can assess it",
-                    c.id
-                );
-            }
             for band in c.pass.iter().chain(c.warn.iter()) {
                 assert!(!band.source.is_empty(), "{}", c.id);
             }
