@@ -2,7 +2,7 @@
 //! video has the input's frame count, size and duration, and a sampled frame has the skeleton
 //! drawn where the track's keypoints are (and nothing drawn in a corner the overlay leaves);
 //! at 480p and at 1080p the rep counter's text and the timeline strip take the same share of
-//! the frame's height.
+//! the frame's height; the red-flag notice is on the first seconds only.
 
 use opencv::core::{Mat, Rect, Vec3b};
 use opencv::prelude::*;
@@ -107,6 +107,22 @@ fn annotated_video_keeps_every_frame_and_draws_the_skeleton_on_the_keypoints() {
         confident.len()
     );
     assert!(noise < 8.0, "corner differs by {noise:.1}");
+
+    // The red-flag notice lies over the first seconds, on the left just above the timeline
+    // strip, and is gone by the end (the clip runs past 4 s).
+    let last = annotated.len() - 1;
+    assert!(last as f64 / fps_out > ugoki::report::annotated::NOTICE_S);
+    let strip_top = h - (f64::from(h) * 0.14).round() as i32;
+    let band = Rect::new(10, strip_top - h / 10, w / 4, h / 10 - 4);
+    let (at_start, at_end) = (
+        difference(&original[0], &annotated[0], band),
+        difference(&original[last], &annotated[last], band),
+    );
+    eprintln!("notice band: {at_start:.1} at the start, {at_end:.1} at the end");
+    assert!(
+        at_start > 20.0 && at_end < 8.0,
+        "{at_start:.1} / {at_end:.1}"
+    );
 }
 
 /// `ugoki analyze --overlay` on `input`; returns the annotated video's path.

@@ -238,6 +238,7 @@ fn score_video(
             &kinematics,
             bend,
             &report,
+            options.lang,
             &dir.join(OVERLAY_FILE),
         )?;
     }

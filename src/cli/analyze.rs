@@ -408,7 +408,7 @@ pub fn run(args: AnalyzeArgs) -> Result<()> {
     if let Some(out) = &args.overlay {
         let source = crate::source::open(&track.source.name)?;
         let bend = spine.as_ref().and_then(|s| s.forward_bend().ok());
-        annotated::write_annotated(source, &track, &kinematics, bend, &report, out)?;
+        annotated::write_annotated(source, &track, &kinematics, bend, &report, args.lang, out)?;
     }
     if args.report {
         let html = args.output.join(crate::cli::report::HTML_FILE);

@@ -15,12 +15,12 @@ pub mod reps;
 pub mod screen;
 pub mod session;
 pub mod setup_check;
-pub mod text;
 
 use crate::error::{Error, Result};
 use crate::interrupt::StopFlag;
 use crate::movement::Movement;
 use crate::pose::PoseEstimator;
+use crate::report::lettering::TextPainter;
 use crate::source::FrameSource;
 use crate::text::Lang;
 use crate::track::PoseFrame;
@@ -88,7 +88,7 @@ pub fn run(
     })?;
     let source_name = source.info().name.clone();
     let recording = options.session_dir.join(RECORDING_FILE);
-    let mut text = text::TextPainter::new();
+    let mut text = TextPainter::new();
     let lang_on_screen = if options.settings.lang == Lang::Ja && !text.has_japanese() {
         eprintln!(
             "ugoki: no Japanese font found (install fonts-noto-cjk): the screen shows English"

@@ -3,11 +3,11 @@
 
 use super::reps::Announcement;
 use super::setup_check::SetupProblem;
-use super::text::TextPainter;
 use crate::cli::analyze::Notice;
 use crate::criteria::scoring::Verdict;
 use crate::error::Result;
 use crate::movement::Movement;
+use crate::report::lettering::TextPainter;
 use crate::report::overlay::draw_skeleton;
 use crate::skeleton::{Joint, Skeleton};
 use crate::text::Lang;

@@ -2,8 +2,9 @@
 //! chord (neck to mid-hip), and where the forward bend was measured the traced back outline and
 //! the pelvis surface tangent (the two inclinations the hip and spinal parts come from), angle
 //! arcs with values at hip and knee, a repetition counter coloured by
-//! the repetition's verdict, and a running timeline of the movement's main angle. Frame for
-//! frame the input's length; line widths and text scale from 480p to 1080p.
+//! the repetition's verdict, a running timeline of the movement's main angle, and over the
+//! first seconds the red-flag notice. Frame for frame the input's length; line widths and text
+//! scale from 480p to 1080p.
 
 use super::overlay::{draw_skeleton, rewrite_video};
 use crate::cli::analyze::AnalysisReport;
@@ -12,7 +13,9 @@ use crate::error::Result;
 use crate::kinematics::spine::ForwardBend;
 use crate::kinematics::Kinematics;
 use crate::movement::{Movement, Segment};
+use crate::report::lettering::TextPainter;
 use crate::source::FrameSource;
+use crate::text::Lang;
 use crate::track::PoseTrack;
 use opencv::core::{Mat, Point, Rect, Scalar, Size, Vector};
 use opencv::imgproc;
@@ -21,6 +24,8 @@ use std::collections::HashMap;
 use std::path::Path;
 
 const WHITE: (f64, f64, f64) = (255.0, 255.0, 255.0);
+/// Share of the frame's height the timeline strip takes at the bottom.
+const TIMELINE_SHARE: f64 = 0.14;
 /// BGR of the traced back outline (magenta) and of the pelvis surface tangent (green).
 pub const BACK_COLOUR: (f64, f64, f64) = (255.0, 0.0, 255.0);
 pub const PELVIS_COLOUR: (f64, f64, f64) = (0.0, 255.0, 0.0);
@@ -331,7 +336,7 @@ impl Painter<'_> {
             return Ok(());
         };
         let (w, h) = (image.cols(), image.rows());
-        let strip = (f64::from(h) * 0.14).round() as i32;
+        let strip = (f64::from(h) * TIMELINE_SHARE).round() as i32;
         let top = h - strip;
         imgproc::rectangle(
             image,
@@ -414,6 +419,7 @@ pub fn write_annotated(
     kinematics: &Kinematics,
     bend: Option<&ForwardBend>,
     report: &AnalysisReport,
+    lang: Lang,
     out: &Path,
 ) -> Result<()> {
     let channel = report
@@ -449,6 +455,14 @@ pub fn write_annotated(
         .enumerate()
         .map(|(position, frame)| (*frame, position))
         .collect();
+    let mut lettering = TextPainter::new();
+    // Japanese needs a font with its glyphs; without one the notice is drawn in English.
+    let lang = if lettering.has_japanese() {
+        lang
+    } else {
+        Lang::En
+    };
+    let notice = report.notice.line(lang);
     rewrite_video(source, out, |frame| {
         if let Some(s) = track
             .frames
@@ -461,6 +475,29 @@ pub fn write_annotated(
             &mut frame.image,
             positions.get(&frame.index).copied(),
             frame.time_s,
-        )
+        )?;
+        if frame.time_s < NOTICE_S {
+            draw_notice(&mut frame.image, &notice, &mut lettering)?;
+        }
+        Ok(())
     })
+}
+
+/// How long (seconds) the red-flag notice stays on the annotated video, from its start.
+pub const NOTICE_S: f64 = 4.0;
+
+/// The notice, wrapped to the frame's width, just above the timeline strip.
+fn draw_notice(image: &mut Mat, notice: &str, lettering: &mut TextPainter) -> Result<()> {
+    let (w, h) = (image.cols(), image.rows());
+    let scale = (w.max(h) as f32 / 720.0).max(0.6);
+    let px = 14.0 * scale;
+    let x = (10.0 * scale) as i32;
+    let lines = lettering.wrap(notice, px, w - 2 * x);
+    let step = (px * 1.5) as i32;
+    let strip_top = h - (f64::from(h) * TIMELINE_SHARE).round() as i32;
+    for (i, line) in lines.iter().enumerate() {
+        let y = strip_top - (lines.len() - i) as i32 * step - (6.0 * scale) as i32;
+        lettering.draw(image, line, x, y, px, (235, 235, 235))?;
+    }
+    Ok(())
 }
