@@ -363,23 +363,10 @@ mod tests {
         let thresholds = BackShapeThresholds::default();
         let extended = vec![Some(-15.0); n];
         let level = vec![Some(3.0); n];
-        let neutral = classify_bends(
-            &t,
-            &flexion,
-            &level,
-            &curve,
-            &Text::new("mask unreliable", "人物マスクが不確か"),
-            &thresholds,
-        );
+        let unreliable = Text::new("mask unreliable", "人物マスクが不確か");
+        let neutral = classify_bends(&t, &flexion, &level, &curve, &unreliable, &thresholds);
         assert_eq!(neutral[0].shape, Assessment::Assessed(BackShape::Neutral));
-        let bends = classify_bends(
-            &t,
-            &flexion,
-            &extended,
-            &curve,
-            &Text::new("mask unreliable", "人物マスクが不確か"),
-            &thresholds,
-        );
+        let bends = classify_bends(&t, &flexion, &extended, &curve, &unreliable, &thresholds);
         assert_eq!(bends.len(), 2);
         assert_eq!(bends[0].shape, Assessment::Assessed(BackShape::Hollow));
         assert_eq!(bends[0].departure_deg, Some(10.0));

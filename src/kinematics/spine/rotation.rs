@@ -597,10 +597,11 @@ fn line_rotation(
     );
     let mut series = Series::new(name, "deg", method, n);
     let base_confidence = if widths.window.is_some() { 1.0 } else { 0.5 };
+    let front_view = not_side_on();
     for i in 0..n {
         let (a, clipped) = match (&raw[i], relative[i]) {
             (Ok(v), _) => *v,
-            (Err(reason), Some(w)) if *reason == not_side_on() && w.abs() < 90.0 => {
+            (Err(reason), Some(w)) if *reason == front_view && w.abs() < 90.0 => {
                 let keypoints = world_line_confidence(&all[i], left == Joint::LeftShoulder);
                 let flagged = if unreliable[i].is_some() { 0.5 } else { 1.0 };
                 series.set(
