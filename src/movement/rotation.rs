@@ -223,7 +223,13 @@ fn sided_turns(signal: &[Option<f64>], times: &[f64], h: &Hysteresis) -> Vec<Tur
     let mut found = Vec::new();
     for left in [true, false] {
         let sign = if left { 1.0 } else { -1.0 };
-        let one_side: Vec<Option<f64>> = signal.iter().map(|v| v.map(|v| sign * v)).collect();
+        // Past neutral the trunk turns to the other side, which is not rest for this side's
+        // turn: read as ever further "below rest", it would walk the turn's start and end into
+        // a neighbouring turn to the other side, and that turn's peak into this one's range.
+        let one_side: Vec<Option<f64>> = signal
+            .iter()
+            .map(|v| v.map(|v| (sign * v).max(0.0)))
+            .collect();
         found.extend(excursions(&one_side, times, h).0.into_iter().map(|e| {
             let top = one_side[e.extreme].unwrap_or(0.0);
             let band = (1.0 - PEAK_LEVEL) * top;
@@ -541,4 +547,45 @@ fn side_metrics(rotation: &Result<&Rotation, &Text>, metrics: &mut BTreeMap<Stri
             reason,
         ),
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn turns_that_follow_each_other_end_where_the_trunk_passes_neutral() {
+        // Left and right turns of 30° one after another, with no rest between them.
+        let times: Vec<f64> = (0..240).map(|i| f64::from(i) / 30.0).collect();
+        let signal: Vec<Option<f64>> = times
+            .iter()
+            .map(|t| Some(30.0 * (std::f64::consts::TAU * t / 4.0).sin()))
+            .collect();
+        let h = Hysteresis {
+            enter: TURN_ENTER_DEG,
+            exit: TURN_EXIT_DEG,
+            min_duration_s: MIN_TURN_S,
+            settle: 1.0,
+        };
+        let turns = sided_turns(&signal, &times, &h);
+        assert_eq!(turns.len(), 4, "{turns:?}");
+        // Each turn ends on the frame that crosses neutral, where the next one starts.
+        for pair in turns.windows(2) {
+            assert!(
+                pair[0].excursion.end <= pair[1].excursion.start + 1,
+                "turns overlap: {pair:?}"
+            );
+        }
+        for turn in &turns {
+            let sign = if turn.left { 1.0 } else { -1.0 };
+            let inside = &signal[turn.excursion.start + 1..turn.excursion.end];
+            for (i, v) in inside.iter().enumerate() {
+                let v = sign * v.unwrap();
+                assert!(
+                    v >= 0.0,
+                    "the turn reaches {v:.1}° to the other side ({i} frames in)"
+                );
+            }
+        }
+    }
 }
