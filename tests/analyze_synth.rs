@@ -595,6 +595,18 @@ fn turns_per_side_are_not_judged_when_the_turns_away_from_a_side_on_camera_went_
     assert_eq!(r3(&seen).verdict, Verdict::Pass, "{:?}", r3(&seen));
 }
 
+/// A hinge repetition is two movements, down and up, with a hold between them: scored as one,
+/// every rendered good hinge read as stop-start on H-SM (side views -4.1 to -2.9 per rep).
+#[test]
+fn a_smooth_hinge_is_judged_smooth() {
+    let r = render_and_analyze(Script::Hinge, "good", View::Side, 1);
+    let smooth = criterion(&r, "H-SM");
+    assert_eq!(smooth.verdict, Verdict::Pass, "{smooth:?}");
+    for j in &smooth.judgements {
+        assert_eq!(j.verdict, Verdict::Pass, "{j:?}");
+    }
+}
+
 /// A turn that goes straight into one to the other side ends where the trunk passes neutral.
 /// Walked on to the other turn's peak, each turn's smoothness took in both movements and a
 /// smooth drill failed R-SM (this body: a turn ran 1.6 s into the next, and R-SM failed).

@@ -553,9 +553,12 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 // The way down ends where the trunk reaches the bottom, before any hold.
                 let descent = if starts_deep { turn.departure..=e.end } else { e.start..=turn.arrival };
                 spine_metrics(spine.forward_bend(), whole.clone(), descent, t, &mut metrics);
+                // Down and up are two movements with a turn between them; SPARC is defined for
+                // one, so each is scored (without the hold at the turn) and the less smooth kept.
+                let halves = [e.start..turn.arrival + 1, turn.departure..e.end + 1].map(|half| super::smoothness::sparc_of(trunk, t, half));
                 metrics.insert(
                     "sparc".into(),
-                    Measure::from_option(super::smoothness::sparc_of(trunk, t, e.start..e.end + 1), "dimensionless", format!("SPARC of the speed of {bend_method} over the rep"), confidence, text!("too few frames in the rep", "反復のフレームが少なすぎます")),
+                    Measure::from_option(halves[0].zip(halves[1]).map(|(down, up)| down.min(up)), "dimensionless", format!("SPARC of the speed of {bend_method}, on the way down and on the way up (the hold at the turn left out), the less smooth of the two"), confidence, text!("too few frames on the way down or up", "下りまたは上りのフレームが少なすぎます")),
                 );
                 let (descent, ascent) = if starts_deep { (t[e.end] - t[turn.departure], t[turn.arrival] - t[e.start]) } else { (t[turn.arrival] - t[e.start], t[e.end] - t[turn.departure]) };
                 let band = format!("within {:.0}% of the rep's range of the extreme, or {TURN_JITTER_SDS} standard deviations of the pose model's jitter where that is wider", 100.0 * TURN_BAND);
