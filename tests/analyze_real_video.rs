@@ -226,6 +226,16 @@ fn russian_twist_with_the_default_model_is_rotation_not_a_hinge() {
         notes.iter().any(|n| n.en.contains("--model blazepose")),
         "{notes:?}"
     );
+    // From the front MoveNet finds a few of the ten cycles' turns (2 left and 4 right), so the
+    // turns per side are not compared: judged, R3 told an even drill to even out its sides.
+    let r3 = criterion(&r, "R3");
+    assert_eq!(r3.verdict, Verdict::CannotAssess, "{r3:?}");
+    assert!(
+        r3.reason
+            .as_ref()
+            .is_some_and(|why| why.en.contains("can be missed")),
+        "{r3:?}"
+    );
 }
 
 /// The twist's turns are small and seen from the front, under what MoveNet's 2-D keypoints
@@ -247,4 +257,7 @@ fn russian_twist_is_recognised_as_rotation_with_blazepose() {
         let turns = count(&r, side);
         assert!((8..=12).contains(&turns), "{turns} {side}");
     }
+    // Measured turns are compared per side.
+    let r3 = criterion(&r, "R3");
+    assert_ne!(r3.verdict, Verdict::CannotAssess, "{r3:?}");
 }

@@ -68,6 +68,9 @@ pub struct Turns {
     pub found: Vec<Turn>,
     /// Turns seen but not counted, and why.
     pub notes: Vec<Text>,
+    /// Why turns may have gone unseen, where the method can miss them: then the turns per side
+    /// cannot be compared.
+    pub may_miss: Option<Text>,
 }
 
 /// Finds the turns of a clip from its rotation measurement (`Err`: why none was made) or,
@@ -121,6 +124,7 @@ fn measured_turns(k: &Kinematics, r: &Rotation) -> Turns {
         method: "turns of the measured shoulder rotation beyond 12° from neutral (back below 5°)",
         found,
         notes: Vec::new(),
+        may_miss: None,
     }
 }
 
@@ -215,6 +219,10 @@ fn head_turns(k: &Kinematics) -> Option<Turns> {
         method: "front view: turns of the head's sideways offset over the shoulder midpoint beyond 0.08 trunk lengths (back below 0.04), counted when the shoulder line narrows below 93% of its facing width",
         found,
         notes,
+        may_miss: Some(text!(
+            "from the front, turns are read from the head over the shoulders, and turns smaller than about {FRONT_VIEW_MIN_TURN_DEG:.0}° can be missed, so the turns per side cannot be compared (film side-on, or use --model blazepose)",
+            "正面からは肩の上の頭の位置から回旋を読むため、約 {FRONT_VIEW_MIN_TURN_DEG:.0}° より小さい回旋は見落とすことがあり、左右の回数は比べられません（側方から撮影するか、--model blazepose を使ってください）"
+        )),
     })
 }
 
@@ -355,9 +363,10 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
     if let Some(reason) = &away_unseen {
         notes.push(reason.clone());
     }
+    let may_miss = away_unseen.or_else(|| turns.as_ref().ok()?.may_miss.clone());
     metrics.insert(
         "turns_per_side_difference".into(),
-        match (found.is_empty(), away_unseen) {
+        match (found.is_empty(), may_miss) {
             (true, _) => Measure::missing(
                 "turns",
                 method,
