@@ -199,6 +199,16 @@ fn timed_up_and_go_has_one_rise_and_one_sit() {
         ugoki::criteria::scoring::Verdict::Fail,
         "{s3:?}"
     );
+    // ... which brings the near arm along the back: the back's outline is not read there, and
+    // S-F1 (rounding) says so instead of failing on the arm (it read 31.7°, "fail").
+    let s_f1 = criterion(&r, "S-F1");
+    assert_eq!(s_f1.verdict, Verdict::CannotAssess, "{s_f1:?}");
+    assert!(
+        s_f1.reason
+            .as_ref()
+            .is_some_and(|why| why.en.contains("hands rest on the thighs")),
+        "{s_f1:?}"
+    );
 }
 
 #[test]

@@ -595,6 +595,26 @@ fn turns_per_side_are_not_judged_when_the_turns_away_from_a_side_on_camera_went_
     assert_eq!(r3(&seen).verdict, Verdict::Pass, "{:?}", r3(&seen));
 }
 
+/// Leaning forward with the hands on the thighs brings the upper arm along the back, which a
+/// side view's outline cannot tell from the back: there S-F1 (rounding) says it cannot assess,
+/// where it failed on the arm (35-52° read on a spine that flexed 10°). A rise without the hands
+/// on the thighs is still judged.
+#[test]
+fn hands_on_the_thighs_hide_the_back_from_the_rounding_check() {
+    let hands = render_and_analyze(Script::SitToStand, "hands-on-thighs", View::Side, 3);
+    let judged = criterion(&hands, "S-F1");
+    assert_eq!(judged.verdict, Verdict::CannotAssess, "{judged:?}");
+    assert!(
+        judged
+            .reason
+            .as_ref()
+            .is_some_and(|why| why.en.starts_with("back occluded")),
+        "{judged:?}"
+    );
+    let free = render_and_analyze(Script::SitToStand, "good", View::Side, 3);
+    assert_eq!(criterion(&free, "S-F1").verdict, Verdict::Pass);
+}
+
 /// A hinge repetition is two movements, down and up, with a hold between them: scored as one,
 /// every rendered good hinge read as stop-start on H-SM (side views -4.1 to -2.9 per rep).
 #[test]

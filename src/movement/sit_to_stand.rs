@@ -56,6 +56,12 @@ pub const STANDING_BAND: f64 = 0.1;
 /// Shortest seated stay (seconds) that counts as sitting on a seat: the bottom of a deep squat
 /// also has horizontal thighs, but only for a moment. A stay the clip starts in is exempt.
 pub const MIN_SEATED_S: f64 = 0.8;
+/// From this share of the rise with a hand on a thigh, the back's outline is not read: leaning
+/// forward with the hands on the thighs brings the upper arm along the back, where a side view
+/// cannot tell it from the back itself. (Rendered rises with the hands on the thighs: 0.59–0.68
+/// of the rise seen from the side, and the outline read 35–52° of spinal flexion where the
+/// spine flexed 10°; every rendered rise without them ≤ 0.04.)
+pub const HANDS_ON_THIGHS_SHARE: f64 = 0.5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Posture {
@@ -467,7 +473,8 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                     }
                 };
                 metrics.insert("foot_behind_knee".into(), foot);
-                metrics.insert("hand_support".into(), Measure::from_option(hand_support(k, start..=full_stand, trunk_px), "fraction", "share of rise frames with a wrist within 0.3 trunk lengths of a thigh (hands on thighs or knees)", confidence, text!("the wrists are not seen during the rise", "立ち上がりの間、手首が見えません")));
+                let hands_on_thighs = hand_support(k, start..=full_stand, trunk_px);
+                metrics.insert("hand_support".into(), Measure::from_option(hands_on_thighs, "fraction", "share of rise frames with a wrist within 0.3 trunk lengths of a thigh (hands on thighs or knees)", confidence, text!("the wrists are not seen during the rise", "立ち上がりの間、手首が見えません")));
                 metrics.insert("hip_flexion_at_full_stand".into(), Measure::from_option((full_stand..=stable).filter_map(|i| hip_flexion(k, i, f)).reduce(f64::min), "deg", "least hip flexion (thigh against the trunk line) from full stand to stable, facing from where the knees pointed while seated", confidence, text!("hips, knees or neck not seen at full stand", "立ち切った時に腰・膝または首が見えません")));
                 metrics.insert("rise_duration".into(), Measure::value(full_stand_s - t[start], "s", "rise start (the trunk starts leaning) to full stand (the end of a minimum-jerk ramp fitted to the shoulders' height from seat-off)", confidence));
                 let peak_speed = s.trunk_speed[start..=full_stand]
@@ -490,13 +497,22 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                 );
                 // Relative to the rise start, as the fault is a rounding made to get up; this
                 // also leaves out the seated posture's own flexion.
-                let spinal = spine.forward_bend().map(|b| &b.spinal_part);
+                let spinal = spine.forward_bend().map(|b| &b.spinal_part).map_err(Text::clone).and_then(|s| match hands_on_thighs {
+                    Some(share) if share >= HANDS_ON_THIGHS_SHARE => {
+                        let percent = 100.0 * share;
+                        Err(text!(
+                            "back occluded: the hands rest on the thighs for {percent:.0}% of the rise, which brings the arm along the back, where the outline cannot tell it from the back (rise once with the arms crossed to check the back)",
+                            "背中が隠れています: 立ち上がりの {percent:.0}% で手が太ももに置かれ、腕が背中に重なるため、輪郭から背中を読み取れません（背中を確かめるには腕を組んで一度立ち上がってください）"
+                        ))
+                    }
+                    _ => Ok(s),
+                });
                 let method = "spinal part of the forward-bend measurement (side view) minus its value at the rise start; it includes thoracic flexion";
                 for (key, at) in [
                     ("spinal_flexion_at_seat_off", seat_off..=seat_off),
                     ("peak_spinal_flexion", start..=full_stand),
                 ] {
-                    let measured = spinal.map_err(Text::clone).and_then(|s| {
+                    let measured = spinal.clone().and_then(|s| {
                         let base = s.values[start].ok_or_else(|| {
                             text!(
                                 "spinal part not measured at the rise start",
