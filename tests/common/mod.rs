@@ -92,6 +92,19 @@ pub fn track_and_analyze(
 
 /// Every `{"en", "ja"}` sentence in `value` (two English words or more: not a bare number
 /// with its unit) has a Japanese sentence: kana or kanji, not the English copied over.
+/// The criterion is "cannot assess", and its reason (in English) says `why`.
+pub fn assert_cannot_assess(c: &ugoki::criteria::scoring::CriterionResult, why: &str) {
+    assert_eq!(
+        c.verdict,
+        ugoki::criteria::scoring::Verdict::CannotAssess,
+        "{c:?}"
+    );
+    assert!(
+        c.reason.as_ref().is_some_and(|r| r.en.contains(why)),
+        "reason should say {why:?}: {c:?}"
+    );
+}
+
 pub fn assert_every_text_is_in_japanese(value: &serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
