@@ -34,6 +34,9 @@ const MIN_SWING_RISE: f64 = 0.4;
 /// A heel still falling faster than this (statures per second) has not landed yet: above the
 /// G-F3 pass limit, so a normal landing's last approach, and pose noise on it, stays below.
 const LANDING_SPEED: f64 = 0.4;
+/// A leg let fall from high is held forward before it drops: its fall may start this long
+/// after the foot's forward extreme (seconds; a hold of some 0.15 s, seen through the filter).
+const LANDING_DELAY_S: f64 = 0.1;
 /// Towards the camera, a swing is a descent faster than this share of the pass's 90th
 /// percentile descent speed.
 const SWING_SPEED_SHARE: f64 = 0.4;
@@ -203,7 +206,9 @@ fn events_in(k: &Kinematics, pass: &WalkingPass) -> (Vec<GaitEvent>, bool) {
                     if top - came_from < rise {
                         continue;
                     }
-                    let Some(landed) = landing(&heel_y, t, position, stature) else {
+                    let extreme_s = vertex_time(&forward, t, position);
+                    let Some((landed, time_s)) = landing(&heel_y, t, position, extreme_s, stature)
+                    else {
                         continue;
                     };
                     events.push(GaitEvent {
@@ -211,11 +216,7 @@ fn events_in(k: &Kinematics, pass: &WalkingPass) -> (Vec<GaitEvent>, bool) {
                         heel_strike: true,
                         position: landed,
                         strength: top,
-                        time_s: if landed == position {
-                            vertex_time(&forward, t, position)
-                        } else {
-                            t[landed]
-                        },
+                        time_s,
                         rest: None,
                     });
                 }
@@ -386,29 +387,44 @@ fn vertex_time(signal: &[Option<f64>], t: &[f64], i: usize) -> f64 {
     }
 }
 
-/// The strike at the forward extreme `position`, or later where the heel (image y, down +)
-/// is still falling faster than [`LANDING_SPEED`] statures per second: there the foot lands
-/// where that fall ends, within [`HALF_WINDOW_S`]; `None` when the pass ends first.
+/// The strike (frame, time) at the forward extreme `position` (at `extreme_s`), or later where the heel (image y, down +)
+/// falls faster than [`LANDING_SPEED`] statures per second from the extreme or within
+/// [`LANDING_DELAY_S`] of it: there the foot lands where that fall ends, within
+/// [`HALF_WINDOW_S`]. `None` when the pass ends first. The landing time is where the fall's
+/// speed, taken between frames, crosses [`LANDING_SPEED`]: a step is a few frames at video
+/// rates, so whole frames would make equal steps look unequal.
 fn landing(
     heel_y: &[Option<f64>],
     t: &[f64],
     position: usize,
+    extreme_s: f64,
     stature: Option<f64>,
-) -> Option<usize> {
+) -> Option<(usize, f64)> {
     let Some(stature) = stature else {
-        return Some(position);
+        return Some((position, extreme_s));
     };
-    let falling = |at: usize| match (heel_y[at], heel_y.get(at + 1).copied().flatten()) {
-        (Some(a), Some(b)) => (b - a) / (t[at + 1] - t[at]) > LANDING_SPEED * stature,
-        _ => false,
+    let speed = |at: usize| match (heel_y[at], heel_y.get(at + 1).copied().flatten()) {
+        (Some(a), Some(b)) => Some((b - a) / (t[at + 1] - t[at]) / stature),
+        _ => None,
     };
-    let mut at = position;
+    let falling = |at: usize| speed(at).is_some_and(|v| v > LANDING_SPEED);
+    let Some(mut at) = (position..t.len().saturating_sub(1))
+        .take_while(|&a| t[a] - t[position] <= LANDING_DELAY_S)
+        .find(|&a| falling(a))
+    else {
+        return Some((position, extreme_s));
+    };
     while falling(at) && t[at + 1] - t[position] <= HALF_WINDOW_S {
         at += 1;
     }
     // Still falling at the end of the pass: it lands after it.
-    let seen_after = heel_y.get(at + 1).is_some_and(Option::is_some);
-    (!falling(at) && (at == position || seen_after)).then_some(at)
+    if falling(at) || heel_y.get(at + 1).is_none_or(Option::is_none) {
+        return None;
+    }
+    let (before, after) = (speed(at - 1)?, speed(at)?);
+    let (mid_before, mid_after) = (0.5 * (t[at - 1] + t[at]), 0.5 * (t[at] + t[at + 1]));
+    let share = (before - LANDING_SPEED) / (before - after);
+    Some((at, mid_before + share * (mid_after - mid_before)))
 }
 
 /// Keeps heel strikes that alternate between the feet at least [`MIN_STEP_S`] apart: of two
@@ -862,5 +878,33 @@ mod tests {
         assert!((u - 1.96 * 100.0 * 0.05 / 0.55).abs() < 1e-9, "{u}");
         // One step a side says nothing about precision.
         assert_eq!(symmetry_uncertainty(&[0.5], &[0.6]), None);
+    }
+
+    #[test]
+    fn a_heel_held_forward_then_let_fall_lands_where_its_fall_slows() {
+        // 20 frames/s, stature 100 px: the landing speed is 40 px/s. The foot is furthest
+        // forward at frame 2 (0.1 s), holds a frame, falls 10 px then 5 px and stops (0.5 px).
+        // Speeds between frames: 200 px/s at 0.175 s, 100 at 0.225, 10 at 0.275; 40 is
+        // crossed at 0.225 + 0.05 × (100 - 40) / (100 - 10).
+        let t: Vec<f64> = (0..8).map(|i| i as f64 * 0.05).collect();
+        let y = [100.0, 100.0, 100.0, 100.0, 110.0, 115.0, 115.5, 115.5].map(Some);
+        let (frame, time_s) = landing(&y, &t, 2, 0.11, Some(100.0)).unwrap();
+        assert_eq!(frame, 5);
+        assert!(
+            (time_s - (0.225 + 0.05 * 60.0 / 90.0)).abs() < 1e-9,
+            "{time_s}"
+        );
+        // A heel already down at the extreme strikes there, at its sub-frame time.
+        assert_eq!(landing(&y, &t, 6, 0.29, Some(100.0)), Some((6, 0.29)));
+        // A fall starting later than a hold is not this strike's.
+        let late = [100.0, 100.0, 100.0, 100.0, 100.0, 100.0, 110.0, 115.0].map(Some);
+        assert_eq!(landing(&late, &t, 2, 0.11, Some(100.0)), Some((2, 0.11)));
+        // Still falling where the track ends: it lands after it.
+        let cut = [100.0, 100.0, 100.0, 110.0, 120.0, 130.0, 140.0]
+            .map(Some)
+            .into_iter()
+            .chain([None])
+            .collect::<Vec<_>>();
+        assert_eq!(landing(&cut, &t, 2, 0.1, Some(100.0)), None);
     }
 }
