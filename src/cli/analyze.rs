@@ -292,12 +292,7 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
                 (None, Some(th)) => format!(
                     "{} {} ({} {th})",
                     tr(lang, "median", "中央値"),
-                    fmt_value(crate::movement::series::median(
-                        &c.judgements
-                            .iter()
-                            .filter_map(|j| j.value)
-                            .collect::<Vec<_>>()
-                    )),
+                    fmt_value(c.verdict_value()),
                     tr(lang, "pass", "良好の基準"),
                     th = th.get(lang)
                 ),

@@ -86,6 +86,23 @@ pub struct CriterionResult {
     pub feedback: Option<Text>,
 }
 
+impl CriterionResult {
+    /// The value behind the clip verdict: the middle one of the judged repetitions' values in
+    /// verdict order (then value order), the same upper median the verdict is, so the number
+    /// shown beside a verdict always earned it. Values of repetitions that could not be
+    /// assessed (too uncertain, keypoints not seen well enough) take no part.
+    pub fn verdict_value(&self) -> Option<f64> {
+        let mut judged: Vec<(Verdict, f64)> = self
+            .judgements
+            .iter()
+            .filter(|j| j.verdict != Verdict::CannotAssess)
+            .filter_map(|j| Some((j.verdict, j.value?)))
+            .collect();
+        judged.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        judged.get(judged.len() / 2).map(|(_, v)| *v)
+    }
+}
+
 /// All criteria of one movement on a clip.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Assessment {
@@ -345,6 +362,37 @@ mod tests {
             unsure.reason.unwrap().ja.contains("3.0 ± 3.0 %"),
             "the reason gives the interval"
         );
+    }
+
+    #[test]
+    fn the_value_beside_a_verdict_is_one_that_earned_it() {
+        let file = shipped(Movement::Hinge);
+        let h2 = file.criterion.iter().find(|c| c.id == "H2").unwrap();
+        let rep = |n: usize, value: f64, confidence: f64| {
+            let measure = Measure::value(value, "trunk_lengths", "test", confidence);
+            judge(h2, format!("rep {n}"), Some(&measure), View::Side)
+        };
+        let analysis = MovementAnalysis {
+            movement: Movement::Hinge,
+            view: View::Side,
+            segments: Vec::new(),
+            metrics: Default::default(),
+            notes: Vec::new(),
+        };
+        let mut result = assess(&analysis, &file)
+            .criteria
+            .into_iter()
+            .find(|c| c.id == "H2")
+            .unwrap();
+        // H2 passes from 0.25 up: one pass, one fail, and a rep seen too poorly to judge.
+        // The verdict is the worse middle one (fail), and so is its value; a plain median of
+        // the three values would be the rep not judged.
+        result.judgements = vec![rep(1, 0.5, 1.0), rep(2, 0.1, 1.0), rep(3, 0.3, 0.1)];
+        assert_eq!(result.verdict_value(), Some(0.1));
+        result.judgements.truncate(1);
+        assert_eq!(result.verdict_value(), Some(0.5));
+        result.judgements = vec![rep(1, 0.3, 0.1)];
+        assert_eq!(result.verdict_value(), None);
     }
 
     #[test]
