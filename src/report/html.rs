@@ -215,14 +215,20 @@ fn criterion_row(out: &mut String, cr: &CriterionResult, a: Option<&MovementAnal
         .judgements
         .iter()
         .map(|j| match j.value {
+            // A value measured but not judged (seen too poorly, too uncertain) says why, unless
+            // the criterion's own reason, shown beside its verdict, already does.
             Some(v) => format!(
-                r#"{}: {}{} <span class="verdict {}">{}</span>"#,
+                r#"{}: {}{} <span class="verdict {}">{}</span>{}"#,
                 escape(&segment_label(&j.on, lang)),
                 escape(&with_unit(&fmt_value(v), &cr.unit, lang)),
                 judged_class(a, &cr.quantity, &j.on)
                     .map_or(String::new(), |c| format!(" ({})", class_name(&c, lang))),
                 verdict_class(j.verdict),
-                j.verdict.label(lang)
+                j.verdict.label(lang),
+                j.reason
+                    .as_ref()
+                    .filter(|r| Some(*r) != cr.reason.as_ref())
+                    .map_or(String::new(), |r| format!(" ({})", escape(r.get(lang))))
             ),
             // The criterion's own reason is shown once, beside its verdict.
             None if j.reason == cr.reason => {
@@ -987,6 +993,69 @@ mod tests {
             let v = v.unwrap_or_else(|| panic!("frame {i} measured"));
             assert!((v - bob(*t)).abs() < 0.35, "frame {i}: {v} vs {}", bob(*t));
         }
+    }
+
+    #[test]
+    fn a_value_measured_but_not_judged_says_why() {
+        use crate::criteria::scoring::{assess, Judgement};
+        let analysis = MovementAnalysis {
+            movement: Movement::Hinge,
+            view: View::Side,
+            segments: Vec::new(),
+            metrics: Default::default(),
+            notes: Vec::new(),
+        };
+        let file = crate::criteria::shipped(Movement::Hinge);
+        let mut h4 = assess(&analysis, &file)
+            .criteria
+            .into_iter()
+            .find(|c| c.id == "H4")
+            .unwrap();
+        let poorly_seen = Text::new(
+            "confidence 0.27 is below 0.3",
+            "信頼度 0.27 が 0.3 未満です",
+        );
+        h4.judgements = vec![
+            Judgement {
+                on: "rep 1".into(),
+                verdict: Verdict::CannotAssess,
+                value: Some(16.4),
+                reason: Some(poorly_seen.clone()),
+            },
+            Judgement {
+                on: "rep 2".into(),
+                verdict: Verdict::Fail,
+                value: Some(12.1),
+                reason: None,
+            },
+        ];
+        h4.verdict = Verdict::Fail;
+        h4.reason = None;
+        let row = |h4: &CriterionResult| {
+            let mut out = String::new();
+            criterion_row(&mut out, h4, None, Lang::En);
+            out
+        };
+        let html = row(&h4);
+        assert!(
+            html.contains("16.4 deg <span class=\"verdict cannot_assess\">cannot assess</span> (confidence 0.27 is below 0.3)"),
+            "{html}"
+        );
+        assert!(
+            html.contains("12.1 deg <span class=\"verdict fail\">fail</span>"),
+            "{html}"
+        );
+        assert_eq!(html.matches("confidence 0.27").count(), 1, "{html}");
+        // Where the criterion itself gives that reason beside its verdict, it is not repeated.
+        h4.judgements.truncate(1);
+        h4.verdict = Verdict::CannotAssess;
+        h4.reason = Some(poorly_seen);
+        assert_eq!(
+            row(&h4).matches("confidence 0.27").count(),
+            1,
+            "{}",
+            row(&h4)
+        );
     }
 
     #[test]
