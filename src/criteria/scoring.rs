@@ -364,6 +364,22 @@ mod tests {
         );
     }
 
+    /// Criterion `id` as assessed on a side-view hinge with nothing measured.
+    fn hinge_result(id: &str) -> CriterionResult {
+        let analysis = MovementAnalysis {
+            movement: Movement::Hinge,
+            view: View::Side,
+            segments: Vec::new(),
+            metrics: Default::default(),
+            notes: Vec::new(),
+        };
+        assess(&analysis, &shipped(Movement::Hinge))
+            .criteria
+            .into_iter()
+            .find(|c| c.id == id)
+            .unwrap()
+    }
+
     #[test]
     fn the_value_beside_a_verdict_is_one_that_earned_it() {
         let file = shipped(Movement::Hinge);
@@ -372,18 +388,7 @@ mod tests {
             let measure = Measure::value(value, "trunk_lengths", "test", confidence);
             judge(h2, format!("rep {n}"), Some(&measure), View::Side)
         };
-        let analysis = MovementAnalysis {
-            movement: Movement::Hinge,
-            view: View::Side,
-            segments: Vec::new(),
-            metrics: Default::default(),
-            notes: Vec::new(),
-        };
-        let mut result = assess(&analysis, &file)
-            .criteria
-            .into_iter()
-            .find(|c| c.id == "H2")
-            .unwrap();
+        let mut result = hinge_result("H2");
         // H2 passes from 0.25 up: one pass, one fail, and a rep seen too poorly to judge.
         // The verdict is the worse middle one (fail), and so is its value; a plain median of
         // the three values would be the rep not judged.
@@ -397,19 +402,7 @@ mod tests {
 
     #[test]
     fn criteria_are_named_in_both_languages() {
-        let analysis = MovementAnalysis {
-            movement: Movement::Hinge,
-            view: View::Side,
-            segments: Vec::new(),
-            metrics: Default::default(),
-            notes: Vec::new(),
-        };
-        let file = shipped(Movement::Hinge);
-        let h5 = assess(&analysis, &file)
-            .criteria
-            .into_iter()
-            .find(|c| c.id == "H5")
-            .unwrap();
+        let h5 = hinge_result("H5");
         assert_eq!(h5.name.get(Lang::En), "Slow repetitions");
         assert_eq!(h5.name.get(Lang::Ja), "ゆっくり繰り返す");
     }

@@ -387,12 +387,12 @@ fn vertex_time(signal: &[Option<f64>], t: &[f64], i: usize) -> f64 {
     }
 }
 
-/// The strike (frame, time) at the forward extreme `position` (at `extreme_s`), or later where the heel (image y, down +)
-/// falls faster than [`LANDING_SPEED`] statures per second from the extreme or within
-/// [`LANDING_DELAY_S`] of it: there the foot lands where that fall ends, within
-/// [`HALF_WINDOW_S`]. `None` when the pass ends first. The landing time is where the fall's
-/// speed, taken between frames, crosses [`LANDING_SPEED`]: a step is a few frames at video
-/// rates, so whole frames would make equal steps look unequal.
+/// The strike (frame, time) at the forward extreme `position` (at `extreme_s`), or later
+/// where the heel (image y, down +) falls faster than [`LANDING_SPEED`] statures per second
+/// from the extreme or within [`LANDING_DELAY_S`] of it: there the foot lands where that fall
+/// ends, within [`HALF_WINDOW_S`]. `None` when the pass ends first. The landing time is where
+/// the fall's speed, taken between frames, crosses [`LANDING_SPEED`]: a step is a few frames
+/// at video rates, so whole frames would make equal steps look unequal.
 fn landing(
     heel_y: &[Option<f64>],
     t: &[f64],
