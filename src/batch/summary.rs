@@ -6,6 +6,7 @@ use super::run::ErrorRecord;
 use super::{ANALYSIS_FILE, DONE_FILE, ENTRY_FILE, ERROR_FILE, REPORT_FILE};
 use crate::cli::analyze::{AnalysisReport, Notice};
 use crate::error::{Error, Result};
+use crate::movement::Measure;
 use crate::report::atomic;
 use crate::text::{tr, Lang};
 use std::fmt::Write as _;
@@ -64,6 +65,16 @@ fn serde_name<T: serde::Serialize>(value: &T) -> String {
     }
 }
 
+/// A measured per-clip value as `name=value unit`, with its ± where the measurement gives
+/// one (a symmetry index of 0.1 % ± 7.1 is not a symmetric walk).
+fn metric_field(name: &str, m: &Measure) -> Option<String> {
+    let value = m.value?;
+    Some(match m.uncertainty {
+        Some(u) => format!("{name}={value:.3} ± {u:.3} {}", m.unit),
+        None => format!("{name}={value:.3} {}", m.unit),
+    })
+}
+
 fn read_row(dir: &Path, folder: String) -> Option<Row> {
     let entry: Entry = read_json(&dir.join(ENTRY_FILE))?;
     let mut row = Row {
@@ -102,7 +113,7 @@ fn read_row(dir: &Path, folder: String) -> Option<Row> {
                 row.metrics = analysis
                     .metrics
                     .iter()
-                    .filter_map(|(name, m)| m.value.map(|v| format!("{name}={v:.3} {}", m.unit)))
+                    .filter_map(|(name, m)| metric_field(name, m))
                     .collect();
             }
             None => row.movement = "none".into(),
@@ -263,4 +274,25 @@ pub fn write(out: &Path, lang: Lang) -> Result<Vec<Row>> {
     atomic::write(&out.join(SUMMARY_CSV), to_csv(&rows).as_bytes())?;
     atomic::write(&out.join(INDEX_HTML), to_html(&rows, lang).as_bytes())?;
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_metric_carries_its_uncertainty_where_it_has_one() {
+        let symmetry = Measure::value(0.105, "%", "test", 1.0).with_uncertainty(Some(7.1));
+        assert_eq!(
+            metric_field("step_time_symmetry", &symmetry).as_deref(),
+            Some("step_time_symmetry=0.105 ± 7.100 %")
+        );
+        let cadence = Measure::value(112.0, "steps/min", "test", 1.0);
+        assert_eq!(
+            metric_field("cadence", &cadence).as_deref(),
+            Some("cadence=112.000 steps/min")
+        );
+        let missing = Measure::missing("m", "test", crate::text!("not calibrated", "未較正"));
+        assert_eq!(metric_field("step_length", &missing), None);
+    }
 }
