@@ -289,13 +289,25 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
         for c in &s.criteria {
             let detail = match (&c.reason, &c.pass_threshold) {
                 (Some(reason), _) => reason.get(lang).to_string(),
-                (None, Some(th)) => format!(
-                    "{} {} ({} {th})",
-                    tr(lang, "median", "中央値"),
-                    fmt_value(c.verdict_value()),
-                    tr(lang, "pass", "良好の基準"),
-                    th = th.get(lang)
-                ),
+                (None, Some(th)) => {
+                    // A per-clip value is the value itself, with its ± where it has one; a
+                    // per-repetition one is the middle of the judged repetitions.
+                    let value = fmt_value(c.verdict_value());
+                    let shown = match c.judgements.as_slice() {
+                        [only] if only.on == "clip" => {
+                            match a.metrics.get(&c.quantity).and_then(|m| m.uncertainty) {
+                                Some(u) => format!("{value} ± {}", fmt_value(Some(u))),
+                                None => value,
+                            }
+                        }
+                        _ => format!("{} {value}", tr(lang, "median", "中央値")),
+                    };
+                    format!(
+                        "{shown} ({} {th})",
+                        tr(lang, "pass", "良好の基準"),
+                        th = th.get(lang)
+                    )
+                }
                 _ => String::new(),
             };
             out.push_str(&format!(
@@ -457,5 +469,40 @@ mod tests {
         assert!(en.contains("hip hinge: 0 segment(s), view oblique"), "{en}");
         assert!(en.contains("note: a note"), "{en}");
         assert!(en.contains("Feet shoulder-width apart"), "{en}");
+    }
+
+    #[test]
+    fn a_clip_value_is_shown_with_its_uncertainty() {
+        let measure = |value: f64, u: f64| {
+            crate::movement::Measure::value(value, "%", "test", 1.0).with_uncertainty(Some(u))
+        };
+        let report = |symmetry| {
+            let analysis = MovementAnalysis {
+                movement: Movement::Gait,
+                view: View::Side,
+                segments: Vec::new(),
+                metrics: [("step_time_symmetry".to_string(), symmetry)].into(),
+                notes: Vec::new(),
+            };
+            AnalysisReport {
+                requested: "gait".into(),
+                assessment: Some(assess(&analysis, &shipped(Movement::Gait))),
+                analysis: Some(analysis),
+                ..hinge_report()
+            }
+        };
+        let g5 = |text: String| text.lines().find(|l| l.contains("G5")).unwrap().to_string();
+        // Judged: G5 passes up to 5 %, and 1.15 ± 2.67 lies within it.
+        let judged = g5(summary(&report(measure(1.15, 2.67)), Lang::En));
+        assert!(
+            judged.contains("pass") && judged.contains("— 1.15 ± 2.67 (pass ≤ 5 %)"),
+            "{judged}"
+        );
+        // Too uncertain: the reason gives the interval.
+        let unsure = g5(summary(&report(measure(0.1, 7.1)), Lang::En));
+        assert!(
+            unsure.contains("0.1 ± 7.1 % spans more than one verdict"),
+            "{unsure}"
+        );
     }
 }
