@@ -337,6 +337,24 @@ pub fn assess(analysis: &MovementAnalysis, criteria: &CriteriaFile) -> Assessmen
     }
 }
 
+/// Criterion `id` as assessed on a side-view hinge with nothing measured (for tests that
+/// set its judgements by hand).
+#[cfg(test)]
+pub(crate) fn hinge_result(id: &str) -> CriterionResult {
+    let analysis = MovementAnalysis {
+        movement: Movement::Hinge,
+        view: View::Side,
+        segments: Vec::new(),
+        metrics: Default::default(),
+        notes: Vec::new(),
+    };
+    assess(&analysis, &crate::criteria::shipped(Movement::Hinge))
+        .criteria
+        .into_iter()
+        .find(|c| c.id == id)
+        .unwrap()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -362,22 +380,6 @@ mod tests {
             unsure.reason.unwrap().ja.contains("3.0 ± 3.0 %"),
             "the reason gives the interval"
         );
-    }
-
-    /// Criterion `id` as assessed on a side-view hinge with nothing measured.
-    fn hinge_result(id: &str) -> CriterionResult {
-        let analysis = MovementAnalysis {
-            movement: Movement::Hinge,
-            view: View::Side,
-            segments: Vec::new(),
-            metrics: Default::default(),
-            notes: Vec::new(),
-        };
-        assess(&analysis, &shipped(Movement::Hinge))
-            .criteria
-            .into_iter()
-            .find(|c| c.id == id)
-            .unwrap()
     }
 
     #[test]

@@ -336,7 +336,7 @@ impl Painter<'_> {
             return Ok(());
         };
         let (w, h) = (image.cols(), image.rows());
-        let strip = (f64::from(h) * TIMELINE_SHARE).round() as i32;
+        let strip = timeline_height(h);
         let top = h - strip;
         imgproc::rectangle(
             image,
@@ -483,6 +483,11 @@ pub fn write_annotated(
     })
 }
 
+/// Height in pixels of the timeline strip on a frame `h` pixels high.
+fn timeline_height(h: i32) -> i32 {
+    (f64::from(h) * TIMELINE_SHARE).round() as i32
+}
+
 /// How long (seconds) the red-flag notice stays on the annotated video, from its start.
 pub const NOTICE_S: f64 = 4.0;
 
@@ -494,7 +499,7 @@ fn draw_notice(image: &mut Mat, notice: &str, lettering: &mut TextPainter) -> Re
     let x = (10.0 * scale) as i32;
     let lines = lettering.wrap(notice, px, w - 2 * x);
     let step = (px * 1.5) as i32;
-    let strip_top = h - (f64::from(h) * TIMELINE_SHARE).round() as i32;
+    let strip_top = h - timeline_height(h);
     for (i, line) in lines.iter().enumerate() {
         let y = strip_top - (lines.len() - i) as i32 * step - (6.0 * scale) as i32;
         lettering.draw(image, line, x, y, px, (235, 235, 235))?;

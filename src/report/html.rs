@@ -997,20 +997,8 @@ mod tests {
 
     #[test]
     fn a_value_measured_but_not_judged_says_why() {
-        use crate::criteria::scoring::{assess, Judgement};
-        let analysis = MovementAnalysis {
-            movement: Movement::Hinge,
-            view: View::Side,
-            segments: Vec::new(),
-            metrics: Default::default(),
-            notes: Vec::new(),
-        };
-        let file = crate::criteria::shipped(Movement::Hinge);
-        let mut h4 = assess(&analysis, &file)
-            .criteria
-            .into_iter()
-            .find(|c| c.id == "H4")
-            .unwrap();
+        use crate::criteria::scoring::{hinge_result, Judgement};
+        let mut h4 = hinge_result("H4");
         let poorly_seen = Text::new(
             "confidence 0.27 is below 0.3",
             "信頼度 0.27 が 0.3 未満です",
