@@ -90,8 +90,6 @@ pub fn track_and_analyze(
         .expect("analysis")
 }
 
-/// Every `{"en", "ja"}` sentence in `value` (two English words or more: not a bare number
-/// with its unit) has a Japanese sentence: kana or kanji, not the English copied over.
 /// The criterion is "cannot assess", and its reason (in English) says `why`.
 pub fn assert_cannot_assess(c: &ugoki::criteria::scoring::CriterionResult, why: &str) {
     assert_eq!(
@@ -105,6 +103,8 @@ pub fn assert_cannot_assess(c: &ugoki::criteria::scoring::CriterionResult, why: 
     );
 }
 
+/// Every `{"en", "ja"}` sentence in `value` (two English words or more: not a bare number
+/// with its unit) has a Japanese sentence: kana or kanji, not the English copied over.
 pub fn assert_every_text_is_in_japanese(value: &serde_json::Value) {
     match value {
         serde_json::Value::Object(map) => {
