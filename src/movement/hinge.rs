@@ -14,6 +14,7 @@ use super::spine::{self, SpineMeasures};
 use super::{Event, Measure, Movement, MovementAnalysis, Segment};
 use crate::kinematics::spine::back_shape::Bend;
 use crate::kinematics::spine::rhythm::rhythm;
+use crate::kinematics::spine::series::running_median;
 use crate::kinematics::spine::{Assessment, ForwardBend, ForwardBendOptions, Series};
 use crate::kinematics::view::View;
 use crate::kinematics::Kinematics;
@@ -28,6 +29,9 @@ pub const MIN_RANGE_DEG: f64 = 20.0;
 /// The hips have stopped flexing on the way down once the hip part comes this close (degrees) to
 /// its peak.
 pub const ARRIVAL_DEG: f64 = 3.0;
+
+/// Frames of the running median the hips' arrival is read from (centred, odd).
+pub const ARRIVAL_MEDIAN_FRAMES: usize = 5;
 
 /// The trunk is at the bottom (or top) of a rep while it stays within this fraction of the
 /// rep's range of its extreme: wide enough for the pose model's jitter at the extreme (about 1°
@@ -297,7 +301,7 @@ fn spine_metrics(
     );
     metrics.insert(
         "spinal_flexion_beyond_hip_range".into(),
-        beyond_hip_range(bend, descent),
+        beyond_hip_range(&bend.hip_part, &bend.spinal_part, descent),
     );
 }
 
@@ -362,21 +366,27 @@ fn back_shape(bend: &ForwardBend, start_s: f64, end_s: f64) -> Measure {
 }
 
 /// Spinal flexion added after the hips stop flexing on the way down: from the first frame
-/// where the hip part comes within [`ARRIVAL_DEG`] of its peak in the descent, the largest
-/// rise of the spinal part until the bottom.
-fn beyond_hip_range(bend: &ForwardBend, descent: RangeInclusive<usize>) -> Measure {
+/// where the hip part (its running median over [`ARRIVAL_MEDIAN_FRAMES`]) comes within
+/// [`ARRIVAL_DEG`] of its peak in the descent, the largest rise of the spinal part until the
+/// bottom.
+fn beyond_hip_range(hip: &Series, spinal: &Series, descent: RangeInclusive<usize>) -> Measure {
     let method = format!(
-        "largest rise of the spinal part after the hip part comes within {ARRIVAL_DEG}° of its peak on the way down (the spinal part includes thoracic flexion)"
+        "largest rise of the spinal part after the hip part (running median over {ARRIVAL_MEDIAN_FRAMES} frames) comes within {ARRIVAL_DEG}° of its peak on the way down (the spinal part includes thoracic flexion)"
     );
-    let hip = &bend.hip_part;
-    let spinal = &bend.spinal_part;
-    let (_, hip_peak, _) = match spine::peak(hip, descent.clone()) {
-        Ok(p) => p,
-        Err(reason) => return Measure::missing("deg", method, reason),
-    };
+    if let Err(reason) = spine::peak(hip, descent.clone()) {
+        return Measure::missing("deg", method, reason);
+    }
+    // Where the hips have stopped, the hip part wanders by a few degrees from frame to frame
+    // (at the floor the knee, the thigh's far end, is often hidden): one high frame at the very
+    // bottom would put the arrival after the whole of the spine's rise.
+    let steady = running_median(&hip.values, ARRIVAL_MEDIAN_FRAMES / 2);
+    let hip_peak = descent
+        .clone()
+        .filter_map(|i| steady[i])
+        .fold(f64::MIN, f64::max);
     let Some(arrived) = descent
         .clone()
-        .find(|i| hip.values[*i].is_some_and(|v| v >= hip_peak - ARRIVAL_DEG))
+        .find(|i| steady[*i].is_some_and(|v| v >= hip_peak - ARRIVAL_DEG))
     else {
         return Measure::missing(
             "deg",
@@ -597,5 +607,42 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         segments,
         metrics,
         notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn series(name: &str, values: &[f64]) -> Series {
+        let mut s = Series::new(name, "deg", "", values.len());
+        for (i, v) in values.iter().enumerate() {
+            s.set(i, *v, 0.8);
+        }
+        s
+    }
+
+    #[test]
+    fn one_high_hip_frame_at_the_bottom_does_not_move_the_hips_arrival() {
+        // The hips stop at about 99° from frame 4 while the spine goes on flexing; the last
+        // frame reads the hip part 5° high.
+        let hip = series(
+            "hip_part",
+            &[
+                20.0, 50.0, 80.0, 95.0, 99.0, 100.0, 99.0, 98.0, 99.0, 98.0, 99.0, 104.0,
+            ],
+        );
+        let spinal = series(
+            "spinal_part",
+            &[
+                5.0, 6.0, 7.0, 8.0, 10.0, 12.0, 15.0, 18.0, 21.0, 24.0, 26.0, 27.0,
+            ],
+        );
+        // The running median peaks at 99 (frames 4 on), so the hips arrive at frame 4, where
+        // the spinal part is 10; it then rises to 27. Taken frame by frame, the arrival would
+        // be the last frame and the rise 0.
+        let m = beyond_hip_range(&hip, &spinal, 0..=11);
+        assert_eq!(m.value, Some(17.0), "{m:?}");
+        assert_eq!(m.confidence, 0.8);
     }
 }
