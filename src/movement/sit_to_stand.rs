@@ -22,6 +22,7 @@ use crate::kinematics::Kinematics;
 use crate::text;
 use crate::text::Text;
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 
 /// Thigh inclination (degrees from vertical) at or above which the subject is seated.
 pub const SEATED_DEG: f64 = 60.0;
@@ -53,6 +54,14 @@ pub const RISE_FIT_MAX_S: f64 = 3.0;
 /// ... and no further than the shoulders stay within this fraction of their rise of their
 /// standing level.
 pub const STANDING_BAND: f64 = 0.1;
+/// The subject is stable after full stand once the trunk turns slower than
+/// [`STABLE_TRUNK_DEG_S`] (degrees per second) and the hips rise or fall slower than
+/// [`STABLE_HIP_SPEED`] (trunk lengths per second) for this long (seconds): walking off (a
+/// Timed Up and Go) swings both through zero at every step, and one such frame read the same
+/// rise as stable 0.4 s or 1 s after full stand.
+pub const STABLE_HOLD_S: f64 = 0.2;
+pub const STABLE_TRUNK_DEG_S: f64 = 20.0;
+pub const STABLE_HIP_SPEED: f64 = 0.1;
 /// Shortest seated stay (seconds) that counts as sitting on a seat: the bottom of a deep squat
 /// also has horizontal thighs, but only for a moment. A stay the clip starts in is exempt.
 pub const MIN_SEATED_S: f64 = 0.8;
@@ -150,6 +159,26 @@ fn argmax(values: &[Option<f64>], range: std::ops::RangeInclusive<usize>) -> Opt
         .filter_map(|i| values[i].map(|v| (i, v)))
         .max_by(|a, b| a.1.total_cmp(&b.1))
         .map(|(i, _)| i)
+}
+
+/// The first frame of `candidates` from which `still` holds for [`STABLE_HOLD_S`] over frames
+/// up to `last`; the end of `candidates` when there is none.
+fn first_held(
+    t: &[f64],
+    candidates: RangeInclusive<usize>,
+    last: usize,
+    still: impl Fn(usize) -> bool,
+) -> usize {
+    let end = *candidates.end();
+    candidates
+        .into_iter()
+        .find(|&i| {
+            t[last] - t[i] >= STABLE_HOLD_S
+                && (i..=last)
+                    .take_while(|&j| t[j] - t[i] <= STABLE_HOLD_S)
+                    .all(&still)
+        })
+        .unwrap_or(end)
 }
 
 struct Signals {
@@ -383,12 +412,11 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
                     .rev()
                     .find(|i| t[*i] - t[full_stand] <= 1.0)
                     .unwrap_or(full_stand);
-                let stable = (full_stand..=settle_end)
-                    .find(|i| {
-                        s.trunk_speed[*i].is_some_and(|v| v.abs() < 20.0)
-                            && s.hip_speed[*i].is_some_and(|v| v.abs() < 0.1)
-                    })
-                    .unwrap_or(settle_end);
+                let still = |i: usize| {
+                    s.trunk_speed[i].is_some_and(|v| v.abs() < STABLE_TRUNK_DEG_S)
+                        && s.hip_speed[i].is_some_and(|v| v.abs() < STABLE_HIP_SPEED)
+                };
+                let stable = first_held(t, full_stand..=settle_end, b.2, still);
                 let mut events = vec![
                     event("rise_start", start),
                     Event {
@@ -681,5 +709,21 @@ pub fn analyze(k: &Kinematics, spine: &SpineMeasures) -> MovementAnalysis {
         segments,
         metrics,
         notes,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn stability_needs_a_held_stillness_not_one_still_frame() {
+        // 10 frames/s: still at frame 2 only (walking through a zero of the speeds), then from
+        // frame 5 on.
+        let t: Vec<f64> = (0..12).map(|i| f64::from(i) * 0.1).collect();
+        let still = |i: usize| i == 2 || i >= 5;
+        assert_eq!(first_held(&t, 0..=9, 11, still), 5);
+        // Walking on to the end: the last candidate.
+        assert_eq!(first_held(&t, 0..=9, 11, |i| i == 2), 9);
     }
 }
