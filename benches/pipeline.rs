@@ -5,9 +5,9 @@
 //!
 //! The CPU-work bound is cores ÷ (decode + preprocessing + single-threaded inference per
 //! frame), each measured alone here in CPU time: FFmpeg decodes on every core, so decoding's
-//! wall time alone understates the work it takes from inference. End-to-end follows every person in view (the walking clip
-//! has three), so a second bound counts the work actually needed: decode and motion analysis
-//! plus preprocessing and inference for each model run.
+//! wall time alone understates the work it takes from inference. End-to-end follows every
+//! person in view (the walking clip has three), so a second bound counts the work actually
+//! needed: decode and motion analysis plus preprocessing and inference for each model run.
 //!
 //! The reference, a straightforward Python pipeline (scripts/python_reference.py: OpenCV
 //! decode, onnxruntime, MoveNet's crop tracking, one thread of control), runs on the same clips
@@ -27,7 +27,8 @@ use ugoki::source::{FrameSource, VideoFile};
 use ugoki::track::motion::MotionDetector;
 use ugoki::track::{track_source, SubjectOptions};
 
-/// Per-frame CPU time of the process's threads together, in ms.
+/// Per-frame times in ms: CPU time of the process's threads together, unless a field says
+/// wall time.
 struct Row {
     clip: String,
     frames: usize,
@@ -37,9 +38,10 @@ struct Row {
     motion_ms: f64,
     preprocess_ms: f64,
     infer1_ms: f64,
+    /// Wall time of inference with every core's intra-op thread.
     infer_n_ms: f64,
     /// Single-threaded inference with one session per core all running at once (how two frames
-    /// in flight use the cores): what each inference then takes.
+    /// in flight use the cores): the wall time each inference then takes.
     infer_concurrent_ms: f64,
     /// (frames in flight, model runs per frame, end-to-end frames per second).
     end_to_end: Vec<(usize, f64, f64)>,

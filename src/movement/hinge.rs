@@ -377,8 +377,8 @@ fn beyond_hip_range(hip: &Series, spinal: &Series, descent: RangeInclusive<usize
         return Measure::missing("deg", method, reason);
     }
     // Where the hips have stopped, the hip part wanders by a few degrees from frame to frame
-    // (at the floor the knee, the thigh's far end, is often hidden): one high frame at the very
-    // bottom would put the arrival after the whole of the spine's rise.
+    // (at the floor the knee, the thigh's far end, is often hidden): a frame or two reading high
+    // at the very bottom would put the arrival after the whole of the spine's rise.
     let steady = running_median(&hip.values, ARRIVAL_MEDIAN_FRAMES / 2);
     let hip_peak = descent
         .clone()
