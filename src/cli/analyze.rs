@@ -293,14 +293,14 @@ pub fn summary(report: &AnalysisReport, lang: Lang) -> String {
                     // A per-clip value is the value itself, with its ± where it has one; a
                     // per-repetition one is the middle of the judged repetitions.
                     let value = fmt_value(c.verdict_value());
-                    let shown = match c.judgements.as_slice() {
-                        [only] if only.on == "clip" => {
-                            match a.metrics.get(&c.quantity).and_then(|m| m.uncertainty) {
-                                Some(u) => format!("{value} ± {}", fmt_value(Some(u))),
-                                None => value,
-                            }
+                    let shown = match crate::movement::scope(a.movement, &c.quantity) {
+                        Some(crate::movement::Scope::PerRep) => {
+                            format!("{} {value}", tr(lang, "median", "中央値"))
                         }
-                        _ => format!("{} {value}", tr(lang, "median", "中央値")),
+                        _ => match a.metrics.get(&c.quantity).and_then(|m| m.uncertainty) {
+                            Some(u) => format!("{value} ± {}", fmt_value(Some(u))),
+                            None => value,
+                        },
                     };
                     format!(
                         "{shown} ({} {th})",

@@ -244,10 +244,7 @@ fn median_verdict(judged: &[Verdict]) -> Option<Verdict> {
 pub fn assess(analysis: &MovementAnalysis, criteria: &CriteriaFile) -> Assessment {
     let mut results = Vec::new();
     for criterion in &criteria.criterion {
-        let scope = crate::movement::quantities(analysis.movement)
-            .iter()
-            .find(|q| q.name == criterion.quantity)
-            .map(|q| q.scope);
+        let scope = crate::movement::scope(analysis.movement, &criterion.quantity);
         let judgements: Vec<Judgement> = match scope {
             Some(crate::movement::Scope::PerRep) => analysis
                 .segments

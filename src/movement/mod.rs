@@ -297,6 +297,15 @@ const fn q(name: &'static str, unit: &'static str, scope: Scope) -> Quantity {
     Quantity { name, unit, scope }
 }
 
+/// Whether `movement`'s analyzer measures `quantity` per segment or per clip; `None` when it
+/// does not measure it.
+pub fn scope(movement: Movement, quantity: &str) -> Option<Scope> {
+    quantities(movement)
+        .iter()
+        .find(|q| q.name == quantity)
+        .map(|q| q.scope)
+}
+
 /// The quantities the analyzer of `movement` measures.
 pub fn quantities(movement: Movement) -> &'static [Quantity] {
     match movement {

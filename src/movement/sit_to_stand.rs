@@ -134,7 +134,7 @@ fn postures(
 fn standing_until(
     height: &[Option<f64>],
     from: usize,
-    standing: std::ops::RangeInclusive<usize>,
+    standing: RangeInclusive<usize>,
     in_reach: impl Fn(usize) -> bool,
 ) -> usize {
     let (first, last) = (*standing.start(), *standing.end());
@@ -154,7 +154,7 @@ fn standing_until(
         .unwrap_or(last)
 }
 
-fn argmax(values: &[Option<f64>], range: std::ops::RangeInclusive<usize>) -> Option<usize> {
+fn argmax(values: &[Option<f64>], range: RangeInclusive<usize>) -> Option<usize> {
     range
         .filter_map(|i| values[i].map(|v| (i, v)))
         .max_by(|a, b| a.1.total_cmp(&b.1))
@@ -241,11 +241,7 @@ fn seated_facing(k: &Kinematics, seated: (usize, usize)) -> Option<f64> {
     (m.abs() > 1.0).then_some(m.signum())
 }
 
-fn hand_support(
-    k: &Kinematics,
-    range: std::ops::RangeInclusive<usize>,
-    trunk_px: f64,
-) -> Option<f64> {
+fn hand_support(k: &Kinematics, range: RangeInclusive<usize>, trunk_px: f64) -> Option<f64> {
     let names = [("left_hip", "left_knee"), ("right_hip", "right_knee")];
     type PointSeries = Vec<Option<(f64, f64)>>;
     let thighs: Vec<(PointSeries, PointSeries)> = names
